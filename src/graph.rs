@@ -1,0 +1,459 @@
+//! The petgraph view of a model and the graph queries the rules share.
+//!
+//! Node `i` is component `i` of the model. Every query is linear in components plus
+//! calls: cycles come from Tarjan's SCCs, and longest-path questions are dynamic
+//! programs over the condensation of the synchronous sub-graph (edges inside a cycle
+//! are left out; `sync-call-cycle` reports those). No query enumerates paths.
+
+use petgraph::Direction;
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::model::{Architecture, Call, Component, Kind, Mode};
+
+/// Where an edge comes from in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// `components[from].calls[i]`
+    Call(usize),
+    /// `components[to].consumes[i]`
+    Consume(usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Edge {
+    pub from: usize,
+    pub to: usize,
+    pub origin: Origin,
+    pub sync: bool,
+}
+
+pub struct SystemGraph {
+    /// Every call and consume; the weight is the index into `edges`.
+    pub graph: DiGraph<(), usize>,
+    pub edges: Vec<Edge>,
+    /// Sync edges (indices into `edges`) out of each component.
+    sync_out: Vec<Vec<usize>>,
+    /// SCC id of each component in the sync sub-graph.
+    scc: Vec<usize>,
+    /// Components of each SCC, SCCs in topological order (callers before callees).
+    sccs: Vec<Vec<usize>>,
+    /// Per SCC: has a cycle (more than one member, or a self-call).
+    cyclic: Vec<bool>,
+}
+
+/// The best path found by a dynamic program: a value and, per node, the edge taken.
+pub struct PathTable {
+    pub value: Vec<f64>,
+    pub next: Vec<Option<usize>>,
+}
+
+impl SystemGraph {
+    pub fn build(m: &Architecture) -> Self {
+        let n = m.components.len();
+        let mut graph = DiGraph::with_capacity(n, n * 2);
+        for _ in 0..n {
+            graph.add_node(());
+        }
+        let mut edges = Vec::new();
+        for (from, c) in m.components.iter().enumerate() {
+            for (i, call) in c.calls.iter().enumerate() {
+                let Some(&to) = m.index.get(&call.to.v) else {
+                    continue;
+                };
+                let sync = match call.mode.as_ref().map(|x| x.v) {
+                    Some(Mode::Sync) => true,
+                    Some(Mode::Async) => false,
+                    None => m.components[to].kind() != Kind::Queue,
+                };
+                edges.push(Edge {
+                    from,
+                    to,
+                    origin: Origin::Call(i),
+                    sync,
+                });
+            }
+        }
+        for (to, c) in m.components.iter().enumerate() {
+            for (i, cons) in c.consumes.iter().enumerate() {
+                let Some(&from) = m.index.get(&cons.from.v) else {
+                    continue;
+                };
+                edges.push(Edge {
+                    from,
+                    to,
+                    origin: Origin::Consume(i),
+                    sync: false,
+                });
+            }
+        }
+        let mut sync_out = vec![Vec::new(); n];
+        let mut sync_graph: DiGraph<(), ()> = DiGraph::with_capacity(n, edges.len());
+        for _ in 0..n {
+            sync_graph.add_node(());
+        }
+        for (i, e) in edges.iter().enumerate() {
+            graph.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), i);
+            if e.sync {
+                sync_out[e.from].push(i);
+                sync_graph.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ());
+            }
+        }
+        // tarjan_scc yields SCCs in reverse topological order.
+        let mut raw = tarjan_scc(&sync_graph);
+        raw.reverse();
+        let mut scc = vec![0; n];
+        let mut sccs = Vec::with_capacity(raw.len());
+        let mut cyclic = Vec::with_capacity(raw.len());
+        for (id, members) in raw.into_iter().enumerate() {
+            let mut members: Vec<usize> = members.into_iter().map(|x| x.index()).collect();
+            members.sort_unstable();
+            for &v in &members {
+                scc[v] = id;
+            }
+            let self_loop = members.len() == 1
+                && sync_out[members[0]]
+                    .iter()
+                    .any(|&e| edges[e].to == members[0]);
+            cyclic.push(members.len() > 1 || self_loop);
+            sccs.push(members);
+        }
+        SystemGraph {
+            graph,
+            edges,
+            sync_out,
+            scc,
+            sccs,
+            cyclic,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.scc.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.scc.is_empty()
+    }
+
+    /// The call behind an edge, if it is a call (not a consume).
+    pub fn call<'m>(&self, m: &'m Architecture, e: usize) -> Option<&'m Call> {
+        match self.edges[e].origin {
+            Origin::Call(i) => Some(&m.components[self.edges[e].from].calls[i]),
+            Origin::Consume(_) => None,
+        }
+    }
+
+    /// Dotted path of an edge's item in the file.
+    pub fn edge_path(&self, m: &Architecture, e: usize) -> String {
+        let ed = self.edges[e];
+        match ed.origin {
+            Origin::Call(i) => m.components[ed.from].call_path(i),
+            Origin::Consume(i) => m.components[ed.to].consume_path(i),
+        }
+    }
+
+    /// Span of an edge's item in the file.
+    pub fn edge_span(&self, m: &Architecture, e: usize) -> crate::source::Span {
+        let ed = self.edges[e];
+        match ed.origin {
+            Origin::Call(i) => m.components[ed.from].calls[i].span,
+            Origin::Consume(i) => m.components[ed.to].consumes[i].span,
+        }
+    }
+
+    /// All edges into a component.
+    pub fn incoming(&self, v: usize) -> impl Iterator<Item = usize> + '_ {
+        self.graph
+            .edges_directed(NodeIndex::new(v), Direction::Incoming)
+            .map(|e| *e.weight())
+    }
+
+    /// All edges out of a component.
+    pub fn outgoing(&self, v: usize) -> impl Iterator<Item = usize> + '_ {
+        self.graph
+            .edges_directed(NodeIndex::new(v), Direction::Outgoing)
+            .map(|e| *e.weight())
+    }
+
+    /// Sync edges out of `v`, leaving out those inside a cycle.
+    pub fn dag_out(&self, v: usize) -> impl Iterator<Item = usize> + '_ {
+        self.sync_out[v]
+            .iter()
+            .copied()
+            .filter(move |&e| self.scc[self.edges[e].to] != self.scc[v])
+    }
+
+    /// Sync edges out of `v`, all of them.
+    pub fn sync_out(&self, v: usize) -> &[usize] {
+        &self.sync_out[v]
+    }
+
+    /// Components in a topological order of the sync condensation (callers first).
+    pub fn topo(&self) -> impl DoubleEndedIterator<Item = usize> + '_ {
+        self.sccs.iter().flatten().copied()
+    }
+
+    /// The cycles: members of each SCC with a sync cycle, in file order.
+    pub fn cycles(&self) -> impl Iterator<Item = &[usize]> + '_ {
+        self.sccs
+            .iter()
+            .zip(&self.cyclic)
+            .filter(|(_, c)| **c)
+            .map(|(m, _)| m.as_slice())
+    }
+
+    pub fn same_scc(&self, a: usize, b: usize) -> bool {
+        self.scc[a] == self.scc[b]
+    }
+
+    /// One concrete cycle through `start` (which must be in a cyclic SCC), as edges.
+    pub fn cycle_through(&self, start: usize) -> Vec<usize> {
+        let n = self.len();
+        let mut parent: Vec<Option<usize>> = vec![None; n];
+        let mut seen = vec![false; n];
+        let mut queue = std::collections::VecDeque::from([start]);
+        seen[start] = true;
+        while let Some(u) = queue.pop_front() {
+            for &e in &self.sync_out[u] {
+                let w = self.edges[e].to;
+                if self.scc[w] != self.scc[start] {
+                    continue;
+                }
+                if w == start {
+                    let mut path = vec![e];
+                    let mut x = u;
+                    while let Some(pe) = parent[x] {
+                        path.push(pe);
+                        x = self.edges[pe].from;
+                    }
+                    path.reverse();
+                    return path;
+                }
+                if !seen[w] {
+                    seen[w] = true;
+                    parent[w] = Some(e);
+                    queue.push_back(w);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Entry points (SPEC §1.4): clients and externals that call into the system,
+    /// components with `public: true`, and components a client calls directly.
+    pub fn entry_points(&self, m: &Architecture) -> Vec<usize> {
+        let mut is = vec![false; self.len()];
+        for (i, c) in m.components.iter().enumerate() {
+            if c.is_public() || (c.kind().is_outside() && self.outgoing(i).next().is_some()) {
+                is[i] = true;
+            }
+            if c.kind() == Kind::Client {
+                for e in self.outgoing(i) {
+                    if matches!(self.edges[e].origin, Origin::Call(_)) {
+                        is[self.edges[e].to] = true;
+                    }
+                }
+            }
+        }
+        (0..self.len()).filter(|&i| is[i]).collect()
+    }
+
+    /// Entry points that no other entry point calls synchronously: the origins of
+    /// traffic. A path from any other entry point is a suffix of a path from a root.
+    pub fn root_entry_points(&self, m: &Architecture) -> Vec<usize> {
+        let entries = self.entry_points(m);
+        let mut is = vec![false; self.len()];
+        for &e in &entries {
+            is[e] = true;
+        }
+        let roots: Vec<usize> = entries
+            .iter()
+            .copied()
+            .filter(|&v| {
+                !self.incoming(v).any(|e| {
+                    let ed = self.edges[e];
+                    ed.sync && is[ed.from] && ed.from != v && !self.same_scc(ed.from, v)
+                })
+            })
+            .collect();
+        if roots.is_empty() { entries } else { roots }
+    }
+
+    /// Hops an edge adds to a synchronous chain (§1.4): calls by gateways, services and workers.
+    pub fn hop_weight(&self, m: &Architecture, e: usize) -> f64 {
+        if m.components[self.edges[e].from].kind().counts_as_hop() {
+            1.0
+        } else {
+            0.0
+        }
+    }
+
+    /// Longest chain *ending* at each node: value = best score, next = the edge into it.
+    /// The score of a path is the sum of `edge_w` over its edges.
+    pub fn longest_into(&self, edge_w: impl Fn(usize) -> f64) -> PathTable {
+        let n = self.len();
+        let mut value = vec![0.0; n];
+        let mut next = vec![None; n];
+        for u in self.topo() {
+            for e in self.dag_out(u) {
+                let v = self.edges[e].to;
+                let cand = value[u] + edge_w(e);
+                if cand > value[v] {
+                    value[v] = cand;
+                    next[v] = Some(e);
+                }
+            }
+        }
+        PathTable { value, next }
+    }
+
+    /// Longest chain *starting* at each node, scored lexicographically by
+    /// (sum of `edge_w`, sum of `node_w` over the nodes after the first); `next` is
+    /// the first edge of the best chain. `value` holds the primary score.
+    pub fn longest_from(
+        &self,
+        edge_w: impl Fn(usize) -> f64,
+        node_w: impl Fn(usize) -> f64,
+    ) -> (PathTable, Vec<f64>) {
+        let n = self.len();
+        let mut value = vec![0.0; n];
+        let mut second = vec![0.0; n];
+        let mut next = vec![None; n];
+        let order: Vec<usize> = self.topo().collect();
+        for &u in order.iter().rev() {
+            for e in self.dag_out(u) {
+                let w = self.edges[e].to;
+                let cand = (value[w] + edge_w(e), second[w] + node_w(w));
+                let better = next[u].is_none()
+                    || cand.0 > value[u] + 1e-12
+                    || ((cand.0 - value[u]).abs() <= 1e-12 && cand.1 > second[u] + 1e-12);
+                if better {
+                    value[u] = cand.0;
+                    second[u] = cand.1;
+                    next[u] = Some(e);
+                }
+            }
+        }
+        (PathTable { value, next }, second)
+    }
+
+    /// Follow `next` edges forward from `start`.
+    pub fn follow(&self, t: &PathTable, start: usize) -> Vec<usize> {
+        let mut path = Vec::new();
+        let mut v = start;
+        while let Some(e) = t.next[v] {
+            path.push(e);
+            v = self.edges[e].to;
+            if path.len() > self.len() {
+                break;
+            }
+        }
+        path
+    }
+
+    /// The chain ending with edge `last`, walking `longest_into` predecessors back
+    /// while the score is positive.
+    pub fn chain_into(&self, t: &PathTable, last: usize) -> Vec<usize> {
+        let mut path = vec![last];
+        let mut u = self.edges[last].from;
+        while t.value[u] > 0.0 {
+            let Some(pe) = t.next[u] else { break };
+            path.push(pe);
+            u = self.edges[pe].from;
+            if path.len() > self.len() {
+                break;
+            }
+        }
+        path.reverse();
+        path
+    }
+
+    /// The critical path of every node (§1.4): the longest synchronous chain in hops,
+    /// ties broken towards the chain with more components.
+    pub fn critical_paths(&self, m: &Architecture) -> PathTable {
+        self.longest_from(|e| self.hop_weight(m, e), |_| 1.0).0
+    }
+
+    /// Entry points in the order paths should be explained from: the roots (origins of
+    /// traffic) first, then the other entry points.
+    pub fn entry_phases(&self, m: &Architecture) -> [Vec<usize>; 2] {
+        let roots = self.root_entry_points(m);
+        let rest = self
+            .entry_points(m)
+            .into_iter()
+            .filter(|v| !roots.contains(v))
+            .collect();
+        [roots, rest]
+    }
+
+    /// Components reachable by sync calls, breadth first from each phase of starts in
+    /// turn, with the edge that first reached each.
+    pub fn sync_reach(&self, phases: &[Vec<usize>]) -> (Vec<bool>, Vec<Option<usize>>) {
+        let n = self.len();
+        let mut seen = vec![false; n];
+        let mut parent = vec![None; n];
+        let mut queue = std::collections::VecDeque::new();
+        for starts in phases {
+            for &s in starts {
+                if !seen[s] {
+                    seen[s] = true;
+                    queue.push_back(s);
+                }
+            }
+            while let Some(u) = queue.pop_front() {
+                for &e in &self.sync_out[u] {
+                    let w = self.edges[e].to;
+                    if !seen[w] {
+                        seen[w] = true;
+                        parent[w] = Some(e);
+                        queue.push_back(w);
+                    }
+                }
+            }
+        }
+        (seen, parent)
+    }
+
+    /// The edges from a BFS root to `v` along `parent`.
+    pub fn path_to(&self, parent: &[Option<usize>], v: usize) -> Vec<usize> {
+        let mut path = Vec::new();
+        let mut x = v;
+        while let Some(e) = parent[x] {
+            path.push(e);
+            x = self.edges[e].from;
+            if path.len() > self.len() {
+                break;
+            }
+        }
+        path.reverse();
+        path
+    }
+
+    /// `a -> b -> c` for a chain of edges.
+    pub fn describe(&self, m: &Architecture, path: &[usize]) -> String {
+        let Some(&first) = path.first() else {
+            return String::new();
+        };
+        let mut s = m.components[self.edges[first].from].id.clone();
+        for &e in path {
+            s.push_str(" -> ");
+            s.push_str(&m.components[self.edges[e].to].id);
+        }
+        s
+    }
+
+    /// Components along a chain of edges, the first included.
+    pub fn nodes_of(&self, path: &[usize]) -> Vec<usize> {
+        let mut v: Vec<usize> = path
+            .first()
+            .map(|&e| vec![self.edges[e].from])
+            .unwrap_or_default();
+        v.extend(path.iter().map(|&e| self.edges[e].to));
+        v
+    }
+}
+
+/// The component a call goes to.
+pub fn callee<'m>(m: &'m Architecture, call: &Call) -> Option<&'m Component> {
+    m.component(&call.to.v)
+}

@@ -1,0 +1,207 @@
+//! archlint: an offline, rule-based linter for system designs.
+//!
+//! Data flow: file text -> [`model::yaml`] (spanned tree) -> [`model::load`] (typed
+//! model and `invalid-input` diagnostics) -> [`graph::SystemGraph`] -> [`rules::run`]
+//! -> diagnostics -> [`report`] (human, JSON, SARIF, GitHub, Markdown).
+
+pub mod config;
+pub mod diag;
+pub mod discover;
+pub mod estimate;
+pub mod graph;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+
+use diag::Diagnostic;
+use graph::SystemGraph;
+use model::Architecture;
+use source::SourceFile;
+
+/// Default largest file archlint reads.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The result of linting one file.
+pub struct FileResult {
+    pub source: SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The file could not be read, parsed or validated (exit code 2).
+    pub input_error: bool,
+}
+
+/// A loaded, valid file with its graph.
+pub struct Analysis {
+    pub model: Architecture,
+    pub graph: SystemGraph,
+}
+
+/// Parse and validate; on success build the graph.
+pub fn analyse(src: &SourceFile) -> Result<Analysis, Vec<Diagnostic>> {
+    let loaded = model::load::load(src, &rules::ids(), model::yaml::Limits::default());
+    match loaded.model {
+        Some(model) if loaded.errors.is_empty() => {
+            let graph = SystemGraph::build(&model);
+            Ok(Analysis { model, graph })
+        }
+        _ => Err(loaded.errors),
+    }
+}
+
+/// Lint one source text with the given rule settings.
+pub fn lint_source(src: SourceFile, settings: &rules::Settings) -> FileResult {
+    match analyse(&src) {
+        Ok(a) => {
+            let mut diagnostics = rules::run(&a.model, &a.graph, settings);
+            sort(&mut diagnostics);
+            FileResult {
+                source: src,
+                diagnostics,
+                input_error: false,
+            }
+        }
+        Err(mut errors) => {
+            sort(&mut errors);
+            FileResult {
+                source: src,
+                diagnostics: errors,
+                input_error: true,
+            }
+        }
+    }
+}
+
+/// Diagnostics sorted by position, then rule (SPEC §3.3).
+pub fn sort(ds: &mut [Diagnostic]) {
+    ds.sort_by(|a, b| {
+        (a.span.start, &a.rule, a.span.end, &a.message).cmp(&(
+            b.span.start,
+            &b.rule,
+            b.span.end,
+            &b.message,
+        ))
+    });
+}
+
+/// Read a file as text, with the checks hostile input needs: size, binary, UTF-8.
+pub fn read_source(
+    path: &std::path::Path,
+    display: &str,
+    max_bytes: u64,
+) -> Result<SourceFile, FileResult> {
+    let fail = |msg: String, help: &str| {
+        let src = SourceFile::new(display, "");
+        let d = Diagnostic::invalid("", source::Span::new(0, 0), msg)
+            .label("cannot read")
+            .help(help);
+        FileResult {
+            source: src,
+            diagnostics: vec![d],
+            input_error: true,
+        }
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            return Err(fail(
+                format!("cannot read `{display}`: {}", io_reason(&e)),
+                "check the path and its permissions",
+            ));
+        }
+    };
+    if meta.is_dir() {
+        return Err(fail(
+            format!("`{display}` is a directory"),
+            "pass a file, or a directory to search with `archlint check DIR`",
+        ));
+    }
+    if meta.len() > max_bytes {
+        return Err(fail(
+            format!(
+                "`{display}` is {} bytes, more than the {} byte limit",
+                meta.len(),
+                max_bytes
+            ),
+            "an architecture file is a few hundred kilobytes at most; split it, or raise the limit with --max-file-size",
+        ));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return Err(fail(
+                format!("cannot read `{display}`: {}", io_reason(&e)),
+                "check the path and its permissions",
+            ));
+        }
+    };
+    source_from_bytes(display, bytes, max_bytes)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Turn raw bytes into a source, rejecting binary data and invalid UTF-8 with a located error.
+pub fn source_from_bytes(
+    display: &str,
+    bytes: Vec<u8>,
+    max_bytes: u64,
+) -> Result<SourceFile, FileResult> {
+    if bytes.len() as u64 > max_bytes {
+        let d = Diagnostic::invalid(
+            "",
+            source::Span::new(0, 0),
+            format!("input is more than the {max_bytes} byte limit"),
+        )
+        .label("too large");
+        return Err(FileResult {
+            source: SourceFile::new(display, ""),
+            diagnostics: vec![d],
+            input_error: true,
+        });
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let line_end = prefix.len();
+            let src = SourceFile::new(display, prefix);
+            let at = src.text.len().min(line_end);
+            let d = Diagnostic::invalid(
+                "",
+                source::Span::new(at, at),
+                format!("the file is not valid UTF-8 (byte {valid})"),
+            )
+            .label("invalid UTF-8 starts here")
+            .help("save the file as UTF-8 text");
+            return Err(FileResult {
+                source: src,
+                diagnostics: vec![d],
+                input_error: true,
+            });
+        }
+    };
+    if let Some(pos) = text.find('\0') {
+        let src = SourceFile::new(display, text[..pos].to_string());
+        let at = src.text.len();
+        let d = Diagnostic::invalid(
+            "",
+            source::Span::new(at, at),
+            "the file contains a NUL byte; it looks like binary data, not YAML",
+        )
+        .label("NUL byte here")
+        .help("pass a YAML architecture file");
+        return Err(FileResult {
+            source: src,
+            diagnostics: vec![d],
+            input_error: true,
+        });
+    }
+    Ok(SourceFile::new(display, text))
+}

@@ -1,0 +1,362 @@
+//! The `archlint` command line. All logic lives in the library; this file parses
+//! arguments, reads files and prints.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use archlint::config::{self, Config};
+use archlint::diag::Severity;
+use archlint::report;
+use archlint::rules::{self, RULES};
+use archlint::source::SourceFile;
+use archlint::{FileResult, lint_source};
+
+#[derive(Parser)]
+#[command(
+    name = "archlint",
+    version,
+    about = "Lint system designs described in YAML: components, calls, stores, queues and requirements.",
+    long_about = "archlint reads an architecture file (YAML), builds a graph of the system and runs rules \
+that encode established design guidance and anti-patterns. Diagnostics point at the exact line.\n\n\
+Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 input or usage error.",
+    after_help = "Examples:\n  archlint check examples/photo-sharing.arch.yaml\n  archlint check --format json .\n  archlint explain sync-chain-too-long\n  archlint estimate architecture.yaml"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint architecture files (a directory is searched for architecture.y{a,}ml and *.arch.y{a,}ml).
+    Check(CheckArgs),
+    /// List every rule: id, category, default severity, summary.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation page.
+    Explain {
+        /// The rule id, e.g. sync-chain-too-long.
+        id: String,
+    },
+    /// The back-of-envelope capacity estimate: QPS, storage, bandwidth, load per component.
+    Estimate {
+        /// The architecture file (`-` for stdin).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files or directories to lint; `-` reads stdin. Default: the current directory.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Rules or categories to run (comma-separated), replacing the configured selection; `all` for every rule.
+    #[arg(long, value_delimiter = ',')]
+    select: Option<Vec<String>>,
+    /// Rules or categories to skip (comma-separated), replacing the configured list.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Option<Vec<String>>,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Use this configuration file instead of discovering `.archlint.yaml`.
+    #[arg(long, conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Do not read any configuration file.
+    #[arg(long)]
+    no_config: bool,
+    /// Print only the diagnostics, no summary line.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Largest file to read, in bytes.
+    #[arg(long, default_value_t = archlint::DEFAULT_MAX_FILE_BYTES)]
+    max_file_size: u64,
+    /// Name to show for stdin input.
+    #[arg(long, default_value = "<stdin>")]
+    stdin_filename: String,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn parse(s: &str) -> Option<FailOn> {
+        FailOn::from_str(s, true).ok()
+    }
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules { format } => list_rules(format),
+        Command::Explain { id } => explain(&id),
+        Command::Estimate { file, format } => estimate(&file, format),
+    };
+    ExitCode::from(code)
+}
+
+fn usage_error(msg: &str) -> u8 {
+    eprintln!("error: {msg}");
+    2
+}
+
+fn out(s: &str) {
+    let mut stdout = std::io::stdout().lock();
+    // a closed pipe (`archlint ... | head`) is not an error worth a panic
+    let _ = stdout.write_all(s.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn read_input(path: &Path, max: u64, stdin_name: &str) -> Result<SourceFile, FileResult> {
+    if path == Path::new("-") {
+        let mut buf = Vec::new();
+        let limit = max.saturating_add(1);
+        if let Err(e) = std::io::stdin().take(limit).read_to_end(&mut buf) {
+            return Err(archlint::source_from_bytes(
+                stdin_name,
+                format!("cannot read stdin: {e}").into_bytes(),
+                0,
+            )
+            .err()
+            .unwrap_or_else(|| unreachable!()));
+        }
+        return archlint::source_from_bytes(stdin_name, buf, max);
+    }
+    archlint::read_source(path, &path.display().to_string(), max)
+}
+
+/// The configuration that applies to files in `dir`.
+fn config_for(
+    args: &CheckArgs,
+    dir: &Path,
+    cache: &mut Vec<(PathBuf, Config)>,
+) -> Result<Config, Box<FileResult>> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => config::discover(dir),
+    };
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    if let Some((_, c)) = cache.iter().find(|(p, _)| *p == path) {
+        return Ok(c.clone());
+    }
+    let c = config::load(&path)?;
+    cache.push((path, c.clone()));
+    Ok(c)
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut results: Vec<FileResult> = Vec::new();
+    for p in &paths {
+        if p.is_dir() {
+            let found = archlint::discover::find(p);
+            if found.is_empty() {
+                eprintln!(
+                    "warning: no architecture files (architecture.yaml, *.arch.yaml) found under `{}`",
+                    p.display()
+                );
+            }
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut cache = Vec::new();
+    let mut fail_on = args.fail_on;
+    for f in &files {
+        let dir = if f == Path::new("-") {
+            std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+        } else {
+            f.parent()
+                .map(|p| {
+                    if p.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        p
+                    }
+                })
+                .unwrap_or(Path::new("."))
+                .to_path_buf()
+        };
+        let cfg = match config_for(&args, &dir, &mut cache) {
+            Ok(c) => c,
+            Err(r) => {
+                if !results.iter().any(|x| x.source.name == r.source.name) {
+                    results.push(*r);
+                }
+                continue;
+            }
+        };
+        if fail_on.is_none() {
+            fail_on = cfg.fail_on.as_deref().and_then(FailOn::parse);
+        }
+        let settings = match cfg.settings(args.select.as_deref(), args.ignore.as_deref()) {
+            Ok(s) => s,
+            Err(e) => return usage_error(&e),
+        };
+        match read_input(f, args.max_file_size, &args.stdin_filename) {
+            Ok(src) => results.push(lint_source(src, &settings)),
+            Err(r) => results.push(r),
+        }
+    }
+    let color = args.format == Format::Human
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let text = match args.format {
+        Format::Human => report::human::render(
+            &results,
+            report::human::Style { color, width: 100 },
+            args.quiet,
+        ),
+        Format::Json => report::json::render(&results),
+        Format::Sarif => report::sarif::render(&results),
+        Format::Github => report::github::render(&results),
+    };
+    out(&text);
+    exit_code(&results, fail_on.unwrap_or(FailOn::Warning))
+}
+
+fn exit_code(results: &[FileResult], fail_on: FailOn) -> u8 {
+    if results.iter().any(|r| r.input_error) {
+        return 2;
+    }
+    let Some(threshold) = fail_on.threshold() else {
+        return 0;
+    };
+    if results
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| d.severity >= threshold)
+    {
+        1
+    } else {
+        0
+    }
+}
+
+fn list_rules(format: ListFormat) -> u8 {
+    if format == ListFormat::Json {
+        let v: Vec<_> = RULES
+            .iter()
+            .map(|r| {
+                let m = r.meta();
+                serde_json::json!({
+                    "id": r.id, "category": m.category, "severity": m.severity,
+                    "summary": m.summary, "default_enabled": m.default_enabled,
+                    "options": r.options.iter().map(|(n, v)| (n.to_string(), *v)).collect::<std::collections::BTreeMap<_, _>>(),
+                })
+            })
+            .collect();
+        out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).expect("serializes")
+        ));
+        return 0;
+    }
+    out(&archlint::rules::table());
+    0
+}
+
+fn explain(id: &str) -> u8 {
+    match rules::find(id) {
+        Some(r) => {
+            out(&format!("{}\n", r.page().trim_end()));
+            0
+        }
+        None => {
+            let hint = archlint::diag::suggest(id, rules::ids())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            usage_error(&format!(
+                "unknown rule `{id}`{hint} (`archlint rules` lists them)"
+            ))
+        }
+    }
+}
+
+fn load_one(file: &Path) -> Result<archlint::Analysis, u8> {
+    let src = match read_input(file, archlint::DEFAULT_MAX_FILE_BYTES, "<stdin>") {
+        Ok(s) => s,
+        Err(r) => {
+            out(&report::human::render(&[r], Default::default(), true));
+            return Err(2);
+        }
+    };
+    match archlint::analyse(&src) {
+        Ok(a) => Ok(a),
+        Err(mut errors) => {
+            archlint::sort(&mut errors);
+            let r = FileResult {
+                source: src,
+                diagnostics: errors,
+                input_error: true,
+            };
+            out(&report::human::render(&[r], Default::default(), true));
+            Err(2)
+        }
+    }
+}
+
+fn estimate(file: &Path, format: ListFormat) -> u8 {
+    let a = match load_one(file) {
+        Ok(a) => a,
+        Err(c) => return c,
+    };
+    let e = archlint::estimate::estimate(&a.model, &a.graph);
+    match format {
+        ListFormat::Json => out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&e).expect("serializes")
+        )),
+        ListFormat::Human => out(&archlint::estimate::render(&a.model, &e)),
+    }
+    0
+}

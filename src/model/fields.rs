@@ -1,0 +1,505 @@
+//! The file format's field tables: which keys exist where, their types and docs.
+//!
+//! One table drives validation (unknown keys, "did you mean", kind-specific fields)
+//! and the JSON Schema (`archlint schema`), so the two cannot drift apart.
+
+use super::quantity::QuantityKind as Q;
+use super::*;
+
+#[derive(Debug, Clone, Copy)]
+pub enum FieldType {
+    Str,
+    Bool,
+    /// Integer in [min, max].
+    Int(u64, u64),
+    Enum(&'static [&'static str]),
+    EnumList(&'static [&'static str]),
+    StrList,
+    Qty(Q),
+    /// A duration or `none` (`ttl`).
+    DurationOrNone,
+    /// A duration or `forever` (`retention`).
+    DurationOrForever,
+    /// `true`/`false` or one of the strings.
+    BoolOr(&'static [&'static str]),
+    /// `true`/`false` or a mapping with the fields.
+    BoolOrMap(&'static [FieldDef]),
+    /// `none` or a mapping with the fields (or an integer number of attempts).
+    RetryPolicy,
+    /// A duration (the p99) or a mapping with the fields.
+    DurationOrMap(&'static [FieldDef]),
+    /// A mapping with exactly these fields.
+    Map(&'static [FieldDef]),
+    /// A mapping from free keys to strings.
+    StrMap,
+    /// A mapping from rule ids to reasons.
+    Allow,
+    /// A list of call items.
+    Calls,
+    /// A list of consume items.
+    Consumes,
+    /// The id of another component.
+    Ref,
+    /// The components mapping.
+    Components,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct FieldDef {
+    pub name: &'static str,
+    pub ty: FieldType,
+    /// `None`: any component kind; else only these kinds.
+    pub kinds: Option<&'static [Kind]>,
+    pub doc: &'static str,
+}
+
+const fn f(name: &'static str, ty: FieldType, doc: &'static str) -> FieldDef {
+    FieldDef {
+        name,
+        ty,
+        kinds: None,
+        doc,
+    }
+}
+const fn k(
+    name: &'static str,
+    kinds: &'static [Kind],
+    ty: FieldType,
+    doc: &'static str,
+) -> FieldDef {
+    FieldDef {
+        name,
+        ty,
+        kinds: Some(kinds),
+        doc,
+    }
+}
+
+pub const TOP: &[FieldDef] = &[
+    f("name", FieldType::Str, "The system's name (required)."),
+    f("description", FieldType::Str, "What the system does."),
+    f(
+        "stage",
+        FieldType::Enum(Stage::NAMES),
+        "Maturity: prototype | v1 | growth | mature.",
+    ),
+    f(
+        "requirements",
+        FieldType::Map(REQUIREMENTS),
+        "What the system must meet; missing items are reported by missing-requirement.",
+    ),
+    f(
+        "components",
+        FieldType::Components,
+        "The components, keyed by id.",
+    ),
+];
+
+pub const SCALE: &[FieldDef] = &[
+    f(
+        "daily_active_users",
+        FieldType::Qty(Q::Count),
+        "Daily active users, e.g. 10M.",
+    ),
+    f(
+        "requests_per_user_per_day",
+        FieldType::Qty(Q::Count),
+        "Requests one user makes per day.",
+    ),
+    f(
+        "peak_to_average",
+        FieldType::Qty(Q::Count),
+        "Peak traffic divided by mean traffic (default 2).",
+    ),
+    f(
+        "data_volume",
+        FieldType::Qty(Q::Size),
+        "Data stored today, e.g. 20TB.",
+    ),
+    f(
+        "growth_per_year",
+        FieldType::Qty(Q::Growth),
+        "Yearly growth: a factor (2x) or an amount (5TB).",
+    ),
+    f(
+        "request_size",
+        FieldType::Qty(Q::Size),
+        "Average request size, for bandwidth (e.g. 2KB).",
+    ),
+    f(
+        "response_size",
+        FieldType::Qty(Q::Size),
+        "Average response size, for bandwidth (e.g. 20KB).",
+    ),
+];
+
+pub const LATENCY: &[FieldDef] = &[
+    f("p50", FieldType::Qty(Q::Duration), "Median latency target."),
+    f(
+        "p99",
+        FieldType::Qty(Q::Duration),
+        "99th percentile latency target.",
+    ),
+];
+
+pub const OPERATIONS: &[FieldDef] = &[
+    f(
+        "team_size",
+        FieldType::Int(1, 1_000_000),
+        "Engineers who will run the system.",
+    ),
+    f(
+        "existing",
+        FieldType::StrList,
+        "Infrastructure the team already runs.",
+    ),
+    f(
+        "budget",
+        FieldType::Enum(Budget::NAMES),
+        "low | medium | high.",
+    ),
+];
+
+pub const REQUIREMENTS: &[FieldDef] = &[
+    f(
+        "scale",
+        FieldType::Map(SCALE),
+        "Users, request rates and data volume.",
+    ),
+    f(
+        "consistency",
+        FieldType::Enum(Consistency::NAMES),
+        "strong | eventual | read-your-writes | causal.",
+    ),
+    f(
+        "latency",
+        FieldType::DurationOrMap(LATENCY),
+        "Latency targets: { p50, p99 }.",
+    ),
+    f(
+        "availability",
+        FieldType::Qty(Q::Percent),
+        "Availability target, e.g. 99.99%.",
+    ),
+    f(
+        "geography",
+        FieldType::Enum(Geography::NAMES),
+        "single-region | multi-region | global.",
+    ),
+    f(
+        "read_write_ratio",
+        FieldType::Qty(Q::Ratio),
+        "Reads per write, e.g. 100:1.",
+    ),
+    f(
+        "retention",
+        FieldType::DurationOrForever,
+        "How long data is kept, e.g. 5y, or forever.",
+    ),
+    f(
+        "compliance",
+        FieldType::StrList,
+        "Regimes that apply, e.g. [gdpr, pci].",
+    ),
+    f(
+        "operations",
+        FieldType::Map(OPERATIONS),
+        "Team, existing infrastructure and budget.",
+    ),
+];
+
+pub const RATE_LIMIT: &[FieldDef] = &[
+    f(
+        "requests_per_second",
+        FieldType::Qty(Q::Count),
+        "Allowed request rate.",
+    ),
+    f(
+        "per",
+        FieldType::Str,
+        "What the limit is per: client, user, ip, api-key, global.",
+    ),
+];
+
+pub const RETRY: &[FieldDef] = &[
+    f(
+        "attempts",
+        FieldType::Int(1, 100),
+        "Total tries, the first included.",
+    ),
+    f(
+        "backoff",
+        FieldType::Enum(Backoff::NAMES),
+        "exponential | constant | none.",
+    ),
+    f("jitter", FieldType::Bool, "Randomise the delays."),
+];
+
+pub const CALL: &[FieldDef] = &[
+    f("to", FieldType::Ref, "Id of the callee (required)."),
+    f(
+        "protocol",
+        FieldType::Str,
+        "http, https, rest, grpc, graphql, websocket, sql, tcp, resp, amqp, kafka, ...",
+    ),
+    f(
+        "mode",
+        FieldType::Enum(Mode::NAMES),
+        "sync | async (default: async to a queue, else sync).",
+    ),
+    f(
+        "access",
+        FieldType::Enum(Access::NAMES),
+        "read | write | read-write (default read-write).",
+    ),
+    f(
+        "read_from",
+        FieldType::Enum(ReadFrom::NAMES),
+        "primary | replica (default primary).",
+    ),
+    f(
+        "timeout",
+        FieldType::Qty(Q::Duration),
+        "Call timeout, e.g. 200ms.",
+    ),
+    f(
+        "retry",
+        FieldType::RetryPolicy,
+        "{ attempts, backoff, jitter } or none.",
+    ),
+    f(
+        "circuit_breaker",
+        FieldType::Bool,
+        "A circuit breaker guards the call.",
+    ),
+    f("idempotent", FieldType::Bool, "Repeating the call is safe."),
+    f(
+        "locking",
+        FieldType::Enum(Locking::NAMES),
+        "optimistic | pessimistic concurrency on writes.",
+    ),
+    f(
+        "realtime",
+        FieldType::Bool,
+        "The caller needs live updates pushed to it.",
+    ),
+    f(
+        "streaming",
+        FieldType::Bool,
+        "A long-lived stream of messages.",
+    ),
+    f(
+        "per_request",
+        FieldType::Qty(Q::Count),
+        "Calls per incoming request (fan-out, default 1).",
+    ),
+    f("description", FieldType::Str, "What the call is for."),
+    f(
+        "allow",
+        FieldType::Allow,
+        "Rule id -> reason: suppress a finding on this call.",
+    ),
+];
+
+pub const CONSUME: &[FieldDef] = &[
+    f("from", FieldType::Ref, "Id of the queue (required)."),
+    f(
+        "idempotent",
+        FieldType::Bool,
+        "Processing a message twice is safe.",
+    ),
+    f(
+        "retry",
+        FieldType::RetryPolicy,
+        "{ attempts, backoff, jitter } or none.",
+    ),
+    f("description", FieldType::Str, "What is consumed and why."),
+    f(
+        "allow",
+        FieldType::Allow,
+        "Rule id -> reason: suppress a finding on this consume.",
+    ),
+];
+
+const DB: &[Kind] = &[Kind::Database];
+const CACHE: &[Kind] = &[Kind::Cache];
+const QUEUE: &[Kind] = &[Kind::Queue];
+const LB: &[Kind] = &[Kind::LoadBalancer];
+const STORES: &[Kind] = &[Kind::Database, Kind::ObjectStore, Kind::Cache];
+
+pub const COMPONENT: &[FieldDef] = &[
+    f(
+        "kind",
+        FieldType::Enum(Kind::NAMES),
+        "What the component is (required).",
+    ),
+    f(
+        "tech",
+        FieldType::Str,
+        "The technology, e.g. postgresql, redis, kafka, nginx.",
+    ),
+    f("description", FieldType::Str, "What it does."),
+    f("public", FieldType::Bool, "Reachable from the internet."),
+    f(
+        "replicas",
+        FieldType::Int(1, 1_000_000),
+        "Number of replicas (a positive integer).",
+    ),
+    f("owner", FieldType::Str, "Owning team."),
+    f(
+        "stateful",
+        FieldType::Bool,
+        "Keeps session or user state in memory.",
+    ),
+    f(
+        "rate_limit",
+        FieldType::BoolOrMap(RATE_LIMIT),
+        "true, or { requests_per_second, per }.",
+    ),
+    f(
+        "latency",
+        FieldType::Qty(Q::Duration),
+        "Its own p99 work time.",
+    ),
+    f(
+        "availability",
+        FieldType::Qty(Q::Percent),
+        "One replica's availability.",
+    ),
+    f(
+        "capacity",
+        FieldType::Qty(Q::Count),
+        "Requests per second one replica sustains.",
+    ),
+    f(
+        "calls",
+        FieldType::Calls,
+        "What it calls: ids, or { to, protocol, mode, timeout, retry, ... }.",
+    ),
+    f(
+        "consumes",
+        FieldType::Consumes,
+        "Queues it reads from: ids, or { from, idempotent, retry }.",
+    ),
+    f("rationale", FieldType::Str, "Why this choice."),
+    f("alternatives", FieldType::StrMap, "Rejected option -> why."),
+    f(
+        "allow",
+        FieldType::Allow,
+        "Rule id -> reason: suppress a finding on this component.",
+    ),
+    k(
+        "model",
+        DB,
+        FieldType::Enum(DbModel::NAMES),
+        "Data model (inferred from well-known tech).",
+    ),
+    k(
+        "access_patterns",
+        DB,
+        FieldType::EnumList(AccessPattern::NAMES),
+        "How the data is accessed.",
+    ),
+    k(
+        "data_volume",
+        STORES,
+        FieldType::Qty(Q::Size),
+        "Data held, e.g. 2TB.",
+    ),
+    k(
+        "write_rps",
+        DB,
+        FieldType::Qty(Q::Count),
+        "Peak writes per second.",
+    ),
+    k(
+        "replication",
+        DB,
+        FieldType::Enum(Replication::NAMES),
+        "none | sync | async.",
+    ),
+    k(
+        "sharded",
+        DB,
+        FieldType::Bool,
+        "Data is partitioned across nodes.",
+    ),
+    k(
+        "pattern",
+        CACHE,
+        FieldType::Enum(CachePattern::NAMES),
+        "cache-aside | read-through | write-through | write-behind.",
+    ),
+    k(
+        "ttl",
+        CACHE,
+        FieldType::DurationOrNone,
+        "Entry lifetime, or none.",
+    ),
+    k(
+        "invalidation",
+        CACHE,
+        FieldType::Enum(Invalidation::NAMES),
+        "none | on-write | event | manual.",
+    ),
+    k(
+        "scope",
+        CACHE,
+        FieldType::Enum(CacheScope::NAMES),
+        "shared | in-process.",
+    ),
+    k(
+        "caches",
+        CACHE,
+        FieldType::Ref,
+        "Id of the store it fronts.",
+    ),
+    k(
+        "delivery",
+        QUEUE,
+        FieldType::Enum(Delivery::NAMES),
+        "at-least-once | at-most-once | exactly-once.",
+    ),
+    k(
+        "ordering",
+        QUEUE,
+        FieldType::BoolOr(&["none", "per-key", "per-partition", "fifo", "global"]),
+        "Messages keep their order.",
+    ),
+    k(
+        "replay",
+        QUEUE,
+        FieldType::Bool,
+        "Consumers can re-read old messages.",
+    ),
+    k(
+        "dead_letter",
+        QUEUE,
+        FieldType::Bool,
+        "Failed messages go to a dead-letter queue.",
+    ),
+    k(
+        "throughput",
+        QUEUE,
+        FieldType::Qty(Q::Count),
+        "Messages per second at peak.",
+    ),
+    k("layer", LB, FieldType::Int(4, 7), "4 or 7."),
+    k(
+        "sticky_sessions",
+        LB,
+        FieldType::Bool,
+        "Pins a client to one backend.",
+    ),
+    k("tls_termination", LB, FieldType::Bool, "Terminates TLS."),
+    k(
+        "routing",
+        LB,
+        FieldType::EnumList(Routing::NAMES),
+        "Routes by path, header or host.",
+    ),
+];
+
+pub fn component_field(name: &str) -> Option<&'static FieldDef> {
+    COMPONENT.iter().find(|d| d.name == name)
+}

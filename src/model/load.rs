@@ -1,0 +1,1188 @@
+//! Loading and validation (SPEC §1.5): spanned YAML tree -> typed [`Architecture`].
+//!
+//! Every problem becomes an `invalid-input` diagnostic with a precise span; the loader
+//! keeps going after a problem so that one run reports all of them.
+
+use std::collections::HashSet;
+
+use super::fields::{self, FieldDef};
+use super::quantity::{self as q, QuantityKind};
+use super::yaml::{self, Limits, Node, Value};
+use super::*;
+use crate::diag::{Diagnostic, suggest};
+use crate::source::{SourceFile, Span};
+
+/// The outcome of loading one file: the model (when it could be built) and the input errors.
+pub struct Loaded {
+    pub model: Option<Architecture>,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Parse and validate `src`. `rule_ids` are the ids an `allow` may name.
+pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
+    let parsed = match yaml::parse(src, limits) {
+        Ok(p) => p,
+        Err(e) => {
+            return Loaded {
+                model: None,
+                errors: vec![yaml_error("", e)],
+            };
+        }
+    };
+    let mut l = Loader {
+        src,
+        rule_ids,
+        errors: parsed
+            .problems
+            .into_iter()
+            .map(|e| yaml_error("", e))
+            .collect(),
+        refs: Vec::new(),
+        all_ids: Vec::new(),
+    };
+    let model = l.top(&parsed.root);
+    let errors = l.finish();
+    Loaded { model, errors }
+}
+
+fn yaml_error(path: &str, e: yaml::YamlError) -> Diagnostic {
+    let mut d = Diagnostic::invalid(path, e.span, e.message)
+        .label(e.label)
+        .maybe_help(e.help);
+    if let Some((m, s)) = e.related.map(|b| *b) {
+        d = d.related(path, s, m);
+    }
+    d
+}
+
+/// A reference to check once all component ids are known.
+struct Ref {
+    path: String,
+    span: Span,
+    id: String,
+    field: &'static str,
+}
+
+struct Loader<'a> {
+    src: &'a SourceFile,
+    rule_ids: &'a [&'a str],
+    errors: Vec<Diagnostic>,
+    refs: Vec<Ref>,
+    /// Every component id defined, valid or not (references to invalid ones do not cascade).
+    all_ids: Vec<String>,
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn list_values(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl<'a> Loader<'a> {
+    fn push(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+
+    /// The span of a `key: value` entry: to the end of the value when it is on the key's line.
+    fn entry_span(&self, k: &Node, v: &Node) -> Span {
+        let end = if v.span.end > k.span.end
+            && self
+                .src
+                .line_of(v.span.end.saturating_sub(1).max(k.span.start))
+                == self.src.line_of(k.span.start)
+        {
+            v.span.end
+        } else {
+            k.span.end
+        };
+        Span::new(k.span.start, end)
+    }
+
+    fn sp<T>(&self, k: &Node, v: &Node, val: T) -> Sp<T> {
+        Sp {
+            v: val,
+            span: self.entry_span(k, v),
+            value_span: v.span,
+        }
+    }
+
+    fn type_error(&mut self, path: &str, v: &Node, expected: &str) {
+        let d = Diagnostic::invalid(
+            path,
+            v.span,
+            format!(
+                "`{}` must be {expected}, found {}",
+                last_key(path),
+                v.type_name()
+            ),
+        )
+        .label(format!("expected {expected}"))
+        .help(format!("write `{}:` with {expected}", last_key(path)));
+        self.push(d);
+    }
+
+    /// Check a mapping's keys against a field table; report unknown and non-string keys.
+    fn check_keys(
+        &mut self,
+        map: &[(Node, Node)],
+        defs: &[FieldDef],
+        path: &str,
+        kind: Option<Kind>,
+        what: &str,
+    ) {
+        for (k, _) in map {
+            let Some(key) = k.as_scalar().filter(|_| !k.is_null()) else {
+                self.push(
+                    Diagnostic::invalid(
+                        path,
+                        k.span,
+                        format!("a key in {what} must be a name, found {}", k.type_name()),
+                    )
+                    .label("not a valid key"),
+                );
+                continue;
+            };
+            if let Some(def) = defs.iter().find(|d| d.name == key) {
+                if let (Some(kinds), Some(kind)) = (def.kinds, kind)
+                    && !kinds.contains(&kind)
+                {
+                    let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+                    self.push(
+                        Diagnostic::invalid(
+                            join(path, key),
+                            k.span,
+                            format!(
+                                "`{key}` is a field of {} components, not of a {kind}",
+                                names.join("/")
+                            ),
+                        )
+                        .label(format!("not a {kind} field"))
+                        .help(format!(
+                            "remove it, or change `kind` if this component really is a {}",
+                            names.join(" or ")
+                        )),
+                    );
+                }
+                continue;
+            }
+            let allowed: Vec<&str> = defs
+                .iter()
+                .filter(|d| match (d.kinds, kind) {
+                    (Some(ks), Some(kd)) => ks.contains(&kd),
+                    _ => true,
+                })
+                .map(|d| d.name)
+                .collect();
+            let mut d = Diagnostic::invalid(
+                join(path, key),
+                k.span,
+                format!("unknown key `{key}` in {what}"),
+            )
+            .label("unknown key");
+            d = match suggest(key, allowed.iter().copied()) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!("valid keys here: {}", list_values(&allowed))),
+            };
+            self.push(d);
+        }
+    }
+
+    fn expect_map<'n>(&mut self, path: &str, v: &'n Node) -> Option<&'n [(Node, Node)]> {
+        match v.as_map() {
+            Some(m) => Some(m),
+            None => {
+                self.type_error(path, v, "a mapping");
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, path: &str, v: &Node) -> Option<String> {
+        match &v.value {
+            Value::Scalar { text, .. } if !v.is_null() => Some(text.clone()),
+            _ => {
+                self.type_error(path, v, "a string");
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, path: &str, v: &Node) -> Option<bool> {
+        match v.as_bool() {
+            Some(b) => Some(b),
+            None => {
+                self.type_error(path, v, "`true` or `false`");
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, path: &str, v: &Node, min: u64, max: u64) -> Option<u64> {
+        let parsed = v
+            .as_scalar()
+            .filter(|_| !v.is_null())
+            .and_then(|t| t.trim().parse::<u64>().ok());
+        match parsed {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                let expected = if min == 4 && max == 7 {
+                    "4 or 7".to_string()
+                } else if max >= 100 {
+                    format!("a whole number of at least {min}")
+                } else {
+                    format!("a whole number from {min} to {max}")
+                };
+                let d = Diagnostic::invalid(
+                    path,
+                    v.span,
+                    format!(
+                        "`{}` must be {expected}, found `{}`",
+                        last_key(path),
+                        v.as_scalar().unwrap_or("…")
+                    ),
+                )
+                .label(format!("expected {expected}"));
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    fn enumv<T>(
+        &mut self,
+        path: &str,
+        v: &Node,
+        names: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let text = v.as_scalar().filter(|_| !v.is_null());
+        if let Some(t) = text.and_then(parse) {
+            return Some(t);
+        }
+        let found = text.map_or_else(|| v.type_name().to_string(), |t| format!("`{t}`"));
+        let mut d = Diagnostic::invalid(
+            path,
+            v.span,
+            format!("invalid value {found} for `{}`", last_key(path)),
+        )
+        .label(format!("not a valid `{}`", last_key(path)));
+        d = match text.and_then(|t| suggest(t, names.iter().copied())) {
+            Some(s) => d.help(format!(
+                "did you mean `{s}`? Allowed values: {}",
+                list_values(names)
+            )),
+            None => d.help(format!("allowed values: {}", list_values(names))),
+        };
+        self.push(d);
+        None
+    }
+
+    fn qty_text(&mut self, path: &str, v: &Node, kind: QuantityKind) -> Option<String> {
+        match &v.value {
+            Value::Scalar { text, .. } if !v.is_null() => Some(text.clone()),
+            _ => {
+                self.type_error(path, v, kind.describe());
+                None
+            }
+        }
+    }
+
+    fn qty(&mut self, path: &str, v: &Node, kind: QuantityKind) -> Option<f64> {
+        let text = self.qty_text(path, v, kind)?;
+        let r = match kind {
+            QuantityKind::Count => q::parse_count(&text),
+            QuantityKind::Duration => q::parse_duration(&text),
+            QuantityKind::Size => q::parse_size(&text),
+            QuantityKind::Percent => q::parse_percent(&text),
+            QuantityKind::Ratio | QuantityKind::Growth => unreachable!("use the dedicated parser"),
+        };
+        self.qty_result(path, v, kind, r)
+    }
+
+    fn qty_result<T>(
+        &mut self,
+        path: &str,
+        v: &Node,
+        kind: QuantityKind,
+        r: Result<T, String>,
+    ) -> Option<T> {
+        match r {
+            Ok(x) => Some(x),
+            Err(msg) => {
+                self.push(
+                    Diagnostic::invalid(
+                        path,
+                        v.span,
+                        format!("bad quantity for `{}`: {msg}", last_key(path)),
+                    )
+                    .label("not a valid quantity")
+                    .help(format!("write {}", kind.describe())),
+                );
+                None
+            }
+        }
+    }
+
+    fn str_list(&mut self, path: &str, v: &Node) -> Option<Vec<String>> {
+        let Some(items) = v.as_seq() else {
+            self.type_error(path, v, "a list of strings");
+            return None;
+        };
+        let mut out = Vec::new();
+        for (i, it) in items.iter().enumerate() {
+            if let Some(s) = self.string(&format!("{path}[{i}]"), it) {
+                out.push(s);
+            }
+        }
+        Some(out)
+    }
+
+    fn enum_list<T>(
+        &mut self,
+        path: &str,
+        v: &Node,
+        names: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<Vec<Sp<T>>> {
+        let Some(items) = v.as_seq() else {
+            self.type_error(path, v, &format!("a list of {}", list_values(names)));
+            return None;
+        };
+        let mut out = Vec::new();
+        for (i, it) in items.iter().enumerate() {
+            if let Some(x) = self.enumv(&format!("{path}[{i}]"), it, names, parse) {
+                out.push(Sp {
+                    v: x,
+                    span: it.span,
+                    value_span: it.span,
+                });
+            }
+        }
+        Some(out)
+    }
+
+    fn allow(&mut self, path: &str, v: &Node) -> Vec<Allow> {
+        let Some(map) = self.expect_map(path, v) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, val) in map {
+            let Some(rule) = k.as_scalar() else {
+                self.type_error(path, k, "a rule id");
+                continue;
+            };
+            if !self.rule_ids.contains(&rule) {
+                let mut d = Diagnostic::invalid(
+                    join(path, rule),
+                    k.span,
+                    format!("`allow` names unknown rule `{rule}`"),
+                )
+                .label("no such rule");
+                d = match suggest(rule, self.rule_ids.iter().copied()) {
+                    Some(s) => d.help(format!(
+                        "did you mean `{s}`? (`archlint rules` lists them all)"
+                    )),
+                    None => d.help("`archlint rules` lists the rule ids"),
+                };
+                self.push(d);
+                continue;
+            }
+            let reason = val
+                .as_scalar()
+                .filter(|_| !val.is_null())
+                .map(str::trim)
+                .unwrap_or("");
+            if reason.is_empty() {
+                self.push(
+                    Diagnostic::invalid(join(path, rule), self.entry_span(k, val), format!("`allow` of `{rule}` has no reason"))
+                        .label("reason missing")
+                        .help(format!("say why the finding does not apply here, e.g. `{rule}: accepted for the beta, revisit at 10k users`")),
+                );
+                continue;
+            }
+            out.push(Allow {
+                rule: rule.to_string(),
+                reason: reason.to_string(),
+                span: self.entry_span(k, val),
+            });
+        }
+        out
+    }
+
+    fn retry(&mut self, path: &str, v: &Node) -> Option<Retry> {
+        if let Some(t) = v.as_scalar() {
+            if v.is_plain_scalar() && matches!(t, "none" | "false") {
+                return Some(Retry::None);
+            }
+            if let Ok(n) = t.trim().parse::<u64>()
+                && n >= 1
+            {
+                return Some(Retry::Policy {
+                    attempts: Some(n),
+                    backoff: None,
+                    jitter: None,
+                });
+            }
+            self.type_error(
+                path,
+                v,
+                "`none` or a mapping `{ attempts, backoff, jitter }`",
+            );
+            return None;
+        }
+        let map = self.expect_map(path, v)?;
+        self.check_keys(map, fields::RETRY, path, None, "a retry policy");
+        let mut attempts = None;
+        let mut backoff = None;
+        let mut jitter = None;
+        for (k, val) in map {
+            let p = join(path, k.as_scalar().unwrap_or(""));
+            match k.as_scalar() {
+                Some("attempts") => attempts = self.int(&p, val, 1, 100),
+                Some("backoff") => backoff = self.enumv(&p, val, Backoff::NAMES, Backoff::parse),
+                Some("jitter") => jitter = self.boolean(&p, val),
+                _ => {}
+            }
+        }
+        Some(Retry::Policy {
+            attempts,
+            backoff,
+            jitter,
+        })
+    }
+
+    fn reference(&mut self, path: &str, v: &Node, field: &'static str) -> Option<String> {
+        let id = self.string(path, v)?;
+        self.refs.push(Ref {
+            path: path.to_string(),
+            span: v.span,
+            id: id.clone(),
+            field,
+        });
+        Some(id)
+    }
+
+    // ---- the document -------------------------------------------------------------
+
+    fn top(&mut self, root: &Node) -> Option<Architecture> {
+        let Some(map) = root.as_map() else {
+            let d = Diagnostic::invalid("", root.span, format!("the top level of an architecture file must be a mapping, found {}", root.type_name()))
+                .label("expected `name:`, `requirements:` and `components:` here")
+                .help("start the file with `name: my-system`, then `components:` (`archlint init` writes a starter file)");
+            self.push(d);
+            return None;
+        };
+        self.check_keys(map, fields::TOP, "", None, "the top level");
+        let mut a = Architecture::default();
+        for (k, v) in map {
+            match k.as_scalar() {
+                Some("name") => a.name = self.string("name", v).map(|s| self.sp(k, v, s)),
+                Some("description") => {
+                    a.description = self.string("description", v).map(|s| self.sp(k, v, s))
+                }
+                Some("stage") => {
+                    a.stage = self
+                        .enumv("stage", v, Stage::NAMES, Stage::parse)
+                        .map(|s| self.sp(k, v, s))
+                }
+                Some("requirements") => a.requirements = self.requirements(k, v),
+                Some("components") => {
+                    a.components_span = Some(k.span);
+                    if !v.is_null() {
+                        self.components(v, &mut a);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if root.get("name").is_none() {
+            self.push(
+                Diagnostic::invalid("", Span::new(0, 0), "the file has no `name`")
+                    .label("`name` is required")
+                    .help("add `name: my-system` at the top of the file"),
+            );
+        }
+        Some(a)
+    }
+
+    fn requirements(&mut self, key: &Node, v: &Node) -> Option<Requirements> {
+        let mut r = Requirements {
+            span: key.span,
+            ..Default::default()
+        };
+        if v.is_null() {
+            return Some(r);
+        }
+        let map = self.expect_map("requirements", v)?;
+        self.check_keys(
+            map,
+            fields::REQUIREMENTS,
+            "requirements",
+            None,
+            "`requirements`",
+        );
+        for (k, val) in map {
+            let Some(name) = k.as_scalar() else { continue };
+            let p = join("requirements", name);
+            match name {
+                "scale" => r.scale = self.scale(&p, val).map(|s| self.sp(k, val, s)),
+                "consistency" => {
+                    r.consistency = self
+                        .enumv(&p, val, Consistency::NAMES, Consistency::parse)
+                        .map(|x| self.sp(k, val, x))
+                }
+                "latency" => r.latency = self.latency(&p, val).map(|x| self.sp(k, val, x)),
+                "availability" => {
+                    r.availability = self
+                        .qty(&p, val, QuantityKind::Percent)
+                        .map(|x| self.sp(k, val, x))
+                }
+                "geography" => {
+                    r.geography = self
+                        .enumv(&p, val, Geography::NAMES, Geography::parse)
+                        .map(|x| self.sp(k, val, x))
+                }
+                "read_write_ratio" => {
+                    r.read_write_ratio = self
+                        .qty_text(&p, val, QuantityKind::Ratio)
+                        .and_then(|t| {
+                            self.qty_result(&p, val, QuantityKind::Ratio, q::parse_ratio(&t))
+                        })
+                        .map(|x| self.sp(k, val, x))
+                }
+                "retention" => {
+                    r.retention = match val.as_scalar() {
+                        Some("forever") => Some(Retention::Forever),
+                        _ => self
+                            .qty(&p, val, QuantityKind::Duration)
+                            .map(Retention::Seconds),
+                    }
+                    .map(|x| self.sp(k, val, x))
+                }
+                "compliance" => r.compliance = self.str_list(&p, val).map(|x| self.sp(k, val, x)),
+                "operations" => r.operations = self.operations(&p, val).map(|x| self.sp(k, val, x)),
+                _ => {}
+            }
+        }
+        Some(r)
+    }
+
+    fn scale(&mut self, path: &str, v: &Node) -> Option<Scale> {
+        let map = self.expect_map(path, v)?;
+        self.check_keys(map, fields::SCALE, path, None, "`scale`");
+        let mut s = Scale::default();
+        for (k, val) in map {
+            let Some(name) = k.as_scalar() else { continue };
+            let p = join(path, name);
+            match name {
+                "daily_active_users" => {
+                    s.daily_active_users = self
+                        .qty(&p, val, QuantityKind::Count)
+                        .map(|x| self.sp(k, val, x))
+                }
+                "requests_per_user_per_day" => {
+                    s.requests_per_user_per_day = self
+                        .qty(&p, val, QuantityKind::Count)
+                        .map(|x| self.sp(k, val, x))
+                }
+                "peak_to_average" => {
+                    s.peak_to_average = self
+                        .qty(&p, val, QuantityKind::Count)
+                        .map(|x| self.sp(k, val, x))
+                }
+                "data_volume" => {
+                    s.data_volume = self
+                        .qty(&p, val, QuantityKind::Size)
+                        .map(|x| self.sp(k, val, x))
+                }
+                "request_size" => {
+                    s.request_size = self
+                        .qty(&p, val, QuantityKind::Size)
+                        .map(|x| self.sp(k, val, x))
+                }
+                "response_size" => {
+                    s.response_size = self
+                        .qty(&p, val, QuantityKind::Size)
+                        .map(|x| self.sp(k, val, x))
+                }
+                "growth_per_year" => {
+                    s.growth_per_year = self
+                        .qty_text(&p, val, QuantityKind::Growth)
+                        .and_then(|t| {
+                            self.qty_result(&p, val, QuantityKind::Growth, q::parse_growth(&t))
+                        })
+                        .map(|x| self.sp(k, val, x))
+                }
+                _ => {}
+            }
+        }
+        Some(s)
+    }
+
+    fn latency(&mut self, path: &str, v: &Node) -> Option<LatencyReq> {
+        if v.as_scalar().is_some() {
+            let p99 = self.qty(path, v, QuantityKind::Duration)?;
+            return Some(LatencyReq {
+                p50: None,
+                p99: Some(p99),
+            });
+        }
+        let map = self.expect_map(path, v)?;
+        self.check_keys(map, fields::LATENCY, path, None, "`latency`");
+        let mut r = LatencyReq::default();
+        for (k, val) in map {
+            match k.as_scalar() {
+                Some("p50") => r.p50 = self.qty(&join(path, "p50"), val, QuantityKind::Duration),
+                Some("p99") => r.p99 = self.qty(&join(path, "p99"), val, QuantityKind::Duration),
+                _ => {}
+            }
+        }
+        Some(r)
+    }
+
+    fn operations(&mut self, path: &str, v: &Node) -> Option<Operations> {
+        let map = self.expect_map(path, v)?;
+        self.check_keys(map, fields::OPERATIONS, path, None, "`operations`");
+        let mut o = Operations::default();
+        for (k, val) in map {
+            let Some(name) = k.as_scalar() else { continue };
+            let p = join(path, name);
+            match name {
+                "team_size" => o.team_size = self.int(&p, val, 1, 1_000_000),
+                "existing" => o.existing = self.str_list(&p, val).unwrap_or_default(),
+                "budget" => o.budget = self.enumv(&p, val, Budget::NAMES, Budget::parse),
+                _ => {}
+            }
+        }
+        Some(o)
+    }
+
+    // ---- components -----------------------------------------------------------------
+
+    fn components(&mut self, v: &Node, a: &mut Architecture) {
+        let Some(map) = self.expect_map("components", v) else {
+            return;
+        };
+        a.components.reserve(map.len());
+        for (k, val) in map {
+            let Some(id) = k.as_scalar().filter(|_| !k.is_null()) else {
+                self.push(
+                    Diagnostic::invalid("components", k.span, "a component id must be a name")
+                        .label("not a name"),
+                );
+                continue;
+            };
+            if a.index.contains_key(id) {
+                continue; // reported as a duplicate key
+            }
+            let path = format!("components.{id}");
+            self.all_ids.push(id.to_string());
+            match self.component(id, &path, k, val) {
+                Some(c) => {
+                    a.index.insert(id.to_string(), a.components.len());
+                    a.components.push(c);
+                }
+                // keep a placeholder so a duplicate id is not loaded twice
+                None => {
+                    a.index.insert(id.to_string(), usize::MAX);
+                }
+            }
+        }
+        a.index.retain(|_, i| *i != usize::MAX);
+    }
+
+    fn component(&mut self, id: &str, path: &str, key: &Node, v: &Node) -> Option<Component> {
+        let Some(map) = v.as_map() else {
+            self.push(
+                Diagnostic::invalid(
+                    path,
+                    if v.is_null() { key.span } else { v.span },
+                    format!(
+                        "component `{id}` must be a mapping with at least `kind`, found {}",
+                        v.type_name()
+                    ),
+                )
+                .label("expected a mapping")
+                .help(format!(
+                    "write it as `{id}: {{ kind: service }}`, with one of the kinds: {}",
+                    list_values(Kind::NAMES)
+                )),
+            );
+            return None;
+        };
+        let kind = match v.entry("kind") {
+            None => {
+                self.push(
+                    Diagnostic::invalid(path, key.span, format!("component `{id}` has no `kind`"))
+                        .label("`kind` is required")
+                        .help(format!(
+                            "add `kind:` with one of {}",
+                            list_values(Kind::NAMES)
+                        )),
+                );
+                None
+            }
+            Some((kk, kv)) => self
+                .enumv(&join(path, "kind"), kv, Kind::NAMES, Kind::parse)
+                .map(|x| self.sp(kk, kv, x)),
+        };
+        self.check_keys(
+            map,
+            fields::COMPONENT,
+            path,
+            kind.as_ref().map(|k| k.v),
+            &format!("component `{id}`"),
+        );
+        let Some(kind) = kind else {
+            // still validate references and values so that all errors are reported
+            let mut scratch = Component::new(
+                id.to_string(),
+                key.span,
+                Sp {
+                    v: Kind::Service,
+                    span: key.span,
+                    value_span: key.span,
+                },
+            );
+            self.component_fields(path, map, &mut scratch);
+            return None;
+        };
+        let mut c = Component::new(id.to_string(), key.span, kind);
+        self.component_fields(path, map, &mut c);
+        Some(c)
+    }
+
+    fn component_fields(&mut self, path: &str, map: &[(Node, Node)], c: &mut Component) {
+        for (k, v) in map {
+            let Some(name) = k.as_scalar() else { continue };
+            let Some(def) = fields::component_field(name) else {
+                continue;
+            };
+            if let (Some(kinds), kind) = (def.kinds, c.kind.v)
+                && !kinds.contains(&kind)
+            {
+                continue; // reported by check_keys
+            }
+            let p = join(path, name);
+            macro_rules! set {
+                ($field:ident, $e:expr) => {{
+                    let x = $e;
+                    c.$field = x.map(|x| self.sp(k, v, x));
+                }};
+            }
+            match name {
+                "kind" => {}
+                "tech" => set!(tech, self.string(&p, v)),
+                "description" => set!(description, self.string(&p, v)),
+                "public" => set!(public, self.boolean(&p, v)),
+                "replicas" => set!(replicas, self.int(&p, v, 1, 1_000_000)),
+                "owner" => set!(owner, self.string(&p, v)),
+                "stateful" => set!(stateful, self.boolean(&p, v)),
+                "rate_limit" => set!(rate_limit, self.rate_limit(&p, v)),
+                "latency" => set!(latency, self.qty(&p, v, QuantityKind::Duration)),
+                "availability" => set!(availability, self.qty(&p, v, QuantityKind::Percent)),
+                "capacity" => set!(capacity, self.qty(&p, v, QuantityKind::Count)),
+                "calls" => c.calls = self.calls(&p, v),
+                "consumes" => c.consumes = self.consumes(&p, v),
+                "rationale" => set!(rationale, self.string(&p, v)),
+                "alternatives" => set!(alternatives, self.alternatives(&p, v)),
+                "allow" => c.allow = self.allow(&p, v),
+                "model" => set!(model, self.enumv(&p, v, DbModel::NAMES, DbModel::parse)),
+                "access_patterns" => set!(
+                    access_patterns,
+                    self.enum_list(&p, v, AccessPattern::NAMES, AccessPattern::parse)
+                ),
+                "data_volume" => set!(data_volume, self.qty(&p, v, QuantityKind::Size)),
+                "write_rps" => set!(write_rps, self.qty(&p, v, QuantityKind::Count)),
+                "replication" => set!(
+                    replication,
+                    self.enumv(&p, v, Replication::NAMES, Replication::parse)
+                ),
+                "sharded" => set!(sharded, self.boolean(&p, v)),
+                "pattern" => set!(
+                    pattern,
+                    self.enumv(&p, v, CachePattern::NAMES, CachePattern::parse)
+                ),
+                "ttl" => set!(
+                    ttl,
+                    match v.as_scalar() {
+                        Some("none") if v.is_plain_scalar() => Some(None),
+                        _ => self.qty(&p, v, QuantityKind::Duration).map(Some),
+                    }
+                ),
+                "invalidation" => set!(
+                    invalidation,
+                    self.enumv(&p, v, Invalidation::NAMES, Invalidation::parse)
+                ),
+                "scope" => set!(
+                    scope,
+                    self.enumv(&p, v, CacheScope::NAMES, CacheScope::parse)
+                ),
+                "caches" => set!(caches, self.reference(&p, v, "caches")),
+                "delivery" => set!(
+                    delivery,
+                    self.enumv(&p, v, Delivery::NAMES, Delivery::parse)
+                ),
+                "ordering" => set!(
+                    ordering,
+                    self.bool_or(
+                        &p,
+                        v,
+                        &["none", "per-key", "per-partition", "fifo", "global"]
+                    )
+                ),
+                "replay" => set!(replay, self.boolean(&p, v)),
+                "dead_letter" => set!(dead_letter, self.boolean(&p, v)),
+                "throughput" => set!(throughput, self.qty(&p, v, QuantityKind::Count)),
+                "layer" => set!(
+                    layer,
+                    self.int(&p, v, 4, 7).filter(|l| {
+                        let ok = *l == 4 || *l == 7;
+                        if !ok {
+                            self.push(
+                                Diagnostic::invalid(
+                                    p.clone(),
+                                    v.span,
+                                    format!("`layer` must be 4 or 7, found `{l}`"),
+                                )
+                                .label("expected 4 or 7"),
+                            );
+                        }
+                        ok
+                    })
+                ),
+                "sticky_sessions" => set!(sticky_sessions, self.boolean(&p, v)),
+                "tls_termination" => set!(tls_termination, self.boolean(&p, v)),
+                "routing" => set!(
+                    routing,
+                    self.enum_list(&p, v, Routing::NAMES, Routing::parse)
+                        .map(|l| l.into_iter().map(|s| s.v).collect())
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    fn bool_or(&mut self, path: &str, v: &Node, names: &[&str]) -> Option<bool> {
+        if let Some(b) = v.as_bool() {
+            return Some(b);
+        }
+        match v.as_scalar() {
+            Some("none") => Some(false),
+            Some(t) if names.contains(&t) => Some(true),
+            _ => {
+                let mut all = vec!["true", "false"];
+                all.extend_from_slice(names);
+                self.type_error(path, v, &format!("one of {}", list_values(&all)));
+                None
+            }
+        }
+    }
+
+    fn rate_limit(&mut self, path: &str, v: &Node) -> Option<RateLimit> {
+        if let Some(b) = v.as_bool() {
+            return Some(if b { RateLimit::On } else { RateLimit::Off });
+        }
+        if v.as_map().is_none() {
+            self.type_error(
+                path,
+                v,
+                "`true`, `false` or a mapping `{ requests_per_second, per }`",
+            );
+            return None;
+        }
+        let map = v.as_map()?;
+        self.check_keys(map, fields::RATE_LIMIT, path, None, "`rate_limit`");
+        let mut rps = None;
+        let mut per = None;
+        for (k, val) in map {
+            match k.as_scalar() {
+                Some("requests_per_second") => {
+                    rps = self.qty(&join(path, "requests_per_second"), val, QuantityKind::Count)
+                }
+                Some("per") => per = self.string(&join(path, "per"), val),
+                _ => {}
+            }
+        }
+        Some(RateLimit::Limit {
+            requests_per_second: rps,
+            per,
+        })
+    }
+
+    fn alternatives(&mut self, path: &str, v: &Node) -> Option<Vec<(String, String)>> {
+        let map = self.expect_map(path, v)?;
+        let mut out = Vec::new();
+        for (k, val) in map {
+            let (Some(opt), Some(why)) =
+                (k.as_scalar(), val.as_scalar().filter(|_| !val.is_null()))
+            else {
+                self.type_error(
+                    &join(path, k.as_scalar().unwrap_or("?")),
+                    val,
+                    "a reason (string)",
+                );
+                continue;
+            };
+            out.push((opt.to_string(), why.to_string()));
+        }
+        Some(out)
+    }
+
+    /// The span of a list item: the scalar, or the first entry of a mapping item.
+    fn item_span(&self, it: &Node) -> Span {
+        match it.as_map() {
+            Some(m) if !m.is_empty() => {
+                let (k, v) = m
+                    .iter()
+                    .find(|(k, _)| matches!(k.as_scalar(), Some("to" | "from")))
+                    .unwrap_or(&m[0]);
+                let first = self.entry_span(k, v);
+                if it.span.start < first.start
+                    && self.src.line_of(it.span.start) == self.src.line_of(first.start)
+                {
+                    // a flow mapping `{ to: x, ... }`: the whole item when it is on one line
+                    if self.src.line_of(it.span.end.saturating_sub(1))
+                        == self.src.line_of(it.span.start)
+                    {
+                        return it.span;
+                    }
+                }
+                Span::new(
+                    m[0].0.span.start.min(first.start),
+                    first.end.max(m[0].0.span.end),
+                )
+            }
+            _ => it.span,
+        }
+    }
+
+    fn calls(&mut self, path: &str, v: &Node) -> Vec<Call> {
+        let Some(items) = v.as_seq() else {
+            if !v.is_null() {
+                self.type_error(path, v, "a list of component ids or `{ to: ... }` mappings");
+            }
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, it) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            if it.as_scalar().is_some() {
+                if let Some(to) = self.reference(&p, it, "calls") {
+                    out.push(Call {
+                        to: Sp {
+                            v: to,
+                            span: it.span,
+                            value_span: it.span,
+                        },
+                        span: it.span,
+                        protocol: None,
+                        mode: None,
+                        access: None,
+                        read_from: None,
+                        timeout: None,
+                        retry: None,
+                        circuit_breaker: None,
+                        idempotent: None,
+                        locking: None,
+                        realtime: None,
+                        streaming: None,
+                        per_request: None,
+                        allow: Vec::new(),
+                    });
+                }
+                continue;
+            }
+            let Some(map) = it.as_map() else {
+                self.type_error(&p, it, "a component id or a mapping `{ to: ... }`");
+                continue;
+            };
+            self.check_keys(map, fields::CALL, &p, None, "a call");
+            let Some((tk, tv)) = it.entry("to") else {
+                self.push(
+                    Diagnostic::invalid(p.clone(), self.item_span(it), "call has no `to`")
+                        .label("`to` is required")
+                        .help("name the component called: `- to: orders-db`"),
+                );
+                continue;
+            };
+            let Some(to) = self.reference(&join(&p, "to"), tv, "calls") else {
+                continue;
+            };
+            let mut c = Call {
+                to: self.sp(tk, tv, to),
+                span: self.item_span(it),
+                protocol: None,
+                mode: None,
+                access: None,
+                read_from: None,
+                timeout: None,
+                retry: None,
+                circuit_breaker: None,
+                idempotent: None,
+                locking: None,
+                realtime: None,
+                streaming: None,
+                per_request: None,
+                allow: Vec::new(),
+            };
+            for (k, val) in map {
+                let Some(name) = k.as_scalar() else { continue };
+                let fp = join(&p, name);
+                macro_rules! set {
+                    ($field:ident, $e:expr) => {{
+                        let x = $e;
+                        c.$field = x.map(|x| self.sp(k, val, x));
+                    }};
+                }
+                match name {
+                    "protocol" => set!(
+                        protocol,
+                        self.string(&fp, val).map(|s| s.to_ascii_lowercase())
+                    ),
+                    "mode" => set!(mode, self.enumv(&fp, val, Mode::NAMES, Mode::parse)),
+                    "access" => set!(access, self.enumv(&fp, val, Access::NAMES, Access::parse)),
+                    "read_from" => set!(
+                        read_from,
+                        self.enumv(&fp, val, ReadFrom::NAMES, ReadFrom::parse)
+                    ),
+                    "timeout" => set!(timeout, self.qty(&fp, val, QuantityKind::Duration)),
+                    "retry" => set!(retry, self.retry(&fp, val)),
+                    "circuit_breaker" => set!(circuit_breaker, self.boolean(&fp, val)),
+                    "idempotent" => set!(idempotent, self.boolean(&fp, val)),
+                    "locking" => set!(
+                        locking,
+                        self.enumv(&fp, val, Locking::NAMES, Locking::parse)
+                    ),
+                    "realtime" => set!(realtime, self.boolean(&fp, val)),
+                    "streaming" => set!(streaming, self.boolean(&fp, val)),
+                    "per_request" => set!(per_request, self.qty(&fp, val, QuantityKind::Count)),
+                    "description" => {
+                        self.string(&fp, val);
+                    }
+                    "allow" => c.allow = self.allow(&fp, val),
+                    _ => {}
+                }
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    fn consumes(&mut self, path: &str, v: &Node) -> Vec<Consume> {
+        let Some(items) = v.as_seq() else {
+            if !v.is_null() {
+                self.type_error(path, v, "a list of queue ids or `{ from: ... }` mappings");
+            }
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, it) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            if it.as_scalar().is_some() {
+                if let Some(from) = self.reference(&p, it, "consumes") {
+                    out.push(Consume {
+                        from: Sp {
+                            v: from,
+                            span: it.span,
+                            value_span: it.span,
+                        },
+                        span: it.span,
+                        idempotent: None,
+                        retry: None,
+                        allow: Vec::new(),
+                    });
+                }
+                continue;
+            }
+            let Some(map) = it.as_map() else {
+                self.type_error(&p, it, "a queue id or a mapping `{ from: ... }`");
+                continue;
+            };
+            self.check_keys(map, fields::CONSUME, &p, None, "a consume");
+            let Some((fk, fv)) = it.entry("from") else {
+                self.push(
+                    Diagnostic::invalid(p.clone(), self.item_span(it), "consume has no `from`")
+                        .label("`from` is required")
+                        .help("name the queue read from: `- from: orders-queue`"),
+                );
+                continue;
+            };
+            let Some(from) = self.reference(&join(&p, "from"), fv, "consumes") else {
+                continue;
+            };
+            let mut c = Consume {
+                from: self.sp(fk, fv, from),
+                span: self.item_span(it),
+                idempotent: None,
+                retry: None,
+                allow: Vec::new(),
+            };
+            for (k, val) in map {
+                let Some(name) = k.as_scalar() else { continue };
+                let fp = join(&p, name);
+                match name {
+                    "idempotent" => {
+                        c.idempotent = self.boolean(&fp, val).map(|x| self.sp(k, val, x))
+                    }
+                    "retry" => c.retry = self.retry(&fp, val).map(|x| self.sp(k, val, x)),
+                    "description" => {
+                        self.string(&fp, val);
+                    }
+                    "allow" => c.allow = self.allow(&fp, val),
+                    _ => {}
+                }
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// Resolve references, then sort the errors by position.
+    fn finish(mut self) -> Vec<Diagnostic> {
+        let all_ids = std::mem::take(&mut self.all_ids);
+        let ids: HashSet<&str> = all_ids.iter().map(String::as_str).collect();
+        let refs = std::mem::take(&mut self.refs);
+        for r in refs {
+            if ids.contains(r.id.as_str()) {
+                continue;
+            }
+            let what = match r.field {
+                "consumes" => "consumes from",
+                "caches" => "caches",
+                _ => "calls",
+            };
+            let mut d = Diagnostic::invalid(
+                r.path,
+                r.span,
+                format!("`{what}` names unknown component `{}`", r.id),
+            )
+            .label("no component with this id");
+            d = match suggest(&r.id, ids.iter().copied()) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help("define it under `components:`, or fix the id"),
+            };
+            self.errors.push(d);
+        }
+        self.errors.sort_by_key(|d| (d.span.start, d.span.end));
+        self.errors
+            .dedup_by(|a, b| a.span == b.span && a.message == b.message);
+        self.errors
+    }
+}
+
+/// The field a path ends in, without list indices: `routing` for `components.lb.routing[1]`.
+fn last_key(path: &str) -> &str {
+    let tail = path.rsplit('.').next().unwrap_or(path);
+    tail.split('[').next().unwrap_or(tail)
+}

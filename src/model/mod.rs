@@ -1,0 +1,421 @@
+//! The typed model of an architecture file (SPEC §1), every field with its span.
+
+pub mod fields;
+pub mod load;
+pub mod quantity;
+pub mod tech;
+pub mod yaml;
+
+use std::collections::HashMap;
+
+use crate::source::Span;
+pub use quantity::Growth;
+
+/// A value with the span of its `key: value` entry (`span`) and of the value alone (`value_span`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sp<T> {
+    pub v: T,
+    /// The entry: from the key to the end of the value (only the key when the value spans lines).
+    pub span: Span,
+    pub value_span: Span,
+}
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(Kind {
+    Client = "client",
+    External = "external",
+    Cdn = "cdn",
+    LoadBalancer = "load-balancer",
+    Gateway = "gateway",
+    Service = "service",
+    Worker = "worker",
+    Database = "database",
+    Cache = "cache",
+    Queue = "queue",
+    ObjectStore = "object-store",
+});
+
+impl Kind {
+    /// Components whose calls count as hops (SPEC §1.4).
+    pub fn counts_as_hop(self) -> bool {
+        matches!(self, Kind::Gateway | Kind::Service | Kind::Worker)
+    }
+    /// Components that hold data.
+    pub fn is_store(self) -> bool {
+        matches!(self, Kind::Database | Kind::Cache | Kind::ObjectStore)
+    }
+    /// Outside the system (never a single point of failure of ours).
+    pub fn is_outside(self) -> bool {
+        matches!(self, Kind::Client | Kind::External)
+    }
+}
+
+string_enum!(Stage { Prototype = "prototype", V1 = "v1", Growth = "growth", Mature = "mature" });
+string_enum!(Consistency {
+    Strong = "strong",
+    Eventual = "eventual",
+    ReadYourWrites = "read-your-writes",
+    Causal = "causal",
+});
+string_enum!(Geography { SingleRegion = "single-region", MultiRegion = "multi-region", Global = "global" });
+string_enum!(Budget { Low = "low", Medium = "medium", High = "high" });
+string_enum!(Mode { Sync = "sync", Async = "async" });
+string_enum!(Access { Read = "read", Write = "write", ReadWrite = "read-write" });
+string_enum!(ReadFrom { Primary = "primary", Replica = "replica" });
+string_enum!(Backoff { Exponential = "exponential", Constant = "constant", None = "none" });
+string_enum!(Locking { Optimistic = "optimistic", Pessimistic = "pessimistic" });
+string_enum!(DbModel {
+    Relational = "relational",
+    Document = "document",
+    WideColumn = "wide-column",
+    KeyValue = "key-value",
+    Graph = "graph",
+    Search = "search",
+    TimeSeries = "time-series",
+});
+string_enum!(AccessPattern {
+    Transactions = "transactions",
+    Joins = "joins",
+    PointLookup = "point-lookup",
+    RangeScan = "range-scan",
+    FullText = "full-text",
+    Traversal = "traversal",
+    TimeSeries = "time-series",
+    Aggregation = "aggregation",
+    FlexibleSchema = "flexible-schema",
+    HighWriteThroughput = "high-write-throughput",
+});
+string_enum!(Replication { None = "none", Sync = "sync", Async = "async" });
+string_enum!(CachePattern {
+    CacheAside = "cache-aside",
+    ReadThrough = "read-through",
+    WriteThrough = "write-through",
+    WriteBehind = "write-behind",
+});
+string_enum!(Invalidation { None = "none", OnWrite = "on-write", Event = "event", Manual = "manual" });
+string_enum!(CacheScope { Shared = "shared", InProcess = "in-process" });
+string_enum!(Delivery {
+    AtLeastOnce = "at-least-once",
+    AtMostOnce = "at-most-once",
+    ExactlyOnce = "exactly-once",
+});
+string_enum!(Routing { Path = "path", Header = "header", Host = "host" });
+
+/// The whole file.
+#[derive(Debug, Clone, Default)]
+pub struct Architecture {
+    pub name: Option<Sp<String>>,
+    pub description: Option<Sp<String>>,
+    pub stage: Option<Sp<Stage>>,
+    pub requirements: Option<Requirements>,
+    /// The span of the `components` key, if present.
+    pub components_span: Option<Span>,
+    /// In file order.
+    pub components: Vec<Component>,
+    /// Component id -> index in `components`.
+    pub index: HashMap<String, usize>,
+}
+
+impl Architecture {
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.index.get(id).map(|&i| &self.components[i])
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Requirements {
+    /// The `requirements` key.
+    pub span: Span,
+    pub scale: Option<Sp<Scale>>,
+    pub consistency: Option<Sp<Consistency>>,
+    pub latency: Option<Sp<LatencyReq>>,
+    pub availability: Option<Sp<f64>>,
+    pub geography: Option<Sp<Geography>>,
+    pub read_write_ratio: Option<Sp<(f64, f64)>>,
+    pub retention: Option<Sp<Retention>>,
+    pub compliance: Option<Sp<Vec<String>>>,
+    pub operations: Option<Sp<Operations>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scale {
+    pub daily_active_users: Option<Sp<f64>>,
+    pub requests_per_user_per_day: Option<Sp<f64>>,
+    pub peak_to_average: Option<Sp<f64>>,
+    pub data_volume: Option<Sp<f64>>,
+    pub growth_per_year: Option<Sp<Growth>>,
+    /// Average request and response size, for bandwidth.
+    pub request_size: Option<Sp<f64>>,
+    pub response_size: Option<Sp<f64>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LatencyReq {
+    pub p50: Option<f64>,
+    pub p99: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Retention {
+    Seconds(f64),
+    Forever,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Operations {
+    pub team_size: Option<u64>,
+    pub existing: Vec<String>,
+    pub budget: Option<Budget>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RateLimit {
+    Off,
+    On,
+    Limit {
+        requests_per_second: Option<f64>,
+        per: Option<String>,
+    },
+}
+
+impl RateLimit {
+    pub fn is_on(&self) -> bool {
+        !matches!(self, RateLimit::Off)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Retry {
+    None,
+    Policy {
+        attempts: Option<u64>,
+        backoff: Option<Backoff>,
+        jitter: Option<bool>,
+    },
+}
+
+impl Retry {
+    /// Total tries per call (1 when the call does not retry).
+    pub fn attempts(&self) -> u64 {
+        match self {
+            Retry::None => 1,
+            Retry::Policy { attempts, .. } => attempts.unwrap_or(3).max(1),
+        }
+    }
+    pub fn retries(&self) -> bool {
+        self.attempts() > 1
+    }
+}
+
+/// An entry of an `allow` map: suppress rule `rule` here, because `reason`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allow {
+    pub rule: String,
+    pub reason: String,
+    pub span: Span,
+}
+
+/// One item of `calls`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub to: Sp<String>,
+    /// The item: the short-form id, or the first line of the mapping.
+    pub span: Span,
+    pub protocol: Option<Sp<String>>,
+    pub mode: Option<Sp<Mode>>,
+    pub access: Option<Sp<Access>>,
+    pub read_from: Option<Sp<ReadFrom>>,
+    pub timeout: Option<Sp<f64>>,
+    pub retry: Option<Sp<Retry>>,
+    pub circuit_breaker: Option<Sp<bool>>,
+    pub idempotent: Option<Sp<bool>>,
+    pub locking: Option<Sp<Locking>>,
+    pub realtime: Option<Sp<bool>>,
+    pub streaming: Option<Sp<bool>>,
+    pub per_request: Option<Sp<f64>>,
+    pub allow: Vec<Allow>,
+}
+
+impl Call {
+    pub fn access(&self) -> Access {
+        self.access.as_ref().map_or(Access::ReadWrite, |a| a.v)
+    }
+    pub fn writes(&self) -> bool {
+        matches!(self.access(), Access::Write | Access::ReadWrite)
+    }
+    pub fn reads(&self) -> bool {
+        matches!(self.access(), Access::Read | Access::ReadWrite)
+    }
+    pub fn fan_out(&self) -> f64 {
+        self.per_request.as_ref().map_or(1.0, |p| p.v)
+    }
+    pub fn protocol(&self) -> Option<&str> {
+        self.protocol.as_ref().map(|p| p.v.as_str())
+    }
+    pub fn flag(f: &Option<Sp<bool>>) -> bool {
+        f.as_ref().is_some_and(|b| b.v)
+    }
+}
+
+/// One item of `consumes`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consume {
+    pub from: Sp<String>,
+    pub span: Span,
+    pub idempotent: Option<Sp<bool>>,
+    pub retry: Option<Sp<Retry>>,
+    pub allow: Vec<Allow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Component {
+    pub id: String,
+    /// The component's key in `components`.
+    pub span: Span,
+    pub kind: Sp<Kind>,
+    pub tech: Option<Sp<String>>,
+    pub description: Option<Sp<String>>,
+    pub public: Option<Sp<bool>>,
+    pub replicas: Option<Sp<u64>>,
+    pub owner: Option<Sp<String>>,
+    pub stateful: Option<Sp<bool>>,
+    pub rate_limit: Option<Sp<RateLimit>>,
+    pub latency: Option<Sp<f64>>,
+    pub availability: Option<Sp<f64>>,
+    pub capacity: Option<Sp<f64>>,
+    pub calls: Vec<Call>,
+    pub consumes: Vec<Consume>,
+    pub rationale: Option<Sp<String>>,
+    pub alternatives: Option<Sp<Vec<(String, String)>>>,
+    pub allow: Vec<Allow>,
+    // database
+    pub model: Option<Sp<DbModel>>,
+    pub access_patterns: Option<Sp<Vec<Sp<AccessPattern>>>>,
+    pub data_volume: Option<Sp<f64>>,
+    pub write_rps: Option<Sp<f64>>,
+    pub replication: Option<Sp<Replication>>,
+    pub sharded: Option<Sp<bool>>,
+    // cache
+    pub pattern: Option<Sp<CachePattern>>,
+    /// `None` inside means `ttl: none`.
+    pub ttl: Option<Sp<Option<f64>>>,
+    pub invalidation: Option<Sp<Invalidation>>,
+    pub scope: Option<Sp<CacheScope>>,
+    pub caches: Option<Sp<String>>,
+    // queue
+    pub delivery: Option<Sp<Delivery>>,
+    pub ordering: Option<Sp<bool>>,
+    pub replay: Option<Sp<bool>>,
+    pub dead_letter: Option<Sp<bool>>,
+    pub throughput: Option<Sp<f64>>,
+    // load balancer
+    pub layer: Option<Sp<u64>>,
+    pub sticky_sessions: Option<Sp<bool>>,
+    pub tls_termination: Option<Sp<bool>>,
+    pub routing: Option<Sp<Vec<Routing>>>,
+}
+
+impl Component {
+    pub fn new(id: String, span: Span, kind: Sp<Kind>) -> Self {
+        Component {
+            id,
+            span,
+            kind,
+            tech: None,
+            description: None,
+            public: None,
+            replicas: None,
+            owner: None,
+            stateful: None,
+            rate_limit: None,
+            latency: None,
+            availability: None,
+            capacity: None,
+            calls: Vec::new(),
+            consumes: Vec::new(),
+            rationale: None,
+            alternatives: None,
+            allow: Vec::new(),
+            model: None,
+            access_patterns: None,
+            data_volume: None,
+            write_rps: None,
+            replication: None,
+            sharded: None,
+            pattern: None,
+            ttl: None,
+            invalidation: None,
+            scope: None,
+            caches: None,
+            delivery: None,
+            ordering: None,
+            replay: None,
+            dead_letter: None,
+            throughput: None,
+            layer: None,
+            sticky_sessions: None,
+            tls_termination: None,
+            routing: None,
+        }
+    }
+    pub fn kind(&self) -> Kind {
+        self.kind.v
+    }
+    pub fn replicas(&self) -> u64 {
+        self.replicas.as_ref().map_or(1, |r| r.v)
+    }
+    pub fn is_public(&self) -> bool {
+        self.public.as_ref().is_some_and(|p| p.v)
+    }
+    pub fn has_rate_limit(&self) -> bool {
+        self.rate_limit.as_ref().is_some_and(|r| r.v.is_on())
+    }
+    pub fn tech(&self) -> Option<&str> {
+        self.tech.as_ref().map(|t| t.v.as_str())
+    }
+    /// The database model: explicit, else inferred from `tech`.
+    pub fn db_model(&self) -> Option<DbModel> {
+        self.model
+            .as_ref()
+            .map(|m| m.v)
+            .or_else(|| self.tech().and_then(tech::lookup).and_then(|t| t.db_model))
+    }
+    /// `components.ID`
+    pub fn path(&self) -> String {
+        format!("components.{}", self.id)
+    }
+    pub fn field_path(&self, field: &str) -> String {
+        format!("components.{}.{}", self.id, field)
+    }
+    pub fn call_path(&self, i: usize) -> String {
+        format!("components.{}.calls[{}]", self.id, i)
+    }
+    pub fn consume_path(&self, i: usize) -> String {
+        format!("components.{}.consumes[{}]", self.id, i)
+    }
+    /// A short human name: `api (service)`.
+    pub fn display(&self) -> String {
+        format!("{} ({})", self.id, self.kind.v)
+    }
+}

@@ -1,0 +1,477 @@
+//! A spanned YAML tree built from `saphyr-parser` events.
+//!
+//! We build our own tree (rather than deserializing with serde) so that every key and
+//! value keeps its byte span, duplicate keys are caught, and hostile input is bounded:
+//! nesting depth and alias expansion have hard limits checked while parsing.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use crate::source::{SourceFile, Span};
+
+/// A YAML node with the span of its text in the source.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    /// A scalar as written; `plain` is false for quoted and block scalars, which are
+    /// always strings.
+    Scalar {
+        text: String,
+        plain: bool,
+    },
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The scalar's text, whatever its style.
+    pub fn as_scalar(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+    /// True for an empty value, `~` or `null` written plain.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar { text, plain: true }
+            if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+    /// A plain `true`/`false` (YAML 1.2 core schema spellings).
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.value {
+            Value::Scalar { text, plain: true } => match text.as_str() {
+                "true" | "True" | "TRUE" => Some(true),
+                "false" | "False" | "FALSE" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    pub fn is_plain_scalar(&self) -> bool {
+        matches!(&self.value, Value::Scalar { plain: true, .. })
+    }
+    /// A short description of the node's type for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.value {
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+            Value::Scalar { .. } if self.is_null() => "an empty value",
+            Value::Scalar { .. } if self.as_bool().is_some() => "a boolean",
+            Value::Scalar { text, plain: true } if text.parse::<f64>().is_ok() => "a number",
+            Value::Scalar { .. } => "a string",
+        }
+    }
+    /// Look a key up in a mapping node.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.as_scalar() == Some(key))
+            .map(|(k, v)| (k, v))
+    }
+    fn count(&self) -> usize {
+        match &self.value {
+            Value::Scalar { .. } => 1,
+            Value::Seq(s) => 1 + s.iter().map(Node::count).sum::<usize>(),
+            Value::Map(m) => 1 + m.iter().map(|(k, v)| k.count() + v.count()).sum::<usize>(),
+        }
+    }
+}
+
+/// A located problem found while reading the YAML.
+#[derive(Debug, Clone)]
+pub struct YamlError {
+    pub message: String,
+    pub label: String,
+    pub span: Span,
+    pub help: Option<String>,
+    /// Secondary location (e.g. the first definition of a duplicate key).
+    pub related: Option<Box<(String, Span)>>,
+}
+
+impl YamlError {
+    fn new(message: impl Into<String>, label: impl Into<String>, span: Span) -> Self {
+        YamlError {
+            message: message.into(),
+            label: label.into(),
+            span,
+            help: None,
+            related: None,
+        }
+    }
+    fn help(mut self, h: impl Into<String>) -> Self {
+        self.help = Some(h.into());
+        self
+    }
+}
+
+/// Hard limits that keep hostile input cheap to reject.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest nesting of mappings and lists.
+    pub max_depth: usize,
+    /// Most nodes that aliases may add by expansion (billion-laughs guard).
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 64,
+            max_alias_nodes: 100_000,
+        }
+    }
+}
+
+/// The parsed document and the non-fatal problems (duplicate keys) found on the way.
+pub struct Parsed {
+    pub root: Node,
+    pub problems: Vec<YamlError>,
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+        flow: bool,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        flow: bool,
+    },
+}
+
+/// Parse one YAML document into a spanned tree.
+pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed, YamlError> {
+    let text = src.text.as_str();
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut alias_nodes = 0usize;
+    let mut problems = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut documents = 0usize;
+
+    let to_span = |s: &saphyr_parser::Span| -> Span {
+        let a = src.offset_of(s.start.line(), s.start.col());
+        let b = src.offset_of(s.end.line(), s.end.col());
+        Span::new(a, b)
+    };
+
+    loop {
+        let (event, span) = match parser.next_event() {
+            None => break,
+            Some(Ok(ev)) => ev,
+            Some(Err(e)) => {
+                let m = e.marker();
+                let at = src.offset_of(m.line(), m.col());
+                return Err(syntax_error(e.info(), at, text));
+            }
+        };
+        let sp = to_span(&span);
+        let finished: Option<Node> = match event {
+            Event::StreamStart | Event::Nothing | Event::DocumentEnd => None,
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(YamlError::new(
+                        "the file holds more than one YAML document",
+                        "a second document starts here",
+                        Span::new(sp.start, sp.start + 3.min(text.len() - sp.start)),
+                    )
+                    .help("an architecture file is one document: remove this `---` and what follows, or move it to its own file"));
+                }
+                None
+            }
+            Event::Alias(id) => {
+                let Some(target) = anchors.get(&id) else {
+                    return Err(YamlError::new(
+                        "alias refers to an unknown anchor",
+                        "unknown anchor",
+                        sp,
+                    ));
+                };
+                alias_nodes += target.count();
+                if alias_nodes > limits.max_alias_nodes {
+                    return Err(YamlError::new(
+                        format!(
+                            "aliases expand to more than {} nodes",
+                            limits.max_alias_nodes
+                        ),
+                        "expansion limit reached at this alias",
+                        sp,
+                    )
+                    .help("this looks like an alias bomb; write the repeated parts out, or use fewer nested aliases"));
+                }
+                let mut n = target.clone();
+                n.span = sp;
+                Some(n)
+            }
+            Event::Scalar(value, style, anchor, _tag) => {
+                let mut sp = sp;
+                if sp.end <= sp.start && !value.is_empty() {
+                    sp.end = (sp.start + value.len()).min(text.len());
+                }
+                let node = Node {
+                    value: Value::Scalar {
+                        text: value.into_owned(),
+                        plain: style == ScalarStyle::Plain,
+                    },
+                    span: sp,
+                };
+                if anchor != 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                Some(node)
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if stack.len() >= limits.max_depth {
+                    return Err(YamlError::new(
+                        format!("nesting is deeper than {} levels", limits.max_depth),
+                        "too deep",
+                        sp,
+                    )
+                    .help("an architecture file needs only a few levels; flatten this structure"));
+                }
+                let flow = matches!(text.as_bytes().get(sp.start), Some(b'[' | b'{'));
+                let is_seq = matches!(event, Event::SequenceStart(..));
+                stack.push(if is_seq {
+                    Frame::Seq {
+                        start: sp.start,
+                        anchor,
+                        items: Vec::new(),
+                        flow,
+                    }
+                } else {
+                    Frame::Map {
+                        start: sp.start,
+                        anchor,
+                        entries: Vec::new(),
+                        key: None,
+                        flow,
+                    }
+                });
+                None
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Seq {
+                    start,
+                    anchor,
+                    items,
+                    flow,
+                }) => {
+                    let end = if flow {
+                        sp.end.max(sp.start + 1).min(text.len())
+                    } else {
+                        items.last().map_or(start, |n| n.span.end)
+                    };
+                    let node = Node {
+                        value: Value::Seq(items),
+                        span: Span::new(start, end),
+                    };
+                    if anchor != 0 {
+                        anchors.insert(anchor, node.clone());
+                    }
+                    Some(node)
+                }
+                _ => unreachable_frame(sp)?,
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Map {
+                    start,
+                    anchor,
+                    entries,
+                    flow,
+                    ..
+                }) => {
+                    check_duplicates(&entries, &mut problems);
+                    let end = if flow {
+                        sp.end.max(sp.start + 1).min(text.len())
+                    } else {
+                        entries.last().map_or(start, |(_, v)| v.span.end)
+                    };
+                    let node = Node {
+                        value: Value::Map(entries),
+                        span: Span::new(start, end),
+                    };
+                    if anchor != 0 {
+                        anchors.insert(anchor, node.clone());
+                    }
+                    Some(node)
+                }
+                _ => unreachable_frame(sp)?,
+            },
+        };
+        if let Some(node) = finished {
+            match stack.last_mut() {
+                None => root = Some(node),
+                Some(Frame::Seq { items, .. }) => items.push(node),
+                Some(Frame::Map { entries, key, .. }) => match key.take() {
+                    None => *key = Some(node),
+                    Some(k) => entries.push((k, node)),
+                },
+            }
+        }
+    }
+
+    let Some(root) = root else {
+        return Err(YamlError::new(
+            "the file is empty",
+            "no YAML document here",
+            Span::new(0, 0),
+        )
+        .help("start with `name: my-system` and a `components:` mapping (`archlint init` writes a starter file)"));
+    };
+    Ok(Parsed { root, problems })
+}
+
+fn unreachable_frame(sp: Span) -> Result<Option<Node>, YamlError> {
+    Err(YamlError::new(
+        "malformed YAML structure",
+        "unbalanced here",
+        sp,
+    ))
+}
+
+fn check_duplicates(entries: &[(Node, Node)], problems: &mut Vec<YamlError>) {
+    if entries.len() < 2 {
+        return;
+    }
+    let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+    for (k, _) in entries {
+        if let Some(t) = k.as_scalar() {
+            if let Some(first) = seen.get(t) {
+                let mut e =
+                    YamlError::new(format!("duplicate key `{t}`"), "defined again here", k.span)
+                        .help("YAML keeps only one of the two; merge them or rename one");
+                e.related = Some(Box::new(("first defined here".into(), *first)));
+                problems.push(e);
+            } else {
+                seen.insert(t, k.span);
+            }
+        }
+    }
+}
+
+/// Make the scanner's message read like ours and point at a visible character.
+fn syntax_error(info: &str, at: usize, text: &str) -> YamlError {
+    let at = at.min(text.len());
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let mut e = YamlError::new(
+        format!("invalid YAML: {info}"),
+        "the YAML parser stopped here",
+        Span::new(at, end),
+    );
+    if info.contains("tab") {
+        e = e.help("YAML does not allow tabs for indentation; indent with spaces");
+    } else if info.contains("mapping values are not allowed") {
+        e = e.help("a `key: value` is in a place where YAML does not expect one; check the indentation and quote values containing `: `");
+    } else {
+        e = e.help("check the indentation and quoting around this line");
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Parsed, YamlError> {
+        parse(&SourceFile::new("t", s), Limits::default())
+    }
+
+    #[test]
+    fn spans_of_keys_and_values() {
+        let src = "name: x\ncomponents:\n  api:\n    kind: service\n";
+        let parsed = p(src).unwrap();
+        let (k, v) = parsed.root.get("components").unwrap().entry("api").unwrap();
+        assert_eq!(&src[k.span.start..k.span.end], "api");
+        let kind = v.get("kind").unwrap();
+        assert_eq!(&src[kind.span.start..kind.span.end], "service");
+    }
+
+    #[test]
+    fn duplicate_keys_reported() {
+        let parsed = p("a: 1\nb: 2\na: 3\n").unwrap();
+        assert_eq!(parsed.problems.len(), 1);
+        assert!(parsed.problems[0].message.contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn alias_bomb_rejected() {
+        let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            s.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+                p = i - 1
+            ));
+        }
+        let e = p(&s).err().unwrap();
+        assert!(e.message.contains("aliases expand"), "{}", e.message);
+    }
+
+    #[test]
+    fn deep_nesting_rejected() {
+        let s = "[".repeat(10_000);
+        assert!(p(&s).is_err());
+        let mut s = String::new();
+        for i in 0..200 {
+            s.push_str(&" ".repeat(i));
+            s.push_str("a:\n");
+        }
+        let e = p(&s).err().unwrap();
+        assert!(e.message.contains("nesting"), "{}", e.message);
+    }
+
+    #[test]
+    fn empty_and_multi_document() {
+        assert!(p("").err().unwrap().message.contains("empty"));
+        assert!(
+            p("# only a comment\n")
+                .err()
+                .unwrap()
+                .message
+                .contains("empty")
+        );
+        assert!(
+            p("a: 1\n---\nb: 2\n")
+                .err()
+                .unwrap()
+                .message
+                .contains("more than one")
+        );
+    }
+
+    #[test]
+    fn flow_spans_cover_brackets() {
+        let src = "a: {x: 1, y: 2}\n";
+        let parsed = p(src).unwrap();
+        let v = parsed.root.get("a").unwrap();
+        assert_eq!(&src[v.span.start..v.span.end], "{x: 1, y: 2}");
+    }
+}

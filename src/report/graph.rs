@@ -1,0 +1,1 @@
+//! Diagrams: Mermaid and Graphviz DOT.

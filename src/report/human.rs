@@ -1,0 +1,175 @@
+//! Human output through miette: source snippet, labels along a chain, help, rule link.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use crate::FileResult;
+use crate::diag::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+struct Report<'a> {
+    d: &'a Diagnostic,
+    src: &'a NamedSource<String>,
+    code: String,
+    url: String,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+impl std::error::Error for Report<'_> {}
+
+fn span(s: crate::source::Span) -> SourceSpan {
+    SourceSpan::new(s.start.into(), s.len())
+}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        (!self.d.is_input_error()).then(|| Box::new(&self.url) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(self.src)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = LabeledSpan::new_primary_with_span(
+            (!self.d.label.is_empty()).then(|| self.d.label.clone()),
+            span(self.d.span),
+        );
+        let related = self
+            .d
+            .related
+            .iter()
+            .filter(|r| r.span != self.d.span)
+            .map(|r| LabeledSpan::new_with_span(Some(r.message.clone()), span(r.span)));
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+/// Render options: colour and width.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+pub fn render_one(
+    src: &SourceFile,
+    named: &NamedSource<String>,
+    d: &Diagnostic,
+    style: Style,
+) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(style.width)
+        .with_context_lines(1);
+    let report = Report {
+        d,
+        src: named,
+        code: format!("{}[{}]", d.severity.as_str(), d.rule),
+        url: super::rule_url(&d.rule),
+    };
+    let mut out = String::new();
+    if handler.render_report(&mut out, &report).is_err() {
+        let at = src.line_col(d.span.start);
+        out = format!(
+            "{}:{}:{}: {}[{}]: {}\n",
+            src.name,
+            at.line,
+            at.column,
+            d.severity.as_str(),
+            d.rule,
+            d.message
+        );
+    }
+    out
+}
+
+/// All diagnostics of all files, then a summary line.
+pub fn render(results: &[FileResult], style: Style, quiet: bool) -> String {
+    let mut out = String::new();
+    for r in results {
+        let named =
+            NamedSource::new(r.source.name.clone(), r.source.text.clone()).with_language("yaml");
+        for d in &r.diagnostics {
+            out.push_str(&render_one(&r.source, &named, d, style));
+            out.push('\n');
+        }
+    }
+    if !quiet {
+        out.push_str(&summary(results));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn summary(results: &[FileResult]) -> String {
+    let count = |s: Severity| {
+        results
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .filter(|d| d.severity == s)
+            .count()
+    };
+    let (e, w, i) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    let files = results.len();
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    if e + w + i == 0 {
+        format!("{}: no findings", plural(files, "file"))
+    } else {
+        format!(
+            "{} checked: {}, {}, {}",
+            plural(files, "file"),
+            plural(e, "error"),
+            plural(w, "warning"),
+            plural(i, "info")
+        )
+    }
+}

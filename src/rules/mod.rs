@@ -1,0 +1,470 @@
+//! The rule registry and engine.
+//!
+//! A rule is a function of (model, graph, options) -> diagnostics, in the module of its
+//! category. Its metadata (category, default severity, summary) and its teaching text
+//! live in one Markdown page under `rules/`, embedded here; that page is the single
+//! source for `archlint rules`, `archlint explain` and SARIF rule metadata.
+
+mod antipatterns;
+mod capacity;
+mod components;
+mod requirements;
+mod resilience;
+mod tradeoffs;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::graph::SystemGraph;
+use crate::model::{Allow, Architecture};
+use crate::source::Span;
+
+/// What a rule sees.
+pub struct Ctx<'a> {
+    pub m: &'a Architecture,
+    pub g: &'a SystemGraph,
+    rule: &'static Rule,
+    opts: &'a HashMap<String, f64>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A diagnostic of the running rule at its default severity.
+    pub fn diag(
+        &self,
+        path: impl Into<String>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(self.rule.id, self.rule.meta().severity, path, span, message)
+    }
+    /// A rule option: the configured value, else the rule's default.
+    pub fn opt(&self, name: &str) -> f64 {
+        self.opts.get(name).copied().unwrap_or_else(|| {
+            self.rule
+                .options
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(0.0, |(_, v)| *v)
+        })
+    }
+}
+
+pub type Check = fn(&Ctx) -> Vec<Diagnostic>;
+
+/// A rule: its id, check, option defaults and embedded page.
+pub struct Rule {
+    pub id: &'static str,
+    pub check: Check,
+    /// Options with their defaults (`max_hops = 3`).
+    pub options: &'static [(&'static str, f64)],
+    page: &'static str,
+}
+
+/// A rule's metadata, read from its page's front matter.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub id: String,
+    pub category: String,
+    pub severity: Severity,
+    pub summary: String,
+    /// Off unless selected (the trade-off rules).
+    pub default_enabled: bool,
+    /// The page without its front matter.
+    pub body: String,
+}
+
+impl Rule {
+    pub fn meta(&self) -> &'static Meta {
+        static METAS: OnceLock<HashMap<&'static str, Meta>> = OnceLock::new();
+        let metas = METAS.get_or_init(|| {
+            RULES
+                .iter()
+                .map(|r| {
+                    (
+                        r.id,
+                        parse_page(r.id, r.page)
+                            .unwrap_or_else(|e| panic!("rules/{}.md: {e}", r.id)),
+                    )
+                })
+                .collect()
+        });
+        &metas[self.id]
+    }
+    pub fn page(&self) -> &'static str {
+        self.page
+    }
+}
+
+/// Parse a page's front matter (`key: value` lines between `---` fences).
+pub fn parse_page(id: &str, page: &str) -> Result<Meta, String> {
+    let rest = page.strip_prefix("---\n").ok_or("no front matter")?;
+    let (front, body) = rest
+        .split_once("\n---\n")
+        .ok_or("front matter not closed")?;
+    let mut kv = HashMap::new();
+    for line in front.lines() {
+        if let Some((k, v)) = line.split_once(':') {
+            kv.insert(k.trim(), v.trim().trim_matches('"').to_string());
+        }
+    }
+    let get = |k: &str| {
+        kv.get(k)
+            .cloned()
+            .ok_or(format!("front matter has no `{k}`"))
+    };
+    let meta = Meta {
+        id: get("id")?,
+        category: get("category")?,
+        severity: Severity::parse(&get("severity")?).ok_or("bad severity")?,
+        summary: get("summary")?,
+        default_enabled: kv.get("default").is_none_or(|v| v != "off"),
+        body: body.trim_start().to_string(),
+    };
+    if meta.id != id {
+        return Err(format!(
+            "front matter id `{}` does not match `{id}`",
+            meta.id
+        ));
+    }
+    if !CATEGORIES.contains(&meta.category.as_str()) {
+        return Err(format!("unknown category `{}`", meta.category));
+    }
+    Ok(meta)
+}
+
+/// Categories, in the order the SPEC lists them.
+pub const CATEGORIES: &[&str] = &[
+    "requirements",
+    "anti-patterns",
+    "components",
+    "resilience",
+    "capacity",
+    "tradeoffs",
+    "suppressions",
+];
+
+macro_rules! rule {
+    ($id:literal, $check:path) => {
+        rule!($id, $check, &[])
+    };
+    ($id:literal, $check:path, $opts:expr) => {
+        Rule {
+            id: $id,
+            check: $check,
+            options: $opts,
+            page: include_str!(concat!("../../rules/", $id, ".md")),
+        }
+    };
+}
+
+/// Every rule, in documentation order.
+pub static RULES: &[Rule] = &[
+    rule!("missing-requirement", requirements::missing_requirement),
+    rule!(
+        "microservices-for-v1",
+        antipatterns::microservices_for_v1,
+        &[("max_services", 3.0)]
+    ),
+    rule!(
+        "sync-chain-too-long",
+        antipatterns::sync_chain_too_long,
+        &[("max_hops", 3.0)]
+    ),
+    rule!("sync-call-cycle", antipatterns::sync_call_cycle),
+    rule!(
+        "shared-database",
+        antipatterns::shared_database,
+        &[("max_writers", 1.0)]
+    ),
+    rule!(
+        "public-api-without-rate-limit",
+        antipatterns::public_api_without_rate_limit
+    ),
+    rule!(
+        "optimistic-lock-without-retry",
+        antipatterns::optimistic_lock_without_retry
+    ),
+    rule!(
+        "cache-without-invalidation",
+        antipatterns::cache_without_invalidation
+    ),
+    rule!("custom-message-queue", antipatterns::custom_message_queue),
+    rule!(
+        "relational-over-10tb",
+        components::relational_over_10tb,
+        &[("max_tb", 10.0)]
+    ),
+    rule!(
+        "database-model-mismatch",
+        components::database_model_mismatch
+    ),
+    rule!(
+        "search-as-primary-store",
+        components::search_as_primary_store
+    ),
+    rule!(
+        "cache-consistency-mismatch",
+        components::cache_consistency_mismatch
+    ),
+    rule!(
+        "in-process-cache-with-replicas",
+        components::in_process_cache_with_replicas
+    ),
+    rule!(
+        "queue-tech-mismatch",
+        components::queue_tech_mismatch,
+        &[("high_throughput", 50_000.0)]
+    ),
+    rule!(
+        "non-idempotent-consumer",
+        components::non_idempotent_consumer
+    ),
+    rule!("grpc-on-public-api", components::grpc_on_public_api),
+    rule!("polling-for-realtime", components::polling_for_realtime),
+    rule!("sticky-sessions", components::sticky_sessions),
+    rule!(
+        "l4-balancer-with-l7-needs",
+        components::l4_balancer_with_l7_needs
+    ),
+    rule!(
+        "stale-read-under-strong-consistency",
+        components::stale_read_under_strong_consistency
+    ),
+    rule!(
+        "multi-region-strong-consistency",
+        components::multi_region_strong_consistency
+    ),
+    rule!(
+        "single-point-of-failure",
+        resilience::single_point_of_failure,
+        &[("min_availability", 99.9)]
+    ),
+    rule!(
+        "sync-call-without-timeout",
+        resilience::sync_call_without_timeout
+    ),
+    rule!("retry-without-backoff", resilience::retry_without_backoff),
+    rule!(
+        "retry-amplification",
+        resilience::retry_amplification,
+        &[("max_retrying_calls", 1.0)]
+    ),
+    rule!(
+        "missing-circuit-breaker",
+        resilience::missing_circuit_breaker
+    ),
+    rule!(
+        "availability-below-target",
+        resilience::availability_below_target
+    ),
+    rule!(
+        "latency-budget-exceeded",
+        resilience::latency_budget_exceeded
+    ),
+    rule!("capacity-exceeded", capacity::capacity_exceeded),
+    rule!("undocumented-choice", tradeoffs::undocumented_choice),
+    rule!("unused-allow", unused_allow_placeholder),
+];
+
+/// `unused-allow` is produced by the engine after suppression, not by a check.
+fn unused_allow_placeholder(_: &Ctx) -> Vec<Diagnostic> {
+    Vec::new()
+}
+
+pub const UNUSED_ALLOW: &str = "unused-allow";
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+pub fn ids() -> Vec<&'static str> {
+    RULES.iter().map(|r| r.id).collect()
+}
+
+/// What to run and how: the effective selection, severities and options.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Rule id -> enabled. Rules not listed use their default.
+    pub enabled: HashMap<String, bool>,
+    pub severity: HashMap<String, Severity>,
+    pub options: HashMap<String, HashMap<String, f64>>,
+}
+
+impl Settings {
+    pub fn is_enabled(&self, r: &Rule) -> bool {
+        self.enabled
+            .get(r.id)
+            .copied()
+            .unwrap_or(r.meta().default_enabled)
+    }
+}
+
+/// Run every enabled rule, apply `allow` suppressions, and report unused allows.
+pub fn run(m: &Architecture, g: &SystemGraph, settings: &Settings) -> Vec<Diagnostic> {
+    let empty = HashMap::new();
+    let mut out = Vec::new();
+    for rule in RULES {
+        if !settings.is_enabled(rule) {
+            continue;
+        }
+        let ctx = Ctx {
+            m,
+            g,
+            rule,
+            opts: settings.options.get(rule.id).unwrap_or(&empty),
+        };
+        let mut ds = (rule.check)(&ctx);
+        if let Some(&sev) = settings.severity.get(rule.id) {
+            for d in &mut ds {
+                d.severity = sev;
+            }
+        }
+        out.extend(ds);
+    }
+    let (mut kept, used) = suppress(m, out);
+    if let Some(r) = find(UNUSED_ALLOW)
+        && settings.is_enabled(r)
+    {
+        kept.extend(unused_allows(m, &used, settings));
+    }
+    kept
+}
+
+/// Every `allow` in the file with the path of the node it sits on.
+fn allows(m: &Architecture) -> Vec<(String, &Allow)> {
+    let mut v = Vec::new();
+    for c in &m.components {
+        let p = c.path();
+        v.extend(c.allow.iter().map(|a| (p.clone(), a)));
+        for (i, call) in c.calls.iter().enumerate() {
+            let p = c.call_path(i);
+            v.extend(call.allow.iter().map(|a| (p.clone(), a)));
+        }
+        for (i, cons) in c.consumes.iter().enumerate() {
+            let p = c.consume_path(i);
+            v.extend(cons.allow.iter().map(|a| (p.clone(), a)));
+        }
+    }
+    v
+}
+
+fn covers(node_path: &str, diag_path: &str) -> bool {
+    diag_path == node_path
+        || diag_path
+            .strip_prefix(node_path)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+}
+
+/// Drop findings an `allow` covers. Returns the kept findings and, for each dropped
+/// one, its (rule, path) so that unused allows can be found.
+fn suppress(m: &Architecture, ds: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<(String, String)>) {
+    let all = allows(m);
+    if all.is_empty() {
+        return (ds, Vec::new());
+    }
+    let mut used = Vec::new();
+    let kept = ds
+        .into_iter()
+        .filter(|d| {
+            let hit = all
+                .iter()
+                .any(|(p, a)| a.rule == d.rule && covers(p, &d.path));
+            if hit {
+                used.push((d.rule.clone(), d.path.clone()));
+            }
+            !hit
+        })
+        .collect();
+    (kept, used)
+}
+
+fn unused_allows(
+    m: &Architecture,
+    used: &[(String, String)],
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let sev = settings
+        .severity
+        .get(UNUSED_ALLOW)
+        .copied()
+        .unwrap_or(find(UNUSED_ALLOW).map_or(Severity::Info, |r| r.meta().severity));
+    let mut out = Vec::new();
+    for (path, a) in allows(m) {
+        let Some(rule) = find(&a.rule) else { continue };
+        if !settings.is_enabled(rule) || a.rule == UNUSED_ALLOW {
+            continue;
+        }
+        if used.iter().any(|(r, p)| *r == a.rule && covers(&path, p)) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                UNUSED_ALLOW,
+                sev,
+                format!("{path}.allow"),
+                a.span,
+                format!("`allow: {}` suppresses nothing here", a.rule),
+            )
+            .label("no finding to suppress")
+            .help(format!(
+                "remove this entry; `{}` reports nothing at `{path}`",
+                a.rule
+            )),
+        );
+    }
+    out
+}
+
+/// `archlint rules`: every rule as an aligned table, grouped by category.
+pub fn table() -> String {
+    let mut out = String::new();
+    let w = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for cat in CATEGORIES {
+        let rs: Vec<&Rule> = RULES.iter().filter(|r| r.meta().category == *cat).collect();
+        if rs.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("{cat}\n"));
+        for r in rs {
+            let m = r.meta();
+            let off = if m.default_enabled {
+                ""
+            } else {
+                " (off by default)"
+            };
+            out.push_str(&format!(
+                "  {:w$}  {:7}  {}{off}\n",
+                r.id,
+                m.severity.as_str(),
+                m.summary
+            ));
+        }
+        out.push('\n');
+    }
+    out.push_str("`archlint explain ID` prints a rule's page.\n");
+    out
+}
+
+/// The README's rules table rows, generated from the registry.
+pub fn markdown_rows() -> String {
+    RULES
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            let off = if m.default_enabled {
+                ""
+            } else {
+                " (off by default)"
+            };
+            format!(
+                "| [`{}`](rules/{}.md) | {} | {} | {}{off} |\n",
+                r.id,
+                r.id,
+                m.category,
+                m.severity.as_str(),
+                m.summary
+            )
+        })
+        .collect()
+}

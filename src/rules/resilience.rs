@@ -1,0 +1,417 @@
+//! Failure modes and resilience: SPOFs, timeouts, retries, circuit breakers, budgets.
+
+use super::Ctx;
+use crate::diag::Diagnostic;
+use crate::graph::{Origin, SystemGraph};
+use crate::model::quantity::{fmt_duration, fmt_percent};
+use crate::model::*;
+
+fn availability_target(m: &Architecture) -> Option<&Sp<f64>> {
+    m.requirements.as_ref()?.availability.as_ref()
+}
+
+pub fn single_point_of_failure(cx: &Ctx) -> Vec<Diagnostic> {
+    let (m, g) = (cx.m, cx.g);
+    let Some(target) = availability_target(m) else {
+        return vec![];
+    };
+    if target.v * 100.0 + 1e-9 < cx.opt("min_availability") {
+        return vec![];
+    }
+    let (reached, parent) = g.sync_reach(&g.entry_phases(m));
+    let mut out = Vec::new();
+    for (i, c) in m.components.iter().enumerate() {
+        if !reached[i] || c.kind().is_outside() || c.replicas() > 1 {
+            continue;
+        }
+        let path = g.path_to(&parent, i);
+        let route = if path.is_empty() {
+            format!("{} is an entry point", c.id)
+        } else {
+            format!("on the synchronous path {}", g.describe(m, &path))
+        };
+        let count = if c.replicas.is_some() {
+            "1 replica".to_string()
+        } else {
+            "no `replicas` (so 1)".to_string()
+        };
+        let mut d = cx
+            .diag(c.path(), c.span, format!("`{}` has {count} and is {route}: when it fails, requests fail, against a {} availability target", c.id, fmt_percent(target.v)))
+            .label("single point of failure")
+            .help(match c.kind() {
+                Kind::Database => "run a standby replica with automatic failover (`replicas: 2` or more), or `allow` this with the managed service's failover as the reason",
+                Kind::Cache => "run the cache replicated (`replicas: 2` or more), or make callers fall back to the store when it is down",
+                _ => "run at least 2 replicas behind a load balancer (`replicas: 2`), ideally in different zones",
+            })
+            .related("requirements.availability", target.span, format!("{} required", fmt_percent(target.v)));
+        if let Some(r) = &c.replicas {
+            d = d.related(c.field_path("replicas"), r.span, "only one replica");
+        }
+        out.push(d);
+    }
+    out
+}
+
+pub fn sync_call_without_timeout(cx: &Ctx) -> Vec<Diagnostic> {
+    let (m, g) = (cx.m, cx.g);
+    let mut out = Vec::new();
+    for (e, ed) in g.edges.iter().enumerate() {
+        let Origin::Call(i) = ed.origin else { continue };
+        let c = &m.components[ed.from];
+        if !ed.sync || !c.kind().counts_as_hop() {
+            continue;
+        }
+        let call = &c.calls[i];
+        if call.timeout.is_some() {
+            continue;
+        }
+        out.push(
+            cx.diag(g.edge_path(m, e), call.span, format!("synchronous call from `{}` to `{}` has no timeout", c.id, call.to.v))
+                .label("waits forever if the callee hangs")
+                .help("set `timeout:` a little above the callee's p99 (e.g. `timeout: 200ms`), so a slow dependency fails fast instead of exhausting this component's threads and connections"),
+        );
+    }
+    out
+}
+
+fn retry_problem(r: &Retry) -> Option<String> {
+    let Retry::Policy {
+        backoff, jitter, ..
+    } = r
+    else {
+        return None;
+    };
+    if !r.retries() {
+        return None;
+    }
+    let b = match backoff {
+        Some(Backoff::Exponential) => None,
+        Some(b) => Some(format!("{b} backoff")),
+        None => Some("no backoff".to_string()),
+    };
+    let j = (*jitter != Some(true)).then_some("no jitter");
+    match (b, j) {
+        (None, None) => None,
+        (Some(b), Some(j)) => Some(format!("{b} and {j}")),
+        (Some(b), None) => Some(b),
+        (None, Some(j)) => Some(j.to_string()),
+    }
+}
+
+pub fn retry_without_backoff(cx: &Ctx) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let help = "use `retry: { attempts: 3, backoff: exponential, jitter: true }`: exponential backoff gives a struggling dependency room to recover, and jitter keeps clients from retrying in lockstep";
+    for c in &cx.m.components {
+        for (i, call) in c.calls.iter().enumerate() {
+            let Some(r) = &call.retry else { continue };
+            if let Some(problem) = retry_problem(&r.v) {
+                out.push(
+                    cx.diag(
+                        c.call_path(i),
+                        call.span,
+                        format!(
+                            "`{}` retries calls to `{}` {} times with {problem}",
+                            c.id,
+                            call.to.v,
+                            r.v.attempts()
+                        ),
+                    )
+                    .label(format!("retry with {problem}"))
+                    .help(help)
+                    .related(c.call_path(i), r.span, "retry policy"),
+                );
+            }
+        }
+        for (i, cons) in c.consumes.iter().enumerate() {
+            let Some(r) = &cons.retry else { continue };
+            if let Some(problem) = retry_problem(&r.v) {
+                out.push(
+                    cx.diag(
+                        c.consume_path(i),
+                        cons.span,
+                        format!(
+                            "`{}` retries messages from `{}` {} times with {problem}",
+                            c.id,
+                            cons.from.v,
+                            r.v.attempts()
+                        ),
+                    )
+                    .label(format!("retry with {problem}"))
+                    .help(help)
+                    .related(c.consume_path(i), r.span, "retry policy"),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn attempts(m: &Architecture, g: &SystemGraph, e: usize) -> f64 {
+    g.call(m, e)
+        .and_then(|c| c.retry.as_ref())
+        .filter(|r| r.v.retries())
+        .map_or(1.0, |r| r.v.attempts() as f64)
+}
+
+pub fn retry_amplification(cx: &Ctx) -> Vec<Diagnostic> {
+    let (m, g) = (cx.m, cx.g);
+    let max = cx.opt("max_retrying_calls");
+    let count = |e: usize| {
+        if g.edges[e].sync && attempts(m, g, e) > 1.0 {
+            1.0
+        } else {
+            0.0
+        }
+    };
+    let into = g.longest_into(count);
+    let (from, _) = g.longest_from(count, |_| 0.0);
+    let mut out = Vec::new();
+    for (e, ed) in g.edges.iter().enumerate() {
+        if count(e) == 0.0 || g.same_scc(ed.from, ed.to) {
+            continue;
+        }
+        // the last retrying call of a chain with more than `max` of them
+        if into.value[ed.from] + 1.0 <= max || from.value[ed.to] > 0.0 {
+            continue;
+        }
+        let chain = g.chain_into(&into, e);
+        let retrying: Vec<usize> = chain.iter().copied().filter(|&c| count(c) > 0.0).collect();
+        let factors: Vec<f64> = retrying.iter().map(|&c| attempts(m, g, c)).collect();
+        let product: f64 = factors.iter().product();
+        let arithmetic = factors
+            .iter()
+            .map(|f| format!("{f}"))
+            .collect::<Vec<_>>()
+            .join(" × ");
+        let mut d = cx
+            .diag(g.edge_path(m, e), g.edge_span(m, e), format!(
+                "{} calls retry on one synchronous chain ({}), so one request can become {arithmetic} = {product} calls to `{}`",
+                retrying.len(),
+                g.describe(m, &chain),
+                m.components[ed.to].id
+            ))
+            .label(format!("retries {} times, inside retries upstream", attempts(m, g, e)))
+            .help("retry at one layer only (usually the outermost, or the one closest to the failure), make the others fail fast, and add a retry budget or circuit breaker so retries cannot multiply during an outage");
+        for &c in &retrying[..retrying.len() - 1] {
+            let ced = g.edges[c];
+            d = d.related(
+                g.edge_path(m, c),
+                g.edge_span(m, c),
+                format!(
+                    "{} -> {} retries {} times",
+                    m.components[ced.from].id,
+                    m.components[ced.to].id,
+                    attempts(m, g, c)
+                ),
+            );
+        }
+        out.push(d);
+    }
+    out
+}
+
+pub fn missing_circuit_breaker(cx: &Ctx) -> Vec<Diagnostic> {
+    let (m, g) = (cx.m, cx.g);
+    let mut out = Vec::new();
+    for (e, ed) in g.edges.iter().enumerate() {
+        let Origin::Call(i) = ed.origin else { continue };
+        let caller = &m.components[ed.from];
+        let callee = &m.components[ed.to];
+        if !ed.sync || callee.kind() != Kind::External || caller.kind().is_outside() {
+            continue;
+        }
+        let call = &caller.calls[i];
+        if Call::flag(&call.circuit_breaker) {
+            continue;
+        }
+        out.push(
+            cx.diag(g.edge_path(m, e), call.span, format!("synchronous call from `{}` to external `{}` has no circuit breaker", caller.id, callee.id))
+                .label("no circuit breaker")
+                .help("set `circuit_breaker: true` and a fallback: when the third party is down or slow, stop calling it for a while instead of tying up every request waiting on it"),
+        );
+    }
+    out
+}
+
+/// Availability of one component: 1 - (1 - a)^n, a defaulting to 99.9%.
+pub fn component_availability(c: &Component) -> f64 {
+    let a = c.availability.as_ref().map_or(0.999, |x| x.v);
+    1.0 - (1.0 - a).powi(c.replicas().min(1000) as i32)
+}
+
+fn superscript(n: u64) -> String {
+    const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    n.to_string()
+        .chars()
+        .map(|d| SUP[d.to_digit(10).unwrap_or(0) as usize])
+        .collect()
+}
+
+fn factor_text(c: &Component) -> String {
+    let a = c.availability.as_ref().map_or(0.999, |x| x.v);
+    if c.replicas() <= 1 {
+        fmt_percent(a)
+    } else {
+        let down = 1.0 - a;
+        format!(
+            "(1 − {}{})",
+            crate::model::quantity::trim_num(down).trim_end_matches('0'),
+            superscript(c.replicas())
+        )
+    }
+}
+
+pub fn availability_below_target(cx: &Ctx) -> Vec<Diagnostic> {
+    let (m, g) = (cx.m, cx.g);
+    let Some(target) = availability_target(m) else {
+        return vec![];
+    };
+    let counted = |v: usize| m.components[v].kind() != Kind::Client;
+    let unavail = |v: usize| {
+        if counted(v) {
+            -component_availability(&m.components[v]).max(1e-300).ln()
+        } else {
+            0.0
+        }
+    };
+    let (crit, _) = g.longest_from(|e| g.hop_weight(m, e), unavail);
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut reported = std::collections::HashSet::new();
+    for root in g.root_entry_points(m) {
+        let path = g.follow(&crit, root);
+        let nodes: Vec<usize> = if path.is_empty() {
+            vec![root]
+        } else {
+            g.nodes_of(&path)
+        };
+        let members: Vec<usize> = nodes.iter().copied().filter(|&v| counted(v)).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let product: f64 = members
+            .iter()
+            .map(|&v| component_availability(&m.components[v]))
+            .product();
+        if product >= target.v - 1e-12 {
+            continue;
+        }
+        let weakest = *members
+            .iter()
+            .min_by(|&&a, &&b| {
+                component_availability(&m.components[a])
+                    .total_cmp(&component_availability(&m.components[b]))
+            })
+            .expect("non-empty");
+        if !reported.insert(weakest) {
+            continue;
+        }
+        let arithmetic = members
+            .iter()
+            .map(|&v| factor_text(&m.components[v]))
+            .collect::<Vec<_>>()
+            .join(" × ");
+        let w = &m.components[weakest];
+        let route = if path.is_empty() {
+            m.components[root].id.clone()
+        } else {
+            g.describe(m, &path)
+        };
+        let mut d = cx
+            .diag(w.path(), w.span, format!(
+                "availability along the critical path {route} is {arithmetic} = {} < {} target",
+                fmt_percent(product), fmt_percent(target.v)
+            ))
+            .label(format!("weakest link: {}", fmt_percent(component_availability(w))))
+            .help(format!(
+                "components in series multiply their availabilities; add replicas to the weakest links (starting with `{}`), take components off the synchronous path, or relax the target",
+                w.id
+            ))
+            .related("requirements.availability", target.span, format!("{} required", fmt_percent(target.v)));
+        for &v in &members {
+            if v != weakest {
+                let c = &m.components[v];
+                d = d.related(
+                    c.path(),
+                    c.span,
+                    format!("{}: {}", c.id, fmt_percent(component_availability(c))),
+                );
+            }
+        }
+        out.push(d);
+    }
+    out
+}
+
+pub fn latency_budget_exceeded(cx: &Ctx) -> Vec<Diagnostic> {
+    let (m, g) = (cx.m, cx.g);
+    let Some(req) = m.requirements.as_ref().and_then(|r| r.latency.as_ref()) else {
+        return vec![];
+    };
+    let Some(p99) = req.v.p99 else { return vec![] };
+    let lat = |v: usize| m.components[v].latency.as_ref().map_or(0.0, |l| l.v);
+    let (worst, _) = g.longest_from(|e| lat(g.edges[e].to), |_| 0.0);
+    let mut out = Vec::new();
+    let mut reported = std::collections::HashSet::new();
+    for root in g.root_entry_points(m) {
+        let total = lat(root) + worst.value[root];
+        if total <= p99 + 1e-12 {
+            continue;
+        }
+        let path = g.follow(&worst, root);
+        let nodes = if path.is_empty() {
+            vec![root]
+        } else {
+            g.nodes_of(&path)
+        };
+        let slowest = *nodes
+            .iter()
+            .max_by(|&&a, &&b| lat(a).total_cmp(&lat(b)))
+            .expect("non-empty");
+        if !reported.insert(slowest) {
+            continue;
+        }
+        let parts: Vec<String> = nodes
+            .iter()
+            .filter(|&&v| lat(v) > 0.0)
+            .map(|&v| format!("{} {}", m.components[v].id, fmt_duration(lat(v))))
+            .collect();
+        let s = &m.components[slowest];
+        let mut d = cx
+            .diag(s.path(), s.span, format!(
+                "synchronous path {} takes {} = {} at p99, over the {} budget",
+                g.describe(m, &path).if_empty(&m.components[root].id),
+                parts.join(" + "),
+                fmt_duration(total),
+                fmt_duration(p99)
+            ))
+            .label(format!("slowest step: {}", fmt_duration(lat(slowest))))
+            .help("take work off the synchronous path (do it asynchronously, cache, or precompute), call independent dependencies in parallel, or make the slowest step faster")
+            .related("requirements.latency", req.span, format!("p99 budget {}", fmt_duration(p99)));
+        for &v in &nodes {
+            if v != slowest && lat(v) > 0.0 {
+                let c = &m.components[v];
+                d = d.related(
+                    c.field_path("latency"),
+                    c.latency.as_ref().map_or(c.span, |l| l.span),
+                    format!("{} takes {}", c.id, fmt_duration(lat(v))),
+                );
+            }
+        }
+        out.push(d);
+    }
+    out
+}
+
+trait IfEmpty {
+    fn if_empty(self, other: &str) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, other: &str) -> String {
+        if self.is_empty() {
+            other.to_string()
+        } else {
+            self
+        }
+    }
+}

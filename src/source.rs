@@ -1,0 +1,124 @@
+//! Source text and the mapping between byte offsets and 1-based line/column.
+
+/// A byte range `[start, end)` into a [`SourceFile`]'s text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start,
+            end: end.max(start),
+        }
+    }
+    pub fn join(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+}
+
+/// One architecture file as read: its display name and text (BOM removed).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+/// A resolved position: 1-based line and 1-based column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let mut text: String = text.into();
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        let mut line_starts = vec![0];
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            // \n, \r\n and a lone \r each end a line
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                line_starts.push(i + 1);
+            }
+        }
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// Byte offset of a 1-based line and 0-based character column (as the YAML scanner reports).
+    pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
+        let line = line.max(1);
+        let Some(&start) = self.line_starts.get(line - 1) else {
+            return self.text.len();
+        };
+        let rest = &self.text[start..];
+        match rest.char_indices().nth(col_chars) {
+            Some((i, _)) => start + i,
+            None => self.text.len(),
+        }
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_idx];
+        let mut o = offset;
+        while !self.text.is_char_boundary(o) {
+            o -= 1;
+        }
+        let column = self.text[start..o].chars().count() + 1;
+        LineCol {
+            line: line_idx + 1,
+            column,
+        }
+    }
+
+    /// The line (1-based) a byte offset is on.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_col(offset).line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_roundtrip() {
+        let s = SourceFile::new("f", "ab\ncdé\r\nx");
+        assert_eq!(s.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(s.line_col(3), LineCol { line: 2, column: 1 });
+        assert_eq!(s.offset_of(2, 2), 5);
+        assert_eq!(s.line_col(5), LineCol { line: 2, column: 3 });
+        assert_eq!(
+            s.line_col(s.offset_of(3, 0)),
+            LineCol { line: 3, column: 1 }
+        );
+    }
+
+    #[test]
+    fn bom_is_removed() {
+        let s = SourceFile::new("f", "\u{feff}name: x");
+        assert!(s.text.starts_with("name"));
+    }
+}

@@ -1,0 +1,76 @@
+#![allow(dead_code)]
+//! Helpers shared by the integration tests.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use archlint::config::Config;
+use archlint::source::SourceFile;
+use archlint::{FileResult, lint_source};
+
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_archlint"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+pub fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("archlint runs")
+}
+
+pub fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(o)))
+}
+
+/// Lint a file in-process with only the given rules selected.
+pub fn lint_file(path: &str, select: &[&str]) -> FileResult {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let select: Vec<String> = select.iter().map(|s| s.to_string()).collect();
+    let settings = Config::default()
+        .settings(Some(&select), None)
+        .expect("valid selection");
+    lint_source(SourceFile::new(path, text), &settings)
+}
+
+/// Lint YAML text with the default rule selection.
+pub fn lint_text(text: &str) -> FileResult {
+    let settings = Config::default().settings(None, None).expect("defaults");
+    lint_source(SourceFile::new("test.arch.yaml", text), &settings)
+}
+
+pub fn rules_of(r: &FileResult) -> Vec<&str> {
+    r.diagnostics.iter().map(|d| d.rule.as_str()).collect()
+}
+
+pub fn human(r: FileResult) -> String {
+    archlint::report::human::render(&[r], Default::default(), false)
+}
+
+pub fn json_of(r: FileResult) -> String {
+    archlint::report::json::render(&[r])
+}
