@@ -19,6 +19,9 @@ use graph::SystemGraph;
 use model::Architecture;
 use source::SourceFile;
 
+/// The commented starter file `archlint init` writes.
+pub const STARTER: &str = include_str!("templates/architecture.yaml");
+
 /// Default largest file archlint reads.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 

@@ -51,6 +51,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
+    /// Print the JSON Schema of the architecture file (for editor completion).
+    Schema,
+    /// Write a commented starter `architecture.yaml`.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "architecture.yaml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions { shell: clap_complete::Shell },
 }
 
 #[derive(clap::Args)]
@@ -129,6 +142,25 @@ fn main() -> ExitCode {
         Command::Rules { format } => list_rules(format),
         Command::Explain { id } => explain(&id),
         Command::Estimate { file, format } => estimate(&file, format),
+        Command::Schema => {
+            out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&archlint::model::schema::schema())
+                    .expect("serializes")
+            ));
+            0
+        }
+        Command::Init { path, force } => init(&path, force),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "archlint",
+                &mut std::io::stdout(),
+            );
+            0
+        }
     };
     ExitCode::from(code)
 }
@@ -359,4 +391,24 @@ fn estimate(file: &Path, format: ListFormat) -> u8 {
         ListFormat::Human => out(&archlint::estimate::render(&a.model, &e)),
     }
     0
+}
+
+fn init(path: &Path, force: bool) -> u8 {
+    if path.exists() && !force {
+        return usage_error(&format!(
+            "`{}` already exists; pass --force to overwrite it",
+            path.display()
+        ));
+    }
+    match std::fs::write(path, archlint::STARTER) {
+        Ok(()) => {
+            eprintln!(
+                "wrote {}; run `archlint check {}`",
+                path.display(),
+                path.display()
+            );
+            0
+        }
+        Err(e) => usage_error(&format!("cannot write `{}`: {e}", path.display())),
+    }
 }

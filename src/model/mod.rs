@@ -3,6 +3,7 @@
 pub mod fields;
 pub mod load;
 pub mod quantity;
+pub mod schema;
 pub mod tech;
 pub mod yaml;
 

@@ -89,6 +89,40 @@ impl Node {
             .find(|(k, _)| k.as_scalar() == Some(key))
             .map(|(k, v)| (k, v))
     }
+    /// The node as JSON, with YAML 1.2 core-schema typing of plain scalars.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Scalar { text, plain } => {
+                if !*plain {
+                    return J::String(text.clone());
+                }
+                if self.is_null() {
+                    return J::Null;
+                }
+                if let Some(b) = self.as_bool() {
+                    return J::Bool(b);
+                }
+                if let Ok(i) = text.parse::<i64>() {
+                    return J::from(i);
+                }
+                match text.parse::<f64>() {
+                    Ok(f) if f.is_finite() && !text.contains(|c: char| c.is_alphabetic()) => {
+                        J::from(f)
+                    }
+                    _ => J::String(text.clone()),
+                }
+            }
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.as_scalar().unwrap_or_default().to_string(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
     fn count(&self) -> usize {
         match &self.value {
             Value::Scalar { .. } => 1,

@@ -1,0 +1,214 @@
+//! SARIF (validated against the official 2.1.0 schema), GitHub annotations, the JSON
+//! Schema of the file format, and `init`.
+
+mod common;
+
+use common::*;
+
+fn validate(schema: &serde_json::Value, instance: &serde_json::Value) -> Vec<String> {
+    let v = jsonschema::validator_for(schema).expect("schema compiles");
+    v.iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+/// The official SARIF 2.1.0 schema, with one known defect mended in memory: the
+/// `language` patterns have a stray `]` that strict regex engines reject. The file
+/// itself stays as published.
+fn sarif_schema() -> serde_json::Value {
+    const DEFECT: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+    let text = include_str!("schemas/sarif-2.1.0-rtm.5.json");
+    assert!(
+        text.contains(DEFECT),
+        "the known defect is where we expect it"
+    );
+    let mended = text.replace(DEFECT, "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}$");
+    serde_json::from_str(&mended).unwrap()
+}
+
+fn yaml_to_json(path: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    let src = archlint::source::SourceFile::new(path, text);
+    archlint::model::yaml::parse(&src, Default::default())
+        .expect("valid YAML")
+        .root
+        .to_json()
+}
+
+#[test]
+fn sarif_is_valid_sarif_2_1_0() {
+    let schema = sarif_schema();
+    for args in [
+        vec!["check", "--format", "sarif", "examples/shop.arch.yaml"],
+        vec![
+            "check",
+            "--format",
+            "sarif",
+            "examples/photo-sharing.arch.yaml",
+        ],
+        vec![
+            "check",
+            "--format",
+            "sarif",
+            "tests/fixtures/invalid/unknown-key.yaml",
+        ],
+    ] {
+        let o = run(&args);
+        let v = json(&o);
+        let errors = validate(&schema, &v);
+        assert!(errors.is_empty(), "{args:?}: {errors:#?}");
+    }
+}
+
+#[test]
+fn sarif_carries_rules_and_locations() {
+    let v = json(&run(&[
+        "check",
+        "--format",
+        "sarif",
+        "examples/shop.arch.yaml",
+    ]));
+    let run0 = &v["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(
+        rules.len(),
+        archlint::rules::RULES.len() + 1,
+        "every rule plus invalid-input"
+    );
+    for r in rules {
+        assert!(
+            r["shortDescription"]["text"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty())
+        );
+        assert!(r["defaultConfiguration"]["level"].as_str().is_some());
+    }
+    let results = run0["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for res in results {
+        let i = res["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], res["ruleId"]);
+        let loc = &res["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "examples/shop.arch.yaml");
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(["error", "warning", "note"].contains(&res["level"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn github_annotations() {
+    let o = run(&["check", "--format", "github", "examples/shop.arch.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(!lines.is_empty());
+    for l in &lines {
+        assert!(
+            l.starts_with("::error file=")
+                || l.starts_with("::warning file=")
+                || l.starts_with("::notice file="),
+            "{l}"
+        );
+        assert!(
+            l.contains(",line=")
+                && l.contains(",col=")
+                && l.contains(",endLine=")
+                && l.contains(",endColumn=")
+                && l.contains(",title=archlint "),
+            "{l}"
+        );
+        assert!(!l.contains('\n'));
+    }
+    insta::assert_snapshot!("shop_github", text);
+}
+
+#[test]
+fn the_schema_accepts_every_example_and_the_starter() {
+    let schema = archlint::model::schema::schema();
+    let mut files: Vec<String> = std::fs::read_dir("examples")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().display().to_string())
+        .filter(|p| p.ends_with(".yaml"))
+        .collect();
+    files.push("src/templates/architecture.yaml".into());
+    files.sort();
+    for f in files {
+        let errors = validate(&schema, &yaml_to_json(&f));
+        assert!(errors.is_empty(), "{f}: {errors:#?}");
+    }
+}
+
+#[test]
+fn the_schema_rejects_what_validation_rejects() {
+    let schema = archlint::model::schema::schema();
+    for bad in [
+        "unknown-key",
+        "unknown-kind",
+        "missing-kind",
+        "missing-name",
+        "kind-specific-field",
+        "allow-unknown-rule",
+        "wrong-layer",
+        "bad-enum",
+    ] {
+        let v = yaml_to_json(&format!("tests/fixtures/invalid/{bad}.yaml"));
+        assert!(!validate(&schema, &v).is_empty(), "{bad} passes the schema");
+    }
+}
+
+#[test]
+fn the_checked_in_schema_is_current() {
+    let generated = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&archlint::model::schema::schema()).unwrap()
+    );
+    let path = "schema/architecture.schema.json";
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    if on_disk != generated {
+        if std::env::var_os("ARCHLINT_BLESS").is_some() {
+            std::fs::write(path, generated).unwrap();
+        } else {
+            panic!("{path} is out of date; run `ARCHLINT_BLESS=1 cargo test --test formats`");
+        }
+    }
+    assert_eq!(
+        stdout(&run(&["schema"])),
+        std::fs::read_to_string(path).unwrap()
+    );
+}
+
+#[test]
+fn init_writes_a_starter_that_passes_and_refuses_to_overwrite() {
+    let dir = std::env::temp_dir().join(format!("archlint-init-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("architecture.yaml");
+    let _ = std::fs::remove_file(&file);
+    let f = file.to_str().unwrap();
+    assert_eq!(run(&["init", f]).status.code(), Some(0));
+    let o = run(&["check", "--fail-on", "warning", f]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v = json(&run(&["check", "--format", "json", f]));
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["severity"] == "info")
+    );
+    std::fs::write(&file, "name: mine\n").unwrap();
+    assert_eq!(run(&["init", f]).status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "name: mine\n");
+    assert_eq!(run(&["init", "--force", f]).status.code(), Some(0));
+    assert_ne!(std::fs::read_to_string(&file).unwrap(), "name: mine\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn completions_are_printed() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = run(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0));
+        assert!(stdout(&o).contains("archlint"));
+    }
+}
