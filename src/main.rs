@@ -51,6 +51,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
+    /// Draw the system: shapes by kind, sync solid and async dashed, critical paths thick,
+    /// components coloured by their worst finding.
+    Graph {
+        /// The architecture file (`-` for stdin).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
+    /// Draft a Markdown design review: requirements, capacity, design, components, data
+    /// model, trade-offs, failure modes; every finding in its section.
+    Report {
+        /// The architecture file (`-` for stdin).
+        file: PathBuf,
+        /// Write the review to this file instead of stdout.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of the architecture file (for editor completion).
     Schema,
     /// Write a commented starter `architecture.yaml`.
@@ -114,6 +131,12 @@ enum ListFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum FailOn {
     Error,
     Warning,
@@ -142,6 +165,8 @@ fn main() -> ExitCode {
         Command::Rules { format } => list_rules(format),
         Command::Explain { id } => explain(&id),
         Command::Estimate { file, format } => estimate(&file, format),
+        Command::Graph { file, format } => graph(&file, format),
+        Command::Report { file, output } => review(&file, output.as_deref()),
         Command::Schema => {
             out(&format!(
                 "{}\n",
@@ -355,6 +380,10 @@ fn explain(id: &str) -> u8 {
 }
 
 fn load_one(file: &Path) -> Result<archlint::Analysis, u8> {
+    load_with_source(file).map(|(a, _)| a)
+}
+
+fn load_with_source(file: &Path) -> Result<(archlint::Analysis, SourceFile), u8> {
     let src = match read_input(file, archlint::DEFAULT_MAX_FILE_BYTES, "<stdin>") {
         Ok(s) => s,
         Err(r) => {
@@ -363,7 +392,7 @@ fn load_one(file: &Path) -> Result<archlint::Analysis, u8> {
         }
     };
     match archlint::analyse(&src) {
-        Ok(a) => Ok(a),
+        Ok(a) => Ok((a, src)),
         Err(mut errors) => {
             archlint::sort(&mut errors);
             let r = FileResult {
@@ -411,4 +440,45 @@ fn init(path: &Path, force: bool) -> u8 {
         }
         Err(e) => usage_error(&format!("cannot write `{}`: {e}", path.display())),
     }
+}
+
+/// Findings for pictures and reports: every rule, the trade-offs included, no config.
+fn all_findings(a: &archlint::Analysis) -> Vec<archlint::diag::Diagnostic> {
+    let settings = Config::default()
+        .settings(Some(&["all".to_string()]), None)
+        .expect("`all` resolves");
+    rules::run(&a.model, &a.graph, &settings)
+}
+
+fn graph(file: &Path, format: GraphFormat) -> u8 {
+    let a = match load_one(file) {
+        Ok(a) => a,
+        Err(c) => return c,
+    };
+    let findings = all_findings(&a);
+    let pic = report::graph::Picture::new(&a, &findings);
+    out(&match format {
+        GraphFormat::Mermaid => pic.mermaid(),
+        GraphFormat::Dot => pic.dot(),
+    });
+    0
+}
+
+fn review(file: &Path, output: Option<&Path>) -> u8 {
+    let (a, src) = match load_with_source(file) {
+        Ok(x) => x,
+        Err(c) => return c,
+    };
+    let mut findings = all_findings(&a);
+    archlint::sort(&mut findings);
+    let doc = report::markdown::render(&a, &src, &findings);
+    match output {
+        None => out(&doc),
+        Some(p) => {
+            if let Err(e) = std::fs::write(p, doc) {
+                return usage_error(&format!("cannot write `{}`: {e}", p.display()));
+            }
+        }
+    }
+    0
 }

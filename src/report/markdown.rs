@@ -1,1 +1,633 @@
-//! The Markdown design review.
+//! `archlint report`: a Markdown design review in the seven sections of SPEC §3.1,
+//! with every finding in its section together with its help text.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use crate::Analysis;
+use crate::diag::{Diagnostic, Severity};
+use crate::estimate::{self, Estimate};
+use crate::graph::Origin;
+use crate::model::quantity::{fmt_count, fmt_duration, fmt_percent, fmt_size, trim_num};
+use crate::model::*;
+use crate::report::graph::Picture;
+use crate::source::SourceFile;
+
+/// The review section a rule's findings belong to (1-based, as in the document).
+pub fn section_of(rule: &str) -> usize {
+    match rule {
+        "missing-requirement" => 1,
+        "capacity-exceeded" => 2,
+        "microservices-for-v1"
+        | "sync-chain-too-long"
+        | "sync-call-cycle"
+        | "public-api-without-rate-limit"
+        | "custom-message-queue" => 3,
+        "queue-tech-mismatch"
+        | "non-idempotent-consumer"
+        | "grpc-on-public-api"
+        | "polling-for-realtime"
+        | "sticky-sessions"
+        | "l4-balancer-with-l7-needs"
+        | "optimistic-lock-without-retry" => 4,
+        "shared-database"
+        | "relational-over-10tb"
+        | "database-model-mismatch"
+        | "search-as-primary-store"
+        | "cache-consistency-mismatch"
+        | "in-process-cache-with-replicas"
+        | "cache-without-invalidation"
+        | "stale-read-under-strong-consistency" => 5,
+        "undocumented-choice" | "multi-region-strong-consistency" | "unused-allow" => 6,
+        _ => 7,
+    }
+}
+
+struct Doc<'a> {
+    a: &'a Analysis,
+    src: &'a SourceFile,
+    findings: &'a [Diagnostic],
+    est: Estimate,
+    out: String,
+}
+
+fn sev_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "**error**",
+        Severity::Warning => "**warning**",
+        Severity::Info => "info",
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+impl Doc<'_> {
+    fn m(&self) -> &Architecture {
+        &self.a.model
+    }
+
+    fn findings_in(&self, section: usize) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self
+            .findings
+            .iter()
+            .filter(|d| section_of(&d.rule) == section)
+            .collect();
+        v.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.span.start));
+        v
+    }
+
+    fn write_findings(&mut self, section: usize, heading: &str) {
+        let fs = self.findings_in(section);
+        if fs.is_empty() {
+            return;
+        }
+        let mut s = format!("\n**{heading}**\n\n");
+        for d in fs {
+            let line = self.src.line_col(d.span.start).line;
+            let _ = writeln!(
+                s,
+                "- {} [`{}`]({}) at `{}` (line {line}): {}",
+                sev_word(d.severity),
+                d.rule,
+                super::rule_url(&d.rule),
+                d.path,
+                d.message
+            );
+            if let Some(h) = &d.help {
+                let _ = writeln!(s, "  - *What to do:* {h}");
+            }
+        }
+        self.out.push_str(&s);
+    }
+
+    fn title(&mut self) {
+        let m = self.m();
+        let name = m
+            .name
+            .as_ref()
+            .map_or("system", |n| n.v.as_str())
+            .to_string();
+        let mut s = format!("# Design review: {name}\n\n");
+        if let Some(d) = &m.description {
+            let _ = writeln!(s, "{}\n", d.v);
+        }
+        let (e, w, i) = (
+            self.findings
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count(),
+            self.findings
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count(),
+            self.findings
+                .iter()
+                .filter(|d| d.severity == Severity::Info)
+                .count(),
+        );
+        let stage = m
+            .stage
+            .as_ref()
+            .map_or("not stated".to_string(), |s| s.v.to_string());
+        let _ = writeln!(
+            s,
+            "*Drafted by archlint from `{}`: {} components, {} calls; stage {stage}. Findings: {e} errors, {w} warnings, {i} notes.*",
+            self.src.name,
+            m.components.len(),
+            self.a.graph.edges.len()
+        );
+        self.out.push_str(&s);
+    }
+
+    fn requirements(&mut self) {
+        let mut s = String::from("\n## 1. Requirements\n\n");
+        match &self.m().requirements {
+            None => s.push_str("No requirements are stated. Every design decision below is judged without them; answer the questions that follow first.\n"),
+            Some(r) => {
+                s.push_str("| requirement | value |\n|---|---|\n");
+                if let Some(sc) = &r.scale {
+                    let sc = &sc.v;
+                    if let Some(x) = &sc.daily_active_users {
+                        let _ = writeln!(s, "| daily active users | {} |", fmt_count(x.v));
+                    }
+                    if let Some(x) = &sc.requests_per_user_per_day {
+                        let _ = writeln!(s, "| requests per user per day | {} |", trim_num(x.v));
+                    }
+                    if let Some(x) = &sc.peak_to_average {
+                        let _ = writeln!(s, "| peak / average | {} |", trim_num(x.v));
+                    }
+                    if let Some(x) = &sc.data_volume {
+                        let _ = writeln!(s, "| data volume today | {} |", fmt_size(x.v));
+                    }
+                    if let Some(x) = &sc.growth_per_year {
+                        let g = match x.v {
+                            Growth::Factor(f) => format!("{}x per year", trim_num(f)),
+                            Growth::Bytes(b) => format!("{} per year", fmt_size(b)),
+                        };
+                        let _ = writeln!(s, "| growth | {g} |");
+                    }
+                }
+                if let Some(x) = &r.consistency {
+                    let _ = writeln!(s, "| consistency | {} |", x.v);
+                }
+                if let Some(x) = &r.latency {
+                    let p: Vec<String> = [("p50", x.v.p50), ("p99", x.v.p99)].iter().filter_map(|(n, v)| v.map(|v| format!("{n} {}", fmt_duration(v)))).collect();
+                    let _ = writeln!(s, "| latency | {} |", p.join(", "));
+                }
+                if let Some(x) = &r.availability {
+                    let downtime = (1.0 - x.v) * 365.0 * 24.0;
+                    let _ = writeln!(s, "| availability | {} (≈ {} hours of downtime a year) |", fmt_percent(x.v), trim_num(downtime));
+                }
+                if let Some(x) = &r.geography {
+                    let _ = writeln!(s, "| geography | {} |", x.v);
+                }
+                if let Some(x) = &r.read_write_ratio {
+                    let _ = writeln!(s, "| reads : writes | {}:{} |", trim_num(x.v.0), trim_num(x.v.1));
+                }
+                if let Some(x) = &r.retention {
+                    let t = match x.v {
+                        Retention::Forever => "forever".to_string(),
+                        Retention::Seconds(sec) => fmt_duration(sec),
+                    };
+                    let _ = writeln!(s, "| retention | {t} |");
+                }
+                if let Some(x) = &r.compliance {
+                    let _ = writeln!(s, "| compliance | {} |", cell(&x.v.join(", ")));
+                }
+                if let Some(x) = &r.operations {
+                    let o = &x.v;
+                    let mut parts = Vec::new();
+                    if let Some(t) = o.team_size {
+                        parts.push(format!("team of {t}"));
+                    }
+                    if !o.existing.is_empty() {
+                        parts.push(format!("already runs {}", o.existing.join(", ")));
+                    }
+                    if let Some(b) = o.budget {
+                        parts.push(format!("{b} budget"));
+                    }
+                    let _ = writeln!(s, "| operations | {} |", cell(&parts.join("; ")));
+                }
+            }
+        }
+        self.out.push_str(&s);
+        self.write_findings(1, "Open questions");
+    }
+
+    fn capacity(&mut self) {
+        let mut s = String::from("\n## 2. Capacity estimation\n\n");
+        match &self.est.traffic {
+            None => s.push_str("Request rates cannot be estimated: `requirements.scale` needs `daily_active_users` and `requests_per_user_per_day`.\n"),
+            Some(t) => {
+                let _ = writeln!(s, "- Traffic: {}.", t.formula);
+                if let (Some(r), Some(w)) = (t.reads_peak(), t.writes_peak()) {
+                    let _ = writeln!(s, "- At peak: ≈ {} reads/s and ≈ {} writes/s.", fmt_count(r), fmt_count(w));
+                }
+            }
+        }
+        if let Some(st) = &self.est.storage {
+            let _ = writeln!(s, "- Storage: {}.", st.formula);
+        }
+        if let Some(b) = &self.est.bandwidth {
+            if let Some(i) = b.ingress_bytes_per_s {
+                let _ = writeln!(s, "- Ingress at peak ≈ {}/s.", fmt_size(i));
+            }
+            if let Some(o) = b.egress_bytes_per_s {
+                let _ = writeln!(s, "- Egress at peak ≈ {}/s.", fmt_size(o));
+            }
+        }
+        if !self.est.components.is_empty() {
+            s.push_str("\n| component | peak load | replicas × capacity | utilisation |\n|---|---|---|---|\n");
+            for c in &self.est.components {
+                let cap = c
+                    .capacity_per_replica
+                    .map_or("not stated".to_string(), |x| {
+                        format!("{} × {} rps", c.replicas, fmt_count(x))
+                    });
+                let util = c
+                    .utilisation
+                    .map_or("-".to_string(), |u| format!("{}%", trim_num(u * 100.0)));
+                let _ = writeln!(
+                    s,
+                    "| {} | {} rps | {cap} | {util} |",
+                    c.component,
+                    fmt_count(c.peak_rps)
+                );
+            }
+            if let Some(b) = &self.est.bottleneck {
+                let c = self.est.components.iter().find(|c| &c.component == b);
+                match c.and_then(|c| c.utilisation) {
+                    Some(u) => {
+                        let _ = writeln!(
+                            s,
+                            "\nThe dominant bottleneck is **{b}**, at {}% of its capacity at peak.",
+                            trim_num(u * 100.0)
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            s,
+                            "\nThe busiest component is **{b}**; no capacities are stated, so utilisation is unknown."
+                        );
+                    }
+                }
+            }
+        }
+        self.out.push_str(&s);
+        self.write_findings(2, "Findings");
+    }
+
+    fn design(&mut self) {
+        let (m, g) = (&self.a.model, &self.a.graph);
+        let mut s = String::from("\n## 3. High-level design\n\n");
+        let pic = Picture::new(self.a, self.findings);
+        let _ = write!(
+            s,
+            "```mermaid\n{}```\n\nThick arrows are critical paths; dashed arrows are asynchronous; coloured components have findings.\n",
+            pic.mermaid()
+        );
+        let crit = g.critical_paths(m);
+        let roots = g.root_entry_points(m);
+        if roots.is_empty() {
+            s.push_str("\nNo entry point: nothing is a client, an external caller or `public: true`, so no request path can be traced.\n");
+        } else {
+            s.push_str("\n**Data flow from each entry point**\n\n");
+        }
+        for r in roots {
+            let (reached, _) = g.sync_reach(&[vec![r]]);
+            let sync: Vec<&str> = (0..m.components.len())
+                .filter(|&v| reached[v] && v != r)
+                .map(|v| m.components[v].id.as_str())
+                .collect();
+            let mut async_targets = BTreeSet::new();
+            for (e, ed) in g.edges.iter().enumerate() {
+                if reached[ed.from] && !ed.sync && matches!(ed.origin, Origin::Call(_)) {
+                    async_targets.insert(m.components[g.edges[e].to].id.as_str());
+                }
+            }
+            let path = g.follow(&crit, r);
+            let hops: f64 = path.iter().map(|&e| g.hop_weight(m, e)).sum();
+            let _ = write!(
+                s,
+                "- **{}**: reaches {} synchronously",
+                m.components[r].id,
+                if sync.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    sync.join(", ")
+                }
+            );
+            if !async_targets.is_empty() {
+                let _ = write!(
+                    s,
+                    "; hands off asynchronously to {}",
+                    async_targets.into_iter().collect::<Vec<_>>().join(", ")
+                );
+            }
+            if path.is_empty() {
+                s.push_str(".\n");
+            } else {
+                let _ = writeln!(
+                    s,
+                    ".\n  Critical path ({hops} hops): {}.",
+                    g.describe(m, &path)
+                );
+            }
+        }
+        self.out.push_str(&s);
+        self.write_findings(3, "Structural findings");
+    }
+
+    fn deep_dive(&mut self) {
+        let m = self.m();
+        let mut s = String::from("\n## 4. Component deep dive\n\n");
+        // the hardest constraint first: the worst finding, else the dominant bottleneck
+        let worst = self
+            .findings
+            .iter()
+            .filter(|d| d.path.starts_with("components."))
+            .max_by_key(|d| (d.severity, std::cmp::Reverse(d.span.start)));
+        match (worst, &self.est.bottleneck) {
+            (Some(d), _) if d.severity >= Severity::Warning => {
+                let _ = writeln!(s, "**Hardest constraint:** {} (`{}`).\n", d.message, d.rule);
+            }
+            (_, Some(b)) => {
+                let _ = writeln!(
+                    s,
+                    "**Hardest constraint:** the load on `{b}`, the dominant bottleneck (section 2).\n"
+                );
+            }
+            _ => {}
+        }
+        s.push_str("| component | kind | tech | replicas | notes |\n|---|---|---|---|---|\n");
+        for c in &m.components {
+            if c.kind() == Kind::Client {
+                continue;
+            }
+            let mut notes = Vec::new();
+            if let Some(l) = &c.latency {
+                notes.push(format!("p99 {}", fmt_duration(l.v)));
+            }
+            if let Some(cap) = &c.capacity {
+                notes.push(format!("{} rps per replica", fmt_count(cap.v)));
+            }
+            if c.has_rate_limit() {
+                notes.push("rate limited".into());
+            }
+            if c.is_public() {
+                notes.push("public".into());
+            }
+            let n = self
+                .findings
+                .iter()
+                .filter(|d| {
+                    d.path == c.path()
+                        || d.path.starts_with(&format!("{}.", c.path()))
+                        || d.path.starts_with(&format!("{}[", c.path()))
+                })
+                .count();
+            if n > 0 {
+                notes.push(format!("{n} finding{}", if n == 1 { "" } else { "s" }));
+            }
+            let desc = c
+                .description
+                .as_ref()
+                .map(|d| format!(" — {}", d.v))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "| {}{} | {} | {} | {} | {} |",
+                c.id,
+                cell(&desc),
+                c.kind(),
+                c.tech().unwrap_or("-"),
+                c.replicas(),
+                notes.join(", ")
+            );
+        }
+        self.out.push_str(&s);
+        self.write_findings(4, "Findings");
+    }
+
+    fn data_model(&mut self) {
+        let (m, g) = (&self.a.model, &self.a.graph);
+        let mut s = String::from("\n## 5. Data model\n\n");
+        let stores: Vec<usize> = (0..m.components.len())
+            .filter(|&i| m.components[i].kind().is_store() || m.components[i].kind() == Kind::Queue)
+            .collect();
+        if stores.is_empty() {
+            s.push_str("The design names no data stores or queues.\n");
+        } else {
+            s.push_str("| store | kind | model | access patterns | volume | written by | read by |\n|---|---|---|---|---|---|---|\n");
+            for i in stores {
+                let c = &m.components[i];
+                let mut writers = BTreeSet::new();
+                let mut readers = BTreeSet::new();
+                for e in g.incoming(i) {
+                    let from = m.components[g.edges[e].from].id.as_str();
+                    if let Some(call) = g.call(m, e) {
+                        if call.writes() {
+                            writers.insert(from);
+                        }
+                        if call.access() == Access::Read {
+                            readers.insert(from);
+                        }
+                    }
+                }
+                for e in g.outgoing(i) {
+                    if matches!(g.edges[e].origin, Origin::Consume(_)) {
+                        readers.insert(m.components[g.edges[e].to].id.as_str());
+                    }
+                }
+                let model = match c.kind() {
+                    Kind::Database => c
+                        .db_model()
+                        .map_or("unknown".to_string(), |x| x.to_string()),
+                    Kind::Cache => c
+                        .pattern
+                        .as_ref()
+                        .map_or("cache".to_string(), |p| p.v.to_string()),
+                    Kind::Queue => c
+                        .delivery
+                        .as_ref()
+                        .map_or("queue".to_string(), |d| d.v.to_string()),
+                    _ => "objects".to_string(),
+                };
+                let patterns = c
+                    .access_patterns
+                    .as_ref()
+                    .map(|p| {
+                        p.v.iter()
+                            .map(|x| x.v.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default();
+                let vol = c
+                    .data_volume
+                    .as_ref()
+                    .map_or(String::new(), |v| fmt_size(v.v));
+                let join = |set: BTreeSet<&str>| {
+                    if set.is_empty() {
+                        "-".to_string()
+                    } else {
+                        set.into_iter().collect::<Vec<_>>().join(", ")
+                    }
+                };
+                let kind = match c.tech() {
+                    Some(t) => format!("{} ({t})", c.kind()),
+                    None => c.kind().to_string(),
+                };
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    c.id,
+                    kind,
+                    model,
+                    patterns,
+                    vol,
+                    join(writers),
+                    join(readers)
+                );
+            }
+        }
+        self.out.push_str(&s);
+        self.write_findings(5, "Findings");
+    }
+
+    fn tradeoffs(&mut self) {
+        let m = self.m();
+        let mut s = String::from("\n## 6. Trade-offs and alternatives\n\n");
+        let chosen: Vec<&Component> = m
+            .components
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.kind(),
+                    Kind::Database
+                        | Kind::Queue
+                        | Kind::Cache
+                        | Kind::LoadBalancer
+                        | Kind::ObjectStore
+                )
+            })
+            .collect();
+        if chosen.is_empty() {
+            s.push_str("No infrastructure choices to discuss.\n");
+        }
+        for c in chosen {
+            let what = c
+                .tech()
+                .map_or_else(|| c.kind().to_string(), |t| format!("{t} ({})", c.kind()));
+            let _ = writeln!(s, "- **{}**: {what}.", c.id);
+            match &c.rationale {
+                Some(r) => {
+                    let _ = writeln!(s, "  - Why: {}", r.v);
+                }
+                None => s.push_str("  - Why: *no rationale given.*\n"),
+            }
+            match c.alternatives.as_ref().filter(|a| !a.v.is_empty()) {
+                Some(alts) => {
+                    for (opt, why) in &alts.v {
+                        let _ = writeln!(s, "  - Rejected {opt}: {why}");
+                    }
+                }
+                None => s.push_str("  - Alternatives: *none recorded.*\n"),
+            }
+            for a in &c.allow {
+                let _ = writeln!(s, "  - Accepted risk (`{}`): {}", a.rule, a.reason);
+            }
+        }
+        self.out.push_str(&s);
+        self.write_findings(6, "Findings");
+    }
+
+    fn failure_modes(&mut self) {
+        let (m, g) = (&self.a.model, &self.a.graph);
+        let mut s = String::from("\n## 7. Failure modes\n\n");
+        if let Some(a) = m
+            .requirements
+            .as_ref()
+            .and_then(|r| r.availability.as_ref())
+        {
+            let _ = writeln!(s, "Availability target: {}.", fmt_percent(a.v));
+        }
+        let sync_calls: Vec<usize> = (0..g.edges.len())
+            .filter(|&e| g.edges[e].sync && m.components[g.edges[e].from].kind().counts_as_hop())
+            .collect();
+        if !sync_calls.is_empty() {
+            s.push_str(
+                "\n| synchronous call | timeout | retry | circuit breaker |\n|---|---|---|---|\n",
+            );
+            for e in sync_calls {
+                let Some(call) = g.call(m, e) else { continue };
+                let ed = g.edges[e];
+                let timeout = call
+                    .timeout
+                    .as_ref()
+                    .map_or("**none**".to_string(), |t| fmt_duration(t.v));
+                let retry = match call.retry.as_ref().map(|r| &r.v) {
+                    None | Some(Retry::None) => "-".to_string(),
+                    Some(
+                        r @ Retry::Policy {
+                            backoff, jitter, ..
+                        },
+                    ) => format!(
+                        "{} attempts, {}{}",
+                        r.attempts(),
+                        backoff.map_or("no backoff".to_string(), |b| format!("{b} backoff")),
+                        if *jitter == Some(true) {
+                            ", jitter"
+                        } else {
+                            ""
+                        }
+                    ),
+                };
+                let cb = if Call::flag(&call.circuit_breaker) {
+                    "yes"
+                } else {
+                    "-"
+                };
+                let _ = writeln!(
+                    s,
+                    "| {} → {} | {timeout} | {retry} | {cb} |",
+                    m.components[ed.from].id, m.components[ed.to].id
+                );
+            }
+        }
+        let spofs: Vec<&str> = self
+            .findings
+            .iter()
+            .filter(|d| d.rule == "single-point-of-failure")
+            .filter_map(|d| d.path.strip_prefix("components."))
+            .collect();
+        if !spofs.is_empty() {
+            let _ = writeln!(s, "\nSingle points of failure: {}.", spofs.join(", "));
+        }
+        self.out.push_str(&s);
+        self.write_findings(7, "Findings");
+    }
+}
+
+/// Render the review document.
+pub fn render(a: &Analysis, src: &SourceFile, findings: &[Diagnostic]) -> String {
+    let est = estimate::estimate(&a.model, &a.graph);
+    let mut d = Doc {
+        a,
+        src,
+        findings,
+        est,
+        out: String::new(),
+    };
+    d.title();
+    d.requirements();
+    d.capacity();
+    d.design();
+    d.deep_dive();
+    d.data_model();
+    d.tradeoffs();
+    d.failure_modes();
+    d.out
+}

@@ -120,7 +120,7 @@ pub fn database_model_mismatch(cx: &Ctx) -> Vec<Diagnostic> {
                     ),
                 )
                 .label(format!("`{}` needs what a {model} store does badly", p.v))
-                .help(format!("{advice}; {how}"))
+                .help(format!("{advice} ({how}); if one store is the right call at your scale, say so with `allow: {{ database-model-mismatch: \"reason\" }}`"))
                 .related(
                     c.field_path("access_patterns"),
                     p.span,

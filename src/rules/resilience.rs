@@ -10,6 +10,26 @@ fn availability_target(m: &Architecture) -> Option<&Sp<f64>> {
     m.requirements.as_ref()?.availability.as_ref()
 }
 
+/// Replicas that serve a component: its own, except that an in-process cache lives
+/// inside each replica of the components that call it.
+pub fn effective_replicas(m: &Architecture, g: &SystemGraph, v: usize) -> u64 {
+    let c = &m.components[v];
+    if c.kind() == Kind::Cache
+        && c.scope
+            .as_ref()
+            .is_some_and(|s| s.v == CacheScope::InProcess)
+    {
+        let hosts = g
+            .incoming(v)
+            .filter(|&e| matches!(g.edges[e].origin, Origin::Call(_)))
+            .map(|e| m.components[g.edges[e].from].replicas());
+        if let Some(min) = hosts.min() {
+            return min.max(c.replicas());
+        }
+    }
+    c.replicas()
+}
+
 pub fn single_point_of_failure(cx: &Ctx) -> Vec<Diagnostic> {
     let (m, g) = (cx.m, cx.g);
     let Some(target) = availability_target(m) else {
@@ -21,7 +41,7 @@ pub fn single_point_of_failure(cx: &Ctx) -> Vec<Diagnostic> {
     let (reached, parent) = g.sync_reach(&g.entry_phases(m));
     let mut out = Vec::new();
     for (i, c) in m.components.iter().enumerate() {
-        if !reached[i] || c.kind().is_outside() || c.replicas() > 1 {
+        if !reached[i] || c.kind().is_outside() || effective_replicas(m, g, i) > 1 {
             continue;
         }
         let path = g.path_to(&parent, i);
@@ -233,10 +253,10 @@ pub fn missing_circuit_breaker(cx: &Ctx) -> Vec<Diagnostic> {
     out
 }
 
-/// Availability of one component: 1 - (1 - a)^n, a defaulting to 99.9%.
-pub fn component_availability(c: &Component) -> f64 {
+/// Availability of one component served by `n` replicas: 1 - (1 - a)^n, a defaulting to 99.9%.
+pub fn component_availability(c: &Component, n: u64) -> f64 {
     let a = c.availability.as_ref().map_or(0.999, |x| x.v);
-    1.0 - (1.0 - a).powi(c.replicas().min(1000) as i32)
+    1.0 - (1.0 - a).powi(n.min(1000) as i32)
 }
 
 fn superscript(n: u64) -> String {
@@ -247,16 +267,16 @@ fn superscript(n: u64) -> String {
         .collect()
 }
 
-fn factor_text(c: &Component) -> String {
+fn factor_text(c: &Component, n: u64) -> String {
     let a = c.availability.as_ref().map_or(0.999, |x| x.v);
-    if c.replicas() <= 1 {
+    if n <= 1 {
         fmt_percent(a)
     } else {
         let down = 1.0 - a;
         format!(
             "(1 − {}{})",
             crate::model::quantity::trim_num(down).trim_end_matches('0'),
-            superscript(c.replicas())
+            superscript(n)
         )
     }
 }
@@ -267,9 +287,10 @@ pub fn availability_below_target(cx: &Ctx) -> Vec<Diagnostic> {
         return vec![];
     };
     let counted = |v: usize| m.components[v].kind() != Kind::Client;
+    let avail = |v: usize| component_availability(&m.components[v], effective_replicas(m, g, v));
     let unavail = |v: usize| {
         if counted(v) {
-            -component_availability(&m.components[v]).max(1e-300).ln()
+            -avail(v).max(1e-300).ln()
         } else {
             0.0
         }
@@ -284,30 +305,29 @@ pub fn availability_below_target(cx: &Ctx) -> Vec<Diagnostic> {
         } else {
             g.nodes_of(&path)
         };
-        let members: Vec<usize> = nodes.iter().copied().filter(|&v| counted(v)).collect();
+        // the origin of the traffic is outside the system when it is a client or an external
+        let members: Vec<usize> = nodes
+            .iter()
+            .copied()
+            .filter(|&v| counted(v) && !(v == root && m.components[v].kind().is_outside()))
+            .collect();
         if members.is_empty() {
             continue;
         }
-        let product: f64 = members
-            .iter()
-            .map(|&v| component_availability(&m.components[v]))
-            .product();
+        let product: f64 = members.iter().map(|&v| avail(v)).product();
         if product >= target.v - 1e-12 {
             continue;
         }
         let weakest = *members
             .iter()
-            .min_by(|&&a, &&b| {
-                component_availability(&m.components[a])
-                    .total_cmp(&component_availability(&m.components[b]))
-            })
+            .min_by(|&&a, &&b| avail(a).total_cmp(&avail(b)))
             .expect("non-empty");
         if !reported.insert(weakest) {
             continue;
         }
         let arithmetic = members
             .iter()
-            .map(|&v| factor_text(&m.components[v]))
+            .map(|&v| factor_text(&m.components[v], effective_replicas(m, g, v)))
             .collect::<Vec<_>>()
             .join(" × ");
         let w = &m.components[weakest];
@@ -321,7 +341,7 @@ pub fn availability_below_target(cx: &Ctx) -> Vec<Diagnostic> {
                 "availability along the critical path {route} is {arithmetic} = {} < {} target",
                 fmt_percent(product), fmt_percent(target.v)
             ))
-            .label(format!("weakest link: {}", fmt_percent(component_availability(w))))
+            .label(format!("weakest link: {}", fmt_percent(avail(weakest))))
             .help(format!(
                 "components in series multiply their availabilities; add replicas to the weakest links (starting with `{}`), take components off the synchronous path, or relax the target",
                 w.id
@@ -333,7 +353,7 @@ pub fn availability_below_target(cx: &Ctx) -> Vec<Diagnostic> {
                 d = d.related(
                     c.path(),
                     c.span,
-                    format!("{}: {}", c.id, fmt_percent(component_availability(c))),
+                    format!("{}: {}", c.id, fmt_percent(avail(v))),
                 );
             }
         }
