@@ -13,6 +13,7 @@ use archlint::report;
 use archlint::rules::{self, RULES};
 use archlint::source::SourceFile;
 use archlint::{FileResult, lint_source};
+use rayon::prelude::*;
 
 #[derive(Parser)]
 #[command(
@@ -251,7 +252,6 @@ fn check(args: CheckArgs) -> u8 {
         args.paths.clone()
     };
     let mut files: Vec<PathBuf> = Vec::new();
-    let mut results: Vec<FileResult> = Vec::new();
     for p in &paths {
         if p.is_dir() {
             let found = archlint::discover::find(p);
@@ -266,6 +266,13 @@ fn check(args: CheckArgs) -> u8 {
             files.push(p.clone());
         }
     }
+    // Configuration is resolved in order (cheap, and errors keep their place); the
+    // files are then read and linted in parallel, results kept in file order.
+    enum Slot<'f> {
+        Done(FileResult),
+        Lint(&'f Path, rules::Settings),
+    }
+    let mut slots: Vec<Slot> = Vec::new();
     let mut cache = Vec::new();
     let mut fail_on = args.fail_on;
     for f in &files {
@@ -286,8 +293,11 @@ fn check(args: CheckArgs) -> u8 {
         let cfg = match config_for(&args, &dir, &mut cache) {
             Ok(c) => c,
             Err(r) => {
-                if !results.iter().any(|x| x.source.name == r.source.name) {
-                    results.push(*r);
+                let seen = slots
+                    .iter()
+                    .any(|s| matches!(s, Slot::Done(x) if x.source.name == r.source.name));
+                if !seen {
+                    slots.push(Slot::Done(*r));
                 }
                 continue;
             }
@@ -299,11 +309,20 @@ fn check(args: CheckArgs) -> u8 {
             Ok(s) => s,
             Err(e) => return usage_error(&e),
         };
-        match read_input(f, args.max_file_size, &args.stdin_filename) {
-            Ok(src) => results.push(lint_source(src, &settings)),
-            Err(r) => results.push(r),
-        }
+        slots.push(Slot::Lint(f, settings));
     }
+    let results: Vec<FileResult> = slots
+        .into_par_iter()
+        .map(|slot| match slot {
+            Slot::Done(r) => r,
+            Slot::Lint(f, settings) => {
+                match read_input(f, args.max_file_size, &args.stdin_filename) {
+                    Ok(src) => lint_source(src, &settings),
+                    Err(r) => r,
+                }
+            }
+        })
+        .collect();
     let color = args.format == Format::Human
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();

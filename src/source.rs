@@ -31,6 +31,8 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// All bytes are ASCII, so a character index is a byte offset.
+    ascii: bool,
 }
 
 /// A resolved position: 1-based line and 1-based column counted in characters.
@@ -54,10 +56,12 @@ impl SourceFile {
                 line_starts.push(i + 1);
             }
         }
+        let ascii = text.is_ascii();
         SourceFile {
             name: name.into(),
             text,
             line_starts,
+            ascii,
         }
     }
 
@@ -72,6 +76,46 @@ impl SourceFile {
             Some((i, _)) => start + i,
             None => self.text.len(),
         }
+    }
+
+    /// Byte offset of a scanner position given as a character index and its
+    /// 1-based line and 0-based character column (the index alone when the text is ASCII).
+    pub fn offset_of_marker(&self, index: usize, line: usize, col_chars: usize) -> usize {
+        if self.ascii {
+            index.min(self.text.len())
+        } else {
+            self.offset_of(line, col_chars)
+        }
+    }
+
+    /// True when no line break lies in `[start, end)`.
+    pub fn same_line(&self, start: usize, end: usize) -> bool {
+        let end = end.min(self.text.len());
+        start >= end
+            || !self.text.as_bytes()[start..end]
+                .iter()
+                .any(|&b| b == b'\n' || b == b'\r')
+    }
+
+    /// The byte range of whole lines around `[start, end)`: `before` lines before the
+    /// first and `after` lines after the last (fewer at the ends of the file), and the
+    /// 0-based index of the window's first line.
+    pub fn window(
+        &self,
+        start: usize,
+        end: usize,
+        before: usize,
+        after: usize,
+    ) -> (usize, usize, usize) {
+        let first = self.line_of(start).saturating_sub(1).saturating_sub(before);
+        let last = self.line_of(end.saturating_sub(1).max(start)) - 1 + after;
+        let ws = self.line_starts[first];
+        let we = self
+            .line_starts
+            .get(last + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        (ws, we.max(ws), first)
     }
 
     /// 1-based line and column of a byte offset.
@@ -95,7 +139,11 @@ impl SourceFile {
 
     /// The line (1-based) a byte offset is on.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.line_col(offset).line
+        let offset = offset.min(self.text.len());
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
     }
 }
 
@@ -110,6 +158,13 @@ mod tests {
         assert_eq!(s.line_col(3), LineCol { line: 2, column: 1 });
         assert_eq!(s.offset_of(2, 2), 5);
         assert_eq!(s.line_col(5), LineCol { line: 2, column: 3 });
+        assert_eq!(s.line_of(5), 2);
+        assert_eq!(s.line_of(0), 1);
+        assert_eq!(s.line_of(s.text.len()), 3);
+        assert!(s.same_line(0, 2) && !s.same_line(0, 3));
+        assert_eq!(s.window(3, 4, 0, 0), (3, 9, 1));
+        assert_eq!(s.window(3, 4, 5, 5), (0, 10, 0));
+        assert_eq!(s.window(9, 10, 1, 0), (3, 10, 1));
         assert_eq!(
             s.line_col(s.offset_of(3, 0)),
             LineCol { line: 3, column: 1 }

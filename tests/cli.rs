@@ -140,6 +140,40 @@ fn one_bad_file_does_not_stop_the_others() {
 }
 
 #[test]
+fn parallel_linting_gives_the_same_output_as_one_thread() {
+    // the whole gallery plus the rule fixtures: dozens of files linted in parallel
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "examples",
+        "tests/fixtures/rules",
+    ];
+    let one = bin()
+        .args(args)
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    let many = bin()
+        .args(args)
+        .env("RAYON_NUM_THREADS", "4")
+        .output()
+        .unwrap();
+    assert_eq!(one.status.code(), Some(1));
+    assert!(json(&one)["summary"]["files"].as_u64().unwrap() > 60);
+    assert_eq!(stdout(&one), stdout(&many));
+    let human = |n: &str| {
+        let o = bin()
+            .args(["check", "examples", "tests/fixtures/rules"])
+            .env("RAYON_NUM_THREADS", n)
+            .output()
+            .unwrap();
+        stdout(&o)
+    };
+    assert_eq!(human("1"), human("3"));
+}
+
+#[test]
 fn stdin_is_read_with_dash() {
     let yaml = std::fs::read("examples/shop.arch.yaml").unwrap();
     let o = run_stdin(&["check", "--format", "json", "-"], &yaml);

@@ -80,6 +80,17 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// `join` into a reused buffer: the hot loops over fields allocate once, not per field.
+fn join_into<'b>(buf: &'b mut String, path: &str, key: &str) -> &'b str {
+    buf.clear();
+    buf.push_str(path);
+    if !path.is_empty() {
+        buf.push('.');
+    }
+    buf.push_str(key);
+    buf
+}
+
 fn list_values(names: &[&str]) -> String {
     names
         .iter()
@@ -95,12 +106,7 @@ impl<'a> Loader<'a> {
 
     /// The span of a `key: value` entry: to the end of the value when it is on the key's line.
     fn entry_span(&self, k: &Node, v: &Node) -> Span {
-        let end = if v.span.end > k.span.end
-            && self
-                .src
-                .line_of(v.span.end.saturating_sub(1).max(k.span.start))
-                == self.src.line_of(k.span.start)
-        {
+        let end = if v.span.end > k.span.end && self.src.same_line(k.span.start, v.span.end) {
             v.span.end
         } else {
             k.span.end
@@ -197,7 +203,11 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn expect_map<'n>(&mut self, path: &str, v: &'n Node) -> Option<&'n [(Node, Node)]> {
+    fn expect_map<'n, 'y>(
+        &mut self,
+        path: &str,
+        v: &'n Node<'y>,
+    ) -> Option<&'n [(Node<'y>, Node<'y>)]> {
         match v.as_map() {
             Some(m) => Some(m),
             None => {
@@ -209,7 +219,7 @@ impl<'a> Loader<'a> {
 
     fn string(&mut self, path: &str, v: &Node) -> Option<String> {
         match &v.value {
-            Value::Scalar { text, .. } if !v.is_null() => Some(text.clone()),
+            Value::Scalar { text, .. } if !v.is_null() => Some(text.to_string()),
             _ => {
                 self.type_error(path, v, "a string");
                 None
@@ -289,7 +299,7 @@ impl<'a> Loader<'a> {
 
     fn qty_text(&mut self, path: &str, v: &Node, kind: QuantityKind) -> Option<String> {
         match &v.value {
-            Value::Scalar { text, .. } if !v.is_null() => Some(text.clone()),
+            Value::Scalar { text, .. } if !v.is_null() => Some(text.to_string()),
             _ => {
                 self.type_error(path, v, kind.describe());
                 None
@@ -763,6 +773,7 @@ impl<'a> Loader<'a> {
     }
 
     fn component_fields(&mut self, path: &str, map: &[(Node, Node)], c: &mut Component) {
+        let mut buf = String::with_capacity(path.len() + 24);
         for (k, v) in map {
             let Some(name) = k.as_scalar() else { continue };
             let Some(def) = fields::component_field(name) else {
@@ -773,7 +784,7 @@ impl<'a> Loader<'a> {
             {
                 continue; // reported by check_keys
             }
-            let p = join(path, name);
+            let p = join_into(&mut buf, path, name);
             macro_rules! set {
                 ($field:ident, $e:expr) => {{
                     let x = $e;
@@ -782,76 +793,73 @@ impl<'a> Loader<'a> {
             }
             match name {
                 "kind" => {}
-                "tech" => set!(tech, self.string(&p, v)),
-                "description" => set!(description, self.string(&p, v)),
-                "public" => set!(public, self.boolean(&p, v)),
-                "replicas" => set!(replicas, self.int(&p, v, 1, 1_000_000)),
-                "owner" => set!(owner, self.string(&p, v)),
-                "stateful" => set!(stateful, self.boolean(&p, v)),
-                "rate_limit" => set!(rate_limit, self.rate_limit(&p, v)),
-                "latency" => set!(latency, self.qty(&p, v, QuantityKind::Duration)),
-                "availability" => set!(availability, self.qty(&p, v, QuantityKind::Percent)),
-                "capacity" => set!(capacity, self.qty(&p, v, QuantityKind::Count)),
-                "calls" => c.calls = self.calls(&p, v),
-                "consumes" => c.consumes = self.consumes(&p, v),
-                "rationale" => set!(rationale, self.string(&p, v)),
-                "alternatives" => set!(alternatives, self.alternatives(&p, v)),
-                "allow" => c.allow = self.allow(&p, v),
-                "model" => set!(model, self.enumv(&p, v, DbModel::NAMES, DbModel::parse)),
+                "tech" => set!(tech, self.string(p, v)),
+                "description" => set!(description, self.string(p, v)),
+                "public" => set!(public, self.boolean(p, v)),
+                "replicas" => set!(replicas, self.int(p, v, 1, 1_000_000)),
+                "owner" => set!(owner, self.string(p, v)),
+                "stateful" => set!(stateful, self.boolean(p, v)),
+                "rate_limit" => set!(rate_limit, self.rate_limit(p, v)),
+                "latency" => set!(latency, self.qty(p, v, QuantityKind::Duration)),
+                "availability" => set!(availability, self.qty(p, v, QuantityKind::Percent)),
+                "capacity" => set!(capacity, self.qty(p, v, QuantityKind::Count)),
+                "calls" => c.calls = self.calls(p, v),
+                "consumes" => c.consumes = self.consumes(p, v),
+                "rationale" => set!(rationale, self.string(p, v)),
+                "alternatives" => set!(alternatives, self.alternatives(p, v)),
+                "allow" => c.allow = self.allow(p, v),
+                "model" => set!(model, self.enumv(p, v, DbModel::NAMES, DbModel::parse)),
                 "access_patterns" => set!(
                     access_patterns,
-                    self.enum_list(&p, v, AccessPattern::NAMES, AccessPattern::parse)
+                    self.enum_list(p, v, AccessPattern::NAMES, AccessPattern::parse)
                 ),
-                "data_volume" => set!(data_volume, self.qty(&p, v, QuantityKind::Size)),
-                "write_rps" => set!(write_rps, self.qty(&p, v, QuantityKind::Count)),
+                "data_volume" => set!(data_volume, self.qty(p, v, QuantityKind::Size)),
+                "write_rps" => set!(write_rps, self.qty(p, v, QuantityKind::Count)),
                 "replication" => set!(
                     replication,
-                    self.enumv(&p, v, Replication::NAMES, Replication::parse)
+                    self.enumv(p, v, Replication::NAMES, Replication::parse)
                 ),
-                "sharded" => set!(sharded, self.boolean(&p, v)),
+                "sharded" => set!(sharded, self.boolean(p, v)),
                 "pattern" => set!(
                     pattern,
-                    self.enumv(&p, v, CachePattern::NAMES, CachePattern::parse)
+                    self.enumv(p, v, CachePattern::NAMES, CachePattern::parse)
                 ),
                 "ttl" => set!(
                     ttl,
                     match v.as_scalar() {
                         Some("none") if v.is_plain_scalar() => Some(None),
-                        _ => self.qty(&p, v, QuantityKind::Duration).map(Some),
+                        _ => self.qty(p, v, QuantityKind::Duration).map(Some),
                     }
                 ),
                 "invalidation" => set!(
                     invalidation,
-                    self.enumv(&p, v, Invalidation::NAMES, Invalidation::parse)
+                    self.enumv(p, v, Invalidation::NAMES, Invalidation::parse)
                 ),
                 "scope" => set!(
                     scope,
-                    self.enumv(&p, v, CacheScope::NAMES, CacheScope::parse)
+                    self.enumv(p, v, CacheScope::NAMES, CacheScope::parse)
                 ),
-                "caches" => set!(caches, self.reference(&p, v, "caches")),
-                "delivery" => set!(
-                    delivery,
-                    self.enumv(&p, v, Delivery::NAMES, Delivery::parse)
-                ),
+                "caches" => set!(caches, self.reference(p, v, "caches")),
+                "delivery" => set!(delivery, self.enumv(p, v, Delivery::NAMES, Delivery::parse)),
                 "ordering" => set!(
                     ordering,
                     self.bool_or(
-                        &p,
+                        p,
                         v,
                         &["none", "per-key", "per-partition", "fifo", "global"]
                     )
                 ),
-                "replay" => set!(replay, self.boolean(&p, v)),
-                "dead_letter" => set!(dead_letter, self.boolean(&p, v)),
-                "throughput" => set!(throughput, self.qty(&p, v, QuantityKind::Count)),
+                "replay" => set!(replay, self.boolean(p, v)),
+                "dead_letter" => set!(dead_letter, self.boolean(p, v)),
+                "throughput" => set!(throughput, self.qty(p, v, QuantityKind::Count)),
                 "layer" => set!(
                     layer,
-                    self.int(&p, v, 4, 7).filter(|l| {
+                    self.int(p, v, 4, 7).filter(|l| {
                         let ok = *l == 4 || *l == 7;
                         if !ok {
                             self.push(
                                 Diagnostic::invalid(
-                                    p.clone(),
+                                    p,
                                     v.span,
                                     format!("`layer` must be 4 or 7, found `{l}`"),
                                 )
@@ -861,11 +869,11 @@ impl<'a> Loader<'a> {
                         ok
                     })
                 ),
-                "sticky_sessions" => set!(sticky_sessions, self.boolean(&p, v)),
-                "tls_termination" => set!(tls_termination, self.boolean(&p, v)),
+                "sticky_sessions" => set!(sticky_sessions, self.boolean(p, v)),
+                "tls_termination" => set!(tls_termination, self.boolean(p, v)),
                 "routing" => set!(
                     routing,
-                    self.enum_list(&p, v, Routing::NAMES, Routing::parse)
+                    self.enum_list(p, v, Routing::NAMES, Routing::parse)
                         .map(|l| l.into_iter().map(|s| s.v).collect())
                 ),
                 _ => {}
@@ -968,6 +976,7 @@ impl<'a> Loader<'a> {
     }
 
     fn calls(&mut self, path: &str, v: &Node) -> Vec<Call> {
+        let mut buf = String::new();
         let Some(items) = v.as_seq() else {
             if !v.is_null() {
                 self.type_error(path, v, "a list of component ids or `{ to: ... }` mappings");
@@ -1038,7 +1047,7 @@ impl<'a> Loader<'a> {
             };
             for (k, val) in map {
                 let Some(name) = k.as_scalar() else { continue };
-                let fp = join(&p, name);
+                let fp = join_into(&mut buf, &p, name);
                 macro_rules! set {
                     ($field:ident, $e:expr) => {{
                         let x = $e;
@@ -1048,29 +1057,26 @@ impl<'a> Loader<'a> {
                 match name {
                     "protocol" => set!(
                         protocol,
-                        self.string(&fp, val).map(|s| s.to_ascii_lowercase())
+                        self.string(fp, val).map(|s| s.to_ascii_lowercase())
                     ),
-                    "mode" => set!(mode, self.enumv(&fp, val, Mode::NAMES, Mode::parse)),
-                    "access" => set!(access, self.enumv(&fp, val, Access::NAMES, Access::parse)),
+                    "mode" => set!(mode, self.enumv(fp, val, Mode::NAMES, Mode::parse)),
+                    "access" => set!(access, self.enumv(fp, val, Access::NAMES, Access::parse)),
                     "read_from" => set!(
                         read_from,
-                        self.enumv(&fp, val, ReadFrom::NAMES, ReadFrom::parse)
+                        self.enumv(fp, val, ReadFrom::NAMES, ReadFrom::parse)
                     ),
-                    "timeout" => set!(timeout, self.qty(&fp, val, QuantityKind::Duration)),
-                    "retry" => set!(retry, self.retry(&fp, val)),
-                    "circuit_breaker" => set!(circuit_breaker, self.boolean(&fp, val)),
-                    "idempotent" => set!(idempotent, self.boolean(&fp, val)),
-                    "locking" => set!(
-                        locking,
-                        self.enumv(&fp, val, Locking::NAMES, Locking::parse)
-                    ),
-                    "realtime" => set!(realtime, self.boolean(&fp, val)),
-                    "streaming" => set!(streaming, self.boolean(&fp, val)),
-                    "per_request" => set!(per_request, self.qty(&fp, val, QuantityKind::Count)),
+                    "timeout" => set!(timeout, self.qty(fp, val, QuantityKind::Duration)),
+                    "retry" => set!(retry, self.retry(fp, val)),
+                    "circuit_breaker" => set!(circuit_breaker, self.boolean(fp, val)),
+                    "idempotent" => set!(idempotent, self.boolean(fp, val)),
+                    "locking" => set!(locking, self.enumv(fp, val, Locking::NAMES, Locking::parse)),
+                    "realtime" => set!(realtime, self.boolean(fp, val)),
+                    "streaming" => set!(streaming, self.boolean(fp, val)),
+                    "per_request" => set!(per_request, self.qty(fp, val, QuantityKind::Count)),
                     "description" => {
-                        self.string(&fp, val);
+                        self.string(fp, val);
                     }
-                    "allow" => c.allow = self.allow(&fp, val),
+                    "allow" => c.allow = self.allow(fp, val),
                     _ => {}
                 }
             }
@@ -1080,6 +1086,7 @@ impl<'a> Loader<'a> {
     }
 
     fn consumes(&mut self, path: &str, v: &Node) -> Vec<Consume> {
+        let mut buf = String::new();
         let Some(items) = v.as_seq() else {
             if !v.is_null() {
                 self.type_error(path, v, "a list of queue ids or `{ from: ... }` mappings");
@@ -1130,16 +1137,16 @@ impl<'a> Loader<'a> {
             };
             for (k, val) in map {
                 let Some(name) = k.as_scalar() else { continue };
-                let fp = join(&p, name);
+                let fp = join_into(&mut buf, &p, name);
                 match name {
                     "idempotent" => {
-                        c.idempotent = self.boolean(&fp, val).map(|x| self.sp(k, val, x))
+                        c.idempotent = self.boolean(fp, val).map(|x| self.sp(k, val, x))
                     }
-                    "retry" => c.retry = self.retry(&fp, val).map(|x| self.sp(k, val, x)),
+                    "retry" => c.retry = self.retry(fp, val).map(|x| self.sp(k, val, x)),
                     "description" => {
-                        self.string(&fp, val);
+                        self.string(fp, val);
                     }
-                    "allow" => c.allow = self.allow(&fp, val),
+                    "allow" => c.allow = self.allow(fp, val),
                     _ => {}
                 }
             }

@@ -4,39 +4,42 @@
 //! value keeps its byte span, duplicate keys are caught, and hostile input is bounded:
 //! nesting depth and alias expansion have hard limits checked while parsing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 use crate::source::{SourceFile, Span};
 
-/// A YAML node with the span of its text in the source.
+/// A YAML node with the span of its text in the source. Scalars borrow their text
+/// from the source where it is written out verbatim (nearly always), so the tree
+/// costs little more than its structure.
 #[derive(Debug, Clone)]
-pub struct Node {
-    pub value: Value,
+pub struct Node<'a> {
+    pub value: Value<'a>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone)]
-pub enum Value {
+pub enum Value<'a> {
     /// A scalar as written; `plain` is false for quoted and block scalars, which are
     /// always strings.
     Scalar {
-        text: String,
+        text: Cow<'a, str>,
         plain: bool,
     },
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
-impl Node {
-    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+impl<'a> Node<'a> {
+    pub fn as_map(&self) -> Option<&[(Node<'a>, Node<'a>)]> {
         match &self.value {
             Value::Map(m) => Some(m),
             _ => None,
         }
     }
-    pub fn as_seq(&self) -> Option<&[Node]> {
+    pub fn as_seq(&self) -> Option<&[Node<'a>]> {
         match &self.value {
             Value::Seq(s) => Some(s),
             _ => None,
@@ -52,12 +55,12 @@ impl Node {
     /// True for an empty value, `~` or `null` written plain.
     pub fn is_null(&self) -> bool {
         matches!(&self.value, Value::Scalar { text, plain: true }
-            if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+            if matches!(&**text, "" | "~" | "null" | "Null" | "NULL"))
     }
     /// A plain `true`/`false` (YAML 1.2 core schema spellings).
     pub fn as_bool(&self) -> Option<bool> {
         match &self.value {
-            Value::Scalar { text, plain: true } => match text.as_str() {
+            Value::Scalar { text, plain: true } => match &**text {
                 "true" | "True" | "TRUE" => Some(true),
                 "false" | "False" | "FALSE" => Some(false),
                 _ => None,
@@ -80,10 +83,10 @@ impl Node {
         }
     }
     /// Look a key up in a mapping node.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         self.entry(key).map(|(_, v)| v)
     }
-    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+    pub fn entry(&self, key: &str) -> Option<(&Node<'a>, &Node<'a>)> {
         self.as_map()?
             .iter()
             .find(|(k, _)| k.as_scalar() == Some(key))
@@ -95,7 +98,7 @@ impl Node {
         match &self.value {
             Value::Scalar { text, plain } => {
                 if !*plain {
-                    return J::String(text.clone());
+                    return J::String(text.to_string());
                 }
                 if self.is_null() {
                     return J::Null;
@@ -110,7 +113,7 @@ impl Node {
                     Ok(f) if f.is_finite() && !text.contains(|c: char| c.is_alphabetic()) => {
                         J::from(f)
                     }
-                    _ => J::String(text.clone()),
+                    _ => J::String(text.to_string()),
                 }
             }
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
@@ -178,29 +181,29 @@ impl Default for Limits {
 }
 
 /// The parsed document and the non-fatal problems (duplicate keys) found on the way.
-pub struct Parsed {
-    pub root: Node,
+pub struct Parsed<'a> {
+    pub root: Node<'a>,
     pub problems: Vec<YamlError>,
 }
 
-enum Frame {
+enum Frame<'a> {
     Seq {
         start: usize,
         anchor: usize,
-        items: Vec<Node>,
+        items: Vec<Node<'a>>,
         flow: bool,
     },
     Map {
         start: usize,
         anchor: usize,
-        entries: Vec<(Node, Node)>,
-        key: Option<Node>,
+        entries: Vec<(Node<'a>, Node<'a>)>,
+        key: Option<Node<'a>>,
         flow: bool,
     },
 }
 
 /// Parse one YAML document into a spanned tree.
-pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed, YamlError> {
+pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed<'_>, YamlError> {
     let text = src.text.as_str();
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
@@ -211,8 +214,8 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed, YamlError> {
     let mut documents = 0usize;
 
     let to_span = |s: &saphyr_parser::Span| -> Span {
-        let a = src.offset_of(s.start.line(), s.start.col());
-        let b = src.offset_of(s.end.line(), s.end.col());
+        let a = src.offset_of_marker(s.start.index(), s.start.line(), s.start.col());
+        let b = src.offset_of_marker(s.end.index(), s.end.line(), s.end.col());
         Span::new(a, b)
     };
 
@@ -273,7 +276,7 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed, YamlError> {
                 }
                 let node = Node {
                     value: Value::Scalar {
-                        text: value.into_owned(),
+                        text: borrow_verbatim(text, sp, value),
                         plain: style == ScalarStyle::Plain,
                     },
                     span: sp,
@@ -384,7 +387,7 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed, YamlError> {
     Ok(Parsed { root, problems })
 }
 
-fn unreachable_frame(sp: Span) -> Result<Option<Node>, YamlError> {
+fn unreachable_frame<'a>(sp: Span) -> Result<Option<Node<'a>>, YamlError> {
     Err(YamlError::new(
         "malformed YAML structure",
         "unbalanced here",
@@ -396,20 +399,48 @@ fn check_duplicates(entries: &[(Node, Node)], problems: &mut Vec<YamlError>) {
     if entries.len() < 2 {
         return;
     }
+    if entries.len() <= 12 {
+        // small mappings (nearly all of them): a quadratic scan beats hashing
+        for (i, (k, _)) in entries.iter().enumerate() {
+            let Some(t) = k.as_scalar() else { continue };
+            if let Some((first, _)) = entries[..i].iter().find(|(f, _)| f.as_scalar() == Some(t)) {
+                problems.push(duplicate(t, k.span, first.span));
+            }
+        }
+        return;
+    }
     let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
     for (k, _) in entries {
         if let Some(t) = k.as_scalar() {
             if let Some(first) = seen.get(t) {
-                let mut e =
-                    YamlError::new(format!("duplicate key `{t}`"), "defined again here", k.span)
-                        .help("YAML keeps only one of the two; merge them or rename one");
-                e.related = Some(Box::new(("first defined here".into(), *first)));
-                problems.push(e);
+                problems.push(duplicate(t, k.span, *first));
             } else {
                 seen.insert(t, k.span);
             }
         }
     }
+}
+
+/// The scalar's text, borrowed from the source when it is written there verbatim.
+fn borrow_verbatim<'a>(text: &'a str, sp: Span, value: Cow<'a, str>) -> Cow<'a, str> {
+    match value {
+        Cow::Borrowed(_) => value,
+        Cow::Owned(v) => match text.get(sp.start..sp.end) {
+            Some(t) if t == v => Cow::Borrowed(t),
+            _ => Cow::Owned(v),
+        },
+    }
+}
+
+fn duplicate(key: &str, again: Span, first: Span) -> YamlError {
+    let mut e = YamlError::new(
+        format!("duplicate key `{key}`"),
+        "defined again here",
+        again,
+    )
+    .help("YAML keeps only one of the two; merge them or rename one");
+    e.related = Some(Box::new(("first defined here".into(), first)));
+    e
 }
 
 /// Make the scanner's message read like ours and point at a visible character.
@@ -435,8 +466,10 @@ fn syntax_error(info: &str, at: usize, text: &str) -> YamlError {
 mod tests {
     use super::*;
 
-    fn p(s: &str) -> Result<Parsed, YamlError> {
-        parse(&SourceFile::new("t", s), Limits::default())
+    fn p(s: &str) -> Result<Parsed<'static>, YamlError> {
+        // leaked so the tree may borrow from it; a few bytes per test
+        let src: &'static SourceFile = Box::leak(Box::new(SourceFile::new("t", s)));
+        parse(src, Limits::default())
     }
 
     #[test]

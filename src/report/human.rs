@@ -2,15 +2,58 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use crate::FileResult;
 use crate::diag::{Diagnostic, Severity};
 use crate::source::SourceFile;
 
+/// The file as miette sees it. miette finds a snippet by scanning the text from its
+/// start, which costs the whole file per diagnostic; this hands it only the lines
+/// around the span (found with the line index) and shifts the answer back, so
+/// rendering n findings stays linear in n.
+struct Windowed<'a>(&'a SourceFile);
+
+/// Lines of slack around the context miette asks for.
+const SLACK: usize = 2;
+
+impl SourceCode for Windowed<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let src = self.0;
+        let (ws, we, base_line) = src.window(
+            span.offset(),
+            span.offset() + span.len(),
+            before + SLACK,
+            after + SLACK,
+        );
+        let window = &src.text.as_bytes()[ws..we];
+        let rel = SourceSpan::new((span.offset() - ws).into(), span.len());
+        let inner = window.read_span(&rel, before, after)?;
+        let at = SourceSpan::new((inner.span().offset() + ws).into(), inner.span().len());
+        let contents = MietteSpanContents::new_named(
+            src.name.clone(),
+            inner.data(),
+            at,
+            inner.line() + base_line,
+            inner.column(),
+            inner.line_count() + base_line,
+        )
+        .with_language("yaml");
+        Ok(Box::new(contents))
+    }
+}
+
 struct Report<'a> {
     d: &'a Diagnostic,
-    src: &'a NamedSource<String>,
+    src: &'a Windowed<'a>,
     code: String,
     url: String,
 }
@@ -85,12 +128,7 @@ impl Default for Style {
     }
 }
 
-pub fn render_one(
-    src: &SourceFile,
-    named: &NamedSource<String>,
-    d: &Diagnostic,
-    style: Style,
-) -> String {
+pub fn render_one(src: &SourceFile, d: &Diagnostic, style: Style) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -100,9 +138,10 @@ pub fn render_one(
         .with_links(false)
         .with_width(style.width)
         .with_context_lines(1);
+    let windowed = Windowed(src);
     let report = Report {
         d,
-        src: named,
+        src: &windowed,
         code: format!("{}[{}]", d.severity.as_str(), d.rule),
         url: super::rule_url(&d.rule),
     };
@@ -126,10 +165,8 @@ pub fn render_one(
 pub fn render(results: &[FileResult], style: Style, quiet: bool) -> String {
     let mut out = String::new();
     for r in results {
-        let named =
-            NamedSource::new(r.source.name.clone(), r.source.text.clone()).with_language("yaml");
         for d in &r.diagnostics {
-            out.push_str(&render_one(&r.source, &named, d, style));
+            out.push_str(&render_one(&r.source, d, style));
             out.push('\n');
         }
     }

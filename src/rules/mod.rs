@@ -12,7 +12,7 @@ mod requirements;
 mod resilience;
 mod tradeoffs;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::diag::{Diagnostic, Severity};
@@ -335,41 +335,45 @@ pub fn run(m: &Architecture, g: &SystemGraph, settings: &Settings) -> Vec<Diagno
 fn allows(m: &Architecture) -> Vec<(String, &Allow)> {
     let mut v = Vec::new();
     for c in &m.components {
-        let p = c.path();
-        v.extend(c.allow.iter().map(|a| (p.clone(), a)));
+        v.extend(c.allow.iter().map(|a| (c.path(), a)));
         for (i, call) in c.calls.iter().enumerate() {
-            let p = c.call_path(i);
-            v.extend(call.allow.iter().map(|a| (p.clone(), a)));
+            v.extend(call.allow.iter().map(|a| (c.call_path(i), a)));
         }
         for (i, cons) in c.consumes.iter().enumerate() {
-            let p = c.consume_path(i);
-            v.extend(cons.allow.iter().map(|a| (p.clone(), a)));
+            v.extend(cons.allow.iter().map(|a| (c.consume_path(i), a)));
         }
     }
     v
 }
 
-fn covers(node_path: &str, diag_path: &str) -> bool {
-    diag_path == node_path
-        || diag_path
-            .strip_prefix(node_path)
-            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+/// The paths an allow at `path` covers `path` from: the path itself and each
+/// ancestor (`components.a.calls[0].timeout` -> `components.a.calls[0]`, `components.a`, ...).
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(path).chain(
+        path.char_indices()
+            .rev()
+            .filter(|&(_, ch)| ch == '.' || ch == '[')
+            .map(move |(i, _)| &path[..i]),
+    )
 }
 
 /// Drop findings an `allow` covers. Returns the kept findings and, for each dropped
-/// one, its (rule, path) so that unused allows can be found.
+/// one, its (rule, path) so that unused allows can be found. Allows are indexed by
+/// (rule, path), so this is linear in findings times path depth.
 fn suppress(m: &Architecture, ds: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<(String, String)>) {
     let all = allows(m);
     if all.is_empty() {
         return (ds, Vec::new());
     }
+    let index: HashSet<(&str, &str)> = all
+        .iter()
+        .map(|(p, a)| (a.rule.as_str(), p.as_str()))
+        .collect();
     let mut used = Vec::new();
     let kept = ds
         .into_iter()
         .filter(|d| {
-            let hit = all
-                .iter()
-                .any(|(p, a)| a.rule == d.rule && covers(p, &d.path));
+            let hit = ancestors(&d.path).any(|p| index.contains(&(d.rule.as_str(), p)));
             if hit {
                 used.push((d.rule.clone(), d.path.clone()));
             }
@@ -389,13 +393,17 @@ fn unused_allows(
         .get(UNUSED_ALLOW)
         .copied()
         .unwrap_or(find(UNUSED_ALLOW).map_or(Severity::Info, |r| r.meta().severity));
+    let covered: HashSet<(&str, &str)> = used
+        .iter()
+        .flat_map(|(r, p)| ancestors(p).map(move |a| (r.as_str(), a)))
+        .collect();
     let mut out = Vec::new();
     for (path, a) in allows(m) {
         let Some(rule) = find(&a.rule) else { continue };
         if !settings.is_enabled(rule) || a.rule == UNUSED_ALLOW {
             continue;
         }
-        if used.iter().any(|(r, p)| *r == a.rule && covers(&path, p)) {
+        if covered.contains(&(a.rule.as_str(), path.as_str())) {
             continue;
         }
         out.push(
