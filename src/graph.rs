@@ -40,6 +40,9 @@ pub struct SystemGraph {
     sccs: Vec<Vec<usize>>,
     /// Per SCC: has a cycle (more than one member, or a self-call).
     cyclic: Vec<bool>,
+    /// Each component's position in id order: ties between equally good paths are
+    /// broken by it, so no answer depends on the order of components in the file.
+    rank: Vec<u32>,
 }
 
 /// The best path found by a dynamic program: a value and, per node, the edge taken.
@@ -118,6 +121,12 @@ impl SystemGraph {
             cyclic.push(members.len() > 1 || self_loop);
             sccs.push(members);
         }
+        let mut by_id: Vec<usize> = (0..n).collect();
+        by_id.sort_by(|&a, &b| m.components[a].id.cmp(&m.components[b].id));
+        let mut rank = vec![0u32; n];
+        for (r, &i) in by_id.iter().enumerate() {
+            rank[i] = r as u32;
+        }
         SystemGraph {
             graph,
             edges,
@@ -125,6 +134,7 @@ impl SystemGraph {
             scc,
             sccs,
             cyclic,
+            rank,
         }
     }
 
@@ -161,11 +171,16 @@ impl SystemGraph {
         }
     }
 
-    /// All edges into a component.
+    /// All edges into a component, callers in id order (so that "the first caller"
+    /// does not depend on the order of components in the file).
     pub fn incoming(&self, v: usize) -> impl Iterator<Item = usize> + '_ {
-        self.graph
+        let mut es: Vec<usize> = self
+            .graph
             .edges_directed(NodeIndex::new(v), Direction::Incoming)
             .map(|e| *e.weight())
+            .collect();
+        es.sort_unstable_by_key(|&e| self.tie_key(e, self.edges[e].from));
+        es.into_iter()
     }
 
     /// All edges out of a component.
@@ -240,7 +255,8 @@ impl SystemGraph {
     }
 
     /// Entry points (SPEC §1.4): clients and externals that call into the system,
-    /// components with `public: true`, and components a client calls directly.
+    /// components with `public: true`, and components a client calls directly;
+    /// sorted by id.
     pub fn entry_points(&self, m: &Architecture) -> Vec<usize> {
         let mut is = vec![false; self.len()];
         for (i, c) in m.components.iter().enumerate() {
@@ -255,7 +271,10 @@ impl SystemGraph {
                 }
             }
         }
-        (0..self.len()).filter(|&i| is[i]).collect()
+        let mut v: Vec<usize> = (0..self.len()).filter(|&i| is[i]).collect();
+        // by id, so that searches seeded from them do not depend on the file's order
+        v.sort_by(|&a, &b| m.components[a].id.cmp(&m.components[b].id));
+        v
     }
 
     /// Entry points that no other entry point calls synchronously: the origins of
@@ -298,7 +317,16 @@ impl SystemGraph {
             for e in self.dag_out(u) {
                 let v = self.edges[e].to;
                 let cand = value[u] + edge_w(e);
-                if cand > value[v] {
+                let better = match next[v] {
+                    None => cand > value[v],
+                    Some(cur) => {
+                        cand > value[v] + 1e-12
+                            || (cand >= value[v] - 1e-12
+                                && self.tie_key(e, self.edges[e].from)
+                                    < self.tie_key(cur, self.edges[cur].from))
+                    }
+                };
+                if better {
                     value[v] = cand;
                     next[v] = Some(e);
                 }
@@ -324,9 +352,17 @@ impl SystemGraph {
             for e in self.dag_out(u) {
                 let w = self.edges[e].to;
                 let cand = (value[w] + edge_w(e), second[w] + node_w(w));
-                let better = next[u].is_none()
-                    || cand.0 > value[u] + 1e-12
-                    || ((cand.0 - value[u]).abs() <= 1e-12 && cand.1 > second[u] + 1e-12);
+                let better = match next[u] {
+                    None => true,
+                    Some(cur) => {
+                        let same = (cand.0 - value[u]).abs() <= 1e-12;
+                        cand.0 > value[u] + 1e-12
+                            || (same && cand.1 > second[u] + 1e-12)
+                            || (same
+                                && (cand.1 - second[u]).abs() <= 1e-12
+                                && self.tie_key(e, w) < self.tie_key(cur, self.edges[cur].to))
+                    }
+                };
                 if better {
                     value[u] = cand.0;
                     second[u] = cand.1;
@@ -335,6 +371,12 @@ impl SystemGraph {
             }
         }
         (PathTable { value, next }, second)
+    }
+
+    /// Order among equally good edges: by the id of the component at the other end,
+    /// then by the edge (calls of one component keep their order in the file).
+    fn tie_key(&self, e: usize, other_end: usize) -> (u32, usize) {
+        (self.rank[other_end], e)
     }
 
     /// Follow `next` edges forward from `start`.

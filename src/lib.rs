@@ -13,6 +13,8 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
+#[doc(hidden)]
+pub mod testing;
 
 use diag::Diagnostic;
 use graph::SystemGraph;
@@ -41,7 +43,15 @@ pub struct Analysis {
 
 /// Parse and validate; on success build the graph.
 pub fn analyse(src: &SourceFile) -> Result<Analysis, Vec<Diagnostic>> {
-    let loaded = model::load::load(src, &rules::ids(), model::yaml::Limits::default());
+    analyse_with(src, model::yaml::Limits::default())
+}
+
+/// [`analyse`] with explicit input limits.
+pub fn analyse_with(
+    src: &SourceFile,
+    limits: model::yaml::Limits,
+) -> Result<Analysis, Vec<Diagnostic>> {
+    let loaded = model::load::load(src, &rules::ids(), limits);
     match loaded.model {
         Some(model) if loaded.errors.is_empty() => {
             let graph = SystemGraph::build(&model);
@@ -53,7 +63,16 @@ pub fn analyse(src: &SourceFile) -> Result<Analysis, Vec<Diagnostic>> {
 
 /// Lint one source text with the given rule settings.
 pub fn lint_source(src: SourceFile, settings: &rules::Settings) -> FileResult {
-    match analyse(&src) {
+    lint_source_with(src, settings, model::yaml::Limits::default())
+}
+
+/// [`lint_source`] with explicit input limits.
+pub fn lint_source_with(
+    src: SourceFile,
+    settings: &rules::Settings,
+    limits: model::yaml::Limits,
+) -> FileResult {
+    match analyse_with(&src, limits) {
         Ok(a) => {
             let mut diagnostics = rules::run(&a.model, &a.graph, settings);
             sort(&mut diagnostics);
@@ -72,6 +91,16 @@ pub fn lint_source(src: SourceFile, settings: &rules::Settings) -> FileResult {
             }
         }
     }
+}
+
+/// Findings for pictures and reports: every rule, the trade-offs included, no config.
+pub fn all_findings(a: &Analysis) -> Vec<Diagnostic> {
+    let settings = config::Config::default()
+        .settings(Some(&["all".to_string()]), None)
+        .expect("`all` resolves");
+    let mut ds = rules::run(&a.model, &a.graph, &settings);
+    sort(&mut ds);
+    ds
 }
 
 /// Diagnostics sorted by position, then rule (SPEC §3.3).

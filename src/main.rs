@@ -12,7 +12,7 @@ use archlint::diag::Severity;
 use archlint::report;
 use archlint::rules::{self, RULES};
 use archlint::source::SourceFile;
-use archlint::{FileResult, lint_source};
+use archlint::{FileResult, lint_source_with};
 use rayon::prelude::*;
 
 #[derive(Parser)]
@@ -112,6 +112,9 @@ struct CheckArgs {
     /// Largest file to read, in bytes.
     #[arg(long, default_value_t = archlint::DEFAULT_MAX_FILE_BYTES)]
     max_file_size: u64,
+    /// Most components one file may define.
+    #[arg(long, default_value_t = archlint::model::yaml::DEFAULT_MAX_COMPONENTS)]
+    max_components: usize,
     /// Name to show for stdin input.
     #[arg(long, default_value = "<stdin>")]
     stdin_filename: String,
@@ -311,13 +314,17 @@ fn check(args: CheckArgs) -> u8 {
         };
         slots.push(Slot::Lint(f, settings));
     }
+    let limits = archlint::model::yaml::Limits {
+        max_components: args.max_components,
+        ..Default::default()
+    };
     let results: Vec<FileResult> = slots
         .into_par_iter()
         .map(|slot| match slot {
             Slot::Done(r) => r,
             Slot::Lint(f, settings) => {
                 match read_input(f, args.max_file_size, &args.stdin_filename) {
-                    Ok(src) => lint_source(src, &settings),
+                    Ok(src) => lint_source_with(src, &settings, limits),
                     Err(r) => r,
                 }
             }
@@ -461,20 +468,12 @@ fn init(path: &Path, force: bool) -> u8 {
     }
 }
 
-/// Findings for pictures and reports: every rule, the trade-offs included, no config.
-fn all_findings(a: &archlint::Analysis) -> Vec<archlint::diag::Diagnostic> {
-    let settings = Config::default()
-        .settings(Some(&["all".to_string()]), None)
-        .expect("`all` resolves");
-    rules::run(&a.model, &a.graph, &settings)
-}
-
 fn graph(file: &Path, format: GraphFormat) -> u8 {
     let a = match load_one(file) {
         Ok(a) => a,
         Err(c) => return c,
     };
-    let findings = all_findings(&a);
+    let findings = archlint::all_findings(&a);
     let pic = report::graph::Picture::new(&a, &findings);
     out(&match format {
         GraphFormat::Mermaid => pic.mermaid(),
@@ -488,8 +487,7 @@ fn review(file: &Path, output: Option<&Path>) -> u8 {
         Ok(x) => x,
         Err(c) => return c,
     };
-    let mut findings = all_findings(&a);
-    archlint::sort(&mut findings);
+    let findings = archlint::all_findings(&a);
     let doc = report::markdown::render(&a, &src, &findings);
     match output {
         None => out(&doc),

@@ -4,30 +4,6 @@ mod common;
 
 use common::*;
 
-/// A scratch directory with files in it.
-struct Dir(std::path::PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("archlint-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        Dir(d)
-    }
-    fn write(&self, rel: &str, text: &str) -> String {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 const CHAIN: &str = "name: c\ncomponents:\n  a: {kind: service, calls: [{to: b, timeout: 1s}]}\n  b: {kind: service, calls: [{to: c, timeout: 1s}]}\n  c: {kind: service, calls: [{to: d, timeout: 1s}]}\n  d: {kind: service, calls: [{to: db, timeout: 1s}]}\n  db: {kind: database}\n";
 
 fn rules_and_severities(out: &std::process::Output) -> Vec<(String, String)> {

@@ -37,7 +37,7 @@ fn chain_of_five_counts_hops_through_transparent_components() {
         .into_iter()
         .map(|i| id(&a, i))
         .collect();
-    assert_eq!(entries, ["web", "lb"]);
+    assert_eq!(entries, ["lb", "web"], "entry points come in id order");
     assert_eq!(
         a.graph
             .root_entry_points(&a.model)

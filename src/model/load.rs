@@ -32,6 +32,7 @@ pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
     let mut l = Loader {
         src,
         rule_ids,
+        max_components: limits.max_components,
         errors: parsed
             .problems
             .into_iter()
@@ -65,6 +66,7 @@ struct Ref {
 
 struct Loader<'a> {
     src: &'a SourceFile,
+    max_components: usize,
     rule_ids: &'a [&'a str],
     errors: Vec<Diagnostic>,
     refs: Vec<Ref>,
@@ -118,7 +120,6 @@ impl<'a> Loader<'a> {
         Sp {
             v: val,
             span: self.entry_span(k, v),
-            value_span: v.span,
         }
     }
 
@@ -154,7 +155,8 @@ impl<'a> Loader<'a> {
                         k.span,
                         format!("a key in {what} must be a name, found {}", k.type_name()),
                     )
-                    .label("not a valid key"),
+                    .label("not a valid key")
+                    .help("keys are plain names such as `kind` or `tech`; `null`, `~`, lists and mappings cannot be keys"),
                 );
                 continue;
             };
@@ -261,7 +263,16 @@ impl<'a> Loader<'a> {
                         v.as_scalar().unwrap_or("…")
                     ),
                 )
-                .label(format!("expected {expected}"));
+                .label(format!("expected {expected}"))
+                .help(format!(
+                    "write it as `{}: {}`",
+                    last_key(path),
+                    if min == 4 && max == 7 {
+                        7
+                    } else {
+                        min.max(2).min(max)
+                    }
+                ));
                 self.push(d);
                 None
             }
@@ -374,7 +385,6 @@ impl<'a> Loader<'a> {
                 out.push(Sp {
                     v: x,
                     span: it.span,
-                    value_span: it.span,
                 });
             }
         }
@@ -683,12 +693,36 @@ impl<'a> Loader<'a> {
         let Some(map) = self.expect_map("components", v) else {
             return;
         };
+        if map.len() > self.max_components {
+            let (key, _) = &map[self.max_components];
+            self.push(
+                Diagnostic::invalid(
+                    "components",
+                    key.span,
+                    format!(
+                        "the file defines {} components, more than the limit of {}",
+                        map.len(),
+                        self.max_components
+                    ),
+                )
+                .label(format!(
+                    "component {} of {}",
+                    self.max_components + 1,
+                    map.len()
+                ))
+                .help(
+                    "split the system into several files, or raise the limit with --max-components",
+                ),
+            );
+            return;
+        }
         a.components.reserve(map.len());
         for (k, val) in map {
             let Some(id) = k.as_scalar().filter(|_| !k.is_null()) else {
                 self.push(
                     Diagnostic::invalid("components", k.span, "a component id must be a name")
-                        .label("not a name"),
+                        .label("not a name")
+                        .help("name the component, e.g. `orders-api:`; `null`, `~`, an empty key, a list or a mapping is not an id"),
                 );
                 continue;
             };
@@ -761,7 +795,6 @@ impl<'a> Loader<'a> {
                 Sp {
                     v: Kind::Service,
                     span: key.span,
-                    value_span: key.span,
                 },
             );
             self.component_fields(path, map, &mut scratch);
@@ -992,7 +1025,6 @@ impl<'a> Loader<'a> {
                         to: Sp {
                             v: to,
                             span: it.span,
-                            value_span: it.span,
                         },
                         span: it.span,
                         protocol: None,
@@ -1102,7 +1134,6 @@ impl<'a> Loader<'a> {
                         from: Sp {
                             v: from,
                             span: it.span,
-                            value_span: it.span,
                         },
                         span: it.span,
                         idempotent: None,

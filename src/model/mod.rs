@@ -12,13 +12,12 @@ use std::collections::HashMap;
 use crate::source::Span;
 pub use quantity::Growth;
 
-/// A value with the span of its `key: value` entry (`span`) and of the value alone (`value_span`).
+/// A value with the span of its `key: value` entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sp<T> {
     pub v: T,
     /// The entry: from the key to the end of the value (only the key when the value spans lines).
     pub span: Span,
-    pub value_span: Span,
 }
 
 macro_rules! string_enum {
@@ -28,6 +27,7 @@ macro_rules! string_enum {
         pub enum $name { $($variant),+ }
         impl $name {
             pub const NAMES: &'static [&'static str] = &[$($text),+];
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
             pub fn parse(s: &str) -> Option<Self> {
                 match s { $($text => Some($name::$variant),)+ _ => None }
             }

@@ -260,6 +260,18 @@ pub fn fmt_percent(f: f64) -> String {
 /// Up to 3 significant figures, no trailing zeros.
 pub fn trim_num(x: f64) -> String {
     let a = x.abs();
+    if a >= 1000.0 && a.is_finite() {
+        // 3 significant figures: 12345 -> 12300 (and no float noise in the last digits)
+        let zeros = a.log10().floor() as i32 - 2;
+        let mut digits = (a / 10f64.powi(zeros)).round() as u64; // 100..=1000
+        let mut zeros = zeros as usize;
+        while digits.is_multiple_of(10) && digits > 0 {
+            digits /= 10;
+            zeros += 1;
+        }
+        let sign = if x < 0.0 { "-" } else { "" };
+        return format!("{sign}{digits}{}", "0".repeat(zeros.min(400)));
+    }
     let s = if a >= 100.0 || (x.fract() == 0.0 && a < 1e15) {
         format!("{x:.0}")
     } else if a >= 10.0 {
@@ -292,6 +304,18 @@ mod tests {
         assert!(parse_count("10 X").is_err());
         assert!(parse_count("-5").is_err());
         assert!(parse_count("").is_err());
+    }
+
+    #[test]
+    fn numbers_keep_three_significant_figures() {
+        assert_eq!(trim_num(1250.0), "1250");
+        assert_eq!(trim_num(12345.0), "12300");
+        assert_eq!(trim_num(-99_960.0), "-100000");
+        assert_eq!(trim_num(434_031_250_000_000_064.0), "434000000000000000");
+        assert_eq!(trim_num(434_031_249_999_999_936.0), "434000000000000000");
+        assert_eq!(trim_num(11.6), "11.6");
+        assert_eq!(trim_num(0.25), "0.25");
+        assert_eq!(fmt_count(11_574.07), "11.6k");
     }
 
     #[test]

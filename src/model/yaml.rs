@@ -169,13 +169,23 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most nodes that aliases may add by expansion (billion-laughs guard).
     pub max_alias_nodes: usize,
+    /// Most nodes (scalars, lists, mappings) in the document: bounds memory for any
+    /// file the size limit lets through.
+    pub max_nodes: usize,
+    /// Most entries under `components`.
+    pub max_components: usize,
 }
+
+/// Default for [`Limits::max_components`] (and `--max-components`).
+pub const DEFAULT_MAX_COMPONENTS: usize = 100_000;
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_depth: 64,
             max_alias_nodes: 100_000,
+            max_nodes: 5_000_000,
+            max_components: DEFAULT_MAX_COMPONENTS,
         }
     }
 }
@@ -209,6 +219,7 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed<'_>, YamlError> 
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut alias_nodes = 0usize;
+    let mut nodes = 0usize;
     let mut problems = Vec::new();
     let mut root: Option<Node> = None;
     let mut documents = 0usize;
@@ -270,6 +281,7 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed<'_>, YamlError> 
                 Some(n)
             }
             Event::Scalar(value, style, anchor, _tag) => {
+                count_node(&mut nodes, limits, sp)?;
                 let mut sp = sp;
                 if sp.end <= sp.start && !value.is_empty() {
                     sp.end = (sp.start + value.len()).min(text.len());
@@ -287,6 +299,7 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed<'_>, YamlError> 
                 Some(node)
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                count_node(&mut nodes, limits, sp)?;
                 if stack.len() >= limits.max_depth {
                     return Err(YamlError::new(
                         format!("nesting is deeper than {} levels", limits.max_depth),
@@ -421,6 +434,21 @@ fn check_duplicates(entries: &[(Node, Node)], problems: &mut Vec<YamlError>) {
     }
 }
 
+fn count_node(nodes: &mut usize, limits: Limits, at: Span) -> Result<(), YamlError> {
+    *nodes += 1;
+    if *nodes > limits.max_nodes {
+        return Err(YamlError::new(
+            format!("the file has more than {} YAML nodes", limits.max_nodes),
+            "node limit reached here",
+            Span::new(at.start, at.start),
+        )
+        .help(
+            "an architecture file needs far fewer values than this; split it into several files",
+        ));
+    }
+    Ok(())
+}
+
 /// The scalar's text, borrowed from the source when it is written there verbatim.
 fn borrow_verbatim<'a>(text: &'a str, sp: Span, value: Cow<'a, str>) -> Cow<'a, str> {
     match value {
@@ -452,7 +480,22 @@ fn syntax_error(info: &str, at: usize, text: &str) -> YamlError {
         "the YAML parser stopped here",
         Span::new(at, end),
     );
-    if info.contains("tab") {
+    if info.contains("unknown anchor") {
+        let name: String = text[at..]
+            .trim_start_matches('*')
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+            .collect();
+        let end = (at + 1 + name.len()).min(text.len());
+        e = YamlError::new(
+            format!("alias `*{name}` refers to an anchor that is not defined"),
+            "unknown anchor",
+            Span::new(at, end.max(at)),
+        )
+        .help(format!(
+            "define the anchor before the alias, as `&{name}` on the value to repeat, or write the value out"
+        ));
+    } else if info.contains("tab") {
         e = e.help("YAML does not allow tabs for indentation; indent with spaces");
     } else if info.contains("mapping values are not allowed") {
         e = e.help("a `key: value` is in a place where YAML does not expect one; check the indentation and quote values containing `: `");

@@ -30,7 +30,9 @@ pub fn microservices_for_v1(cx: &Ctx) -> Vec<Diagnostic> {
     if apps.len() <= max {
         return vec![];
     }
-    let names: Vec<&str> = apps.iter().map(|c| c.id.as_str()).collect();
+    // named in id order (independent of the file's order), labelled in file order
+    let mut names: Vec<&str> = apps.iter().map(|c| c.id.as_str()).collect();
+    names.sort_unstable();
     let mut d = cx
         .diag(
             "stage",
@@ -118,7 +120,10 @@ pub fn sync_call_cycle(cx: &Ctx) -> Vec<Diagnostic> {
     let (m, g) = (cx.m, cx.g);
     let mut out = Vec::new();
     for members in g.cycles() {
-        let start = members[0];
+        // start at the smallest id, so the report does not depend on the file's order
+        let Some(&start) = members.iter().min_by_key(|&&v| &m.components[v].id) else {
+            continue;
+        };
         let cycle = g.cycle_through(start);
         let Some(&first) = cycle.first() else {
             continue;
@@ -140,10 +145,11 @@ pub fn sync_call_cycle(cx: &Ctx) -> Vec<Diagnostic> {
             );
         }
         if members.len() > cycle.len() {
-            let others: Vec<&str> = members
+            let mut others: Vec<&str> = members
                 .iter()
                 .map(|&v| m.components[v].id.as_str())
                 .collect();
+            others.sort_unstable();
             d.message.push_str(&format!(
                 " (the cycle joins {} components: {})",
                 members.len(),
@@ -175,11 +181,12 @@ pub fn shared_database(cx: &Ctx) -> Vec<Diagnostic> {
         if writers.len() <= max {
             continue;
         }
-        writers.sort();
-        let names: Vec<&str> = writers
+        let mut names: Vec<&str> = writers
             .iter()
             .map(|&(w, _)| m.components[w].id.as_str())
             .collect();
+        names.sort_unstable();
+        writers.sort_by_key(|&(_, e)| g.edge_span(m, e).start);
         let mut d = cx
             .diag(db.path(), db.span, format!("database `{}` is written by {} components: {}", db.id, writers.len(), names.join(", ")))
             .label("shared by several writers")

@@ -410,7 +410,7 @@ fn unused_allows(
             Diagnostic::new(
                 UNUSED_ALLOW,
                 sev,
-                format!("{path}.allow"),
+                format!("{path}.allow.{}", a.rule),
                 a.span,
                 format!("`allow: {}` suppresses nothing here", a.rule),
             )

@@ -63,6 +63,14 @@ pub fn lint_text(text: &str) -> FileResult {
     lint_source(SourceFile::new("test.arch.yaml", text), &settings)
 }
 
+/// Lint with every rule on, the trade-offs included.
+pub fn lint_text_all(text: &str) -> FileResult {
+    let settings = Config::default()
+        .settings(Some(&["all".to_string()]), None)
+        .expect("all");
+    lint_source(SourceFile::new("test.arch.yaml", text), &settings)
+}
+
 pub fn rules_of(r: &FileResult) -> Vec<&str> {
     r.diagnostics.iter().map(|d| d.rule.as_str()).collect()
 }
@@ -73,4 +81,28 @@ pub fn human(r: FileResult) -> String {
 
 pub fn json_of(r: FileResult) -> String {
     archlint::report::json::render(&[r])
+}
+
+/// A scratch directory with files in it.
+pub struct Dir(pub std::path::PathBuf);
+
+impl Dir {
+    pub fn new(name: &str) -> Dir {
+        let d = std::env::temp_dir().join(format!("archlint-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        Dir(d)
+    }
+    pub fn write(&self, rel: &str, text: &str) -> String {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
