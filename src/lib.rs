@@ -189,7 +189,8 @@ pub fn source_from_bytes(
             source::Span::new(0, 0),
             format!("input is more than the {max_bytes} byte limit"),
         )
-        .label("too large");
+        .label("too large")
+        .help("an architecture file is a few hundred kilobytes at most; split it, or raise the limit with --max-file-size");
         return Err(FileResult {
             source: SourceFile::new(display, ""),
             diagnostics: vec![d],

@@ -49,6 +49,7 @@ fn a_file_over_the_size_limit_is_rejected_and_the_others_are_linted() {
     let o = run_stdin(&["check", "--max-file-size", "20", "-"], OK.as_bytes());
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).contains("byte limit"), "{}", stdout(&o));
+    insta::assert_snapshot!("file_too_large", stdout(&o));
 }
 
 #[test]

@@ -8,7 +8,9 @@ use libfuzzer_sys::fuzz_target;
 
 fn pairs(u: &mut Unstructured, max: usize) -> Result<Vec<(u32, u32)>> {
     let n = u.int_in_range(0..=max)?;
-    (0..n).map(|_| Ok((u.arbitrary()?, u.arbitrary()?))).collect()
+    (0..n)
+        .map(|_| Ok((u.arbitrary()?, u.arbitrary()?)))
+        .collect()
 }
 
 fn items(u: &mut Unstructured, max: usize) -> Result<Vec<(u32, Vec<(u32, u32)>)>> {
@@ -35,7 +37,9 @@ fn spec(u: &mut Unstructured) -> Result<Spec> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = spec(&mut Unstructured::new(data)) else { return };
+    let Ok(s) = spec(&mut Unstructured::new(data)) else {
+        return;
+    };
     let yaml = s.to_yaml();
     let outputs = archlint::testing::every_output("structured.arch.yaml", yaml.as_bytes());
     assert!(

@@ -262,7 +262,8 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed<'_>, YamlError> 
                         "alias refers to an unknown anchor",
                         "unknown anchor",
                         sp,
-                    ));
+                    )
+                    .help("define the anchor (`&name`) before the alias (`*name`), or write the value out"));
                 };
                 alias_nodes += target.count();
                 if alias_nodes > limits.max_alias_nodes {
