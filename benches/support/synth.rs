@@ -105,7 +105,7 @@ pub fn generate(components: usize, seed: u64) -> Synth {
     );
     let cells = (components.saturating_sub(2)).div_ceil(8).max(1);
     let mut lb = String::from(
-        "  edge:\n    kind: load-balancer\n    layer: 7\n    replicas: 2\n    rate_limit: true\n    calls:\n",
+        "  edge:\n    kind: load-balancer\n    tech: alb\n    layer: 7\n    replicas: 2\n    rate_limit: true\n    rationale: Managed L7 routing by path to each cell's gateway.\n    alternatives:\n      nginx: one more fleet to run and patch\n    calls:\n",
     );
     let mut body = String::with_capacity(components * 400);
     let mut planted = Vec::new();
