@@ -261,10 +261,8 @@ pub fn estimate(m: &Architecture, g: &SystemGraph) -> Estimate {
             });
         }
         components.sort_by(|a, b| {
-            let ka = (a.utilisation.unwrap_or(-1.0), a.peak_rps);
-            let kb = (b.utilisation.unwrap_or(-1.0), b.peak_rps);
-            kb.partial_cmp(&ka)
-                .unwrap_or(std::cmp::Ordering::Equal)
+            cmp_close(b.utilisation.unwrap_or(-1.0), a.utilisation.unwrap_or(-1.0))
+                .then(cmp_close(b.peak_rps, a.peak_rps))
                 .then(a.component.cmp(&b.component))
         });
         bottleneck = components.first().map(|c| c.component.clone());
@@ -363,4 +361,15 @@ pub fn render(m: &Architecture, e: &Estimate) -> String {
         s.push_str(&format!("Not estimated: {miss}\n"));
     }
     s
+}
+
+/// Compare loads and utilisations, treating values within a relative 1e-9 as equal:
+/// sums over the same fan-out in another order differ in the last bits, and a tie must
+/// then fall to the component id, not to the order of the file.
+pub fn cmp_close(a: f64, b: f64) -> std::cmp::Ordering {
+    if (a - b).abs() <= 1e-9 * a.abs().max(b.abs()) {
+        std::cmp::Ordering::Equal
+    } else {
+        a.total_cmp(&b)
+    }
 }

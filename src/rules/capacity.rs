@@ -22,7 +22,11 @@ pub fn capacity_exceeded(cx: &Ctx) -> Vec<Diagnostic> {
         .collect();
     let worst = over
         .iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
+        // the highest utilisation; on a tie, the smallest id
+        .max_by(|a, b| {
+            crate::estimate::cmp_close(a.1, b.1)
+                .then_with(|| m.components[b.0].id.cmp(&m.components[a.0].id))
+        })
         .map(|&(i, _)| i);
     over.iter()
         .map(|&(i, util)| {
