@@ -164,3 +164,22 @@ fn estimate_snapshots() {
     let v = json(&o);
     assert!(v["traffic"]["peak_rps"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn capacity_exceeded_and_estimate_name_the_same_bottleneck_on_a_tie() {
+    // api and feed-db run at the same utilisation; the one with more load is named
+    let text =
+        std::fs::read_to_string("tests/fixtures/rules/capacity-exceeded/fires.arch.yaml").unwrap();
+    let a = analyse(&SourceFile::new("f", text.as_str())).unwrap();
+    let e = estimate::estimate(&a.model, &a.graph);
+    let named = lint_text(&text)
+        .diagnostics
+        .into_iter()
+        .filter(|d| {
+            d.rule == "capacity-exceeded" && d.message.contains("it is the dominant bottleneck")
+        })
+        .map(|d| d.path)
+        .collect::<Vec<_>>();
+    let bottleneck = e.bottleneck.expect("a bottleneck");
+    assert_eq!(named, [format!("components.{bottleneck}.capacity")]);
+}

@@ -22,9 +22,10 @@ pub fn capacity_exceeded(cx: &Ctx) -> Vec<Diagnostic> {
         .collect();
     let worst = over
         .iter()
-        // the highest utilisation; on a tie, the smallest id
+        // as `estimate` ranks them: utilisation, then load, then the smallest id
         .max_by(|a, b| {
             crate::estimate::cmp_close(a.1, b.1)
+                .then(crate::estimate::cmp_close(load[a.0], load[b.0]))
                 .then_with(|| m.components[b.0].id.cmp(&m.components[a.0].id))
         })
         .map(|&(i, _)| i);
