@@ -146,6 +146,13 @@ fn unreadable_paths_are_reported_and_the_other_files_still_linted() {
             .iter()
             .any(|m| m.contains("cannot"))
     );
+    // a directory that merely looks like an architecture file is not one: skipped
+    assert!(messages_for(&o, "dir.arch.yaml").is_empty());
+    // named explicitly, a directory is searched (SPEC §3.1); an empty one only warns
+    let empty = d.0.join("dir.arch.yaml");
+    let o = run(&["check", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no architecture files"));
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644)).unwrap();
 }
 
