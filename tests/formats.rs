@@ -212,3 +212,35 @@ fn completions_are_printed() {
         assert!(stdout(&o).contains("archlint"));
     }
 }
+
+/// A label nested inside the primary node on one line (flow style) is drawn where it
+/// points, not moved to the primary's end; JSON keeps the whole node as the span.
+#[test]
+fn human_labels_inside_a_flow_mapping_stay_in_place() {
+    let text = "name: s\nrequirements:\n  consistency: strong\ncomponents:\n  \
+                b: { kind: service, calls: [{to: db, timeout: 1s, read_from: replica, retry: {attempts: 2, backoff: constant}}] }\n  \
+                db: { kind: database, tech: mysql, replication: async, replicas: 2 }\n";
+    let select = [
+        "retry-without-backoff",
+        "stale-read-under-strong-consistency",
+    ];
+    let settings = archlint::config::Config::default()
+        .settings(Some(&select.map(String::from)), None)
+        .unwrap();
+    let lint = || {
+        archlint::lint_source(
+            archlint::source::SourceFile::new("flow.yaml", text),
+            &settings,
+        )
+    };
+    insta::assert_snapshot!("flow_style_labels", human(lint()));
+    let j: serde_json::Value = serde_json::from_str(&json_of(lint())).unwrap();
+    for d in j["diagnostics"].as_array().unwrap() {
+        // The whole `{to: db, ...}` mapping: column 31 to just past its closing brace.
+        assert_eq!(
+            (d["line"].as_u64(), d["column"].as_u64()),
+            (Some(5), Some(31))
+        );
+        assert_eq!(d["end_column"].as_u64(), Some(113));
+    }
+}

@@ -100,7 +100,7 @@ impl miette::Diagnostic for Report<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let primary = LabeledSpan::new_primary_with_span(
             (!self.d.label.is_empty()).then(|| self.d.label.clone()),
-            span(self.d.span),
+            span(narrowed_primary(self.src.0, self.d)),
         );
         let related = self
             .d
@@ -109,6 +109,46 @@ impl miette::Diagnostic for Report<'_> {
             .filter(|r| r.span != self.d.span)
             .map(|r| LabeledSpan::new_with_span(Some(r.message.clone()), span(r.span)));
         Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+/// The primary span as drawn. miette cannot draw a label nested inside another on
+/// the same line (it moves the inner one to the outer one's end), which happens when
+/// a flow mapping such as `{to: c, timeout: 1s, retry: {...}}` is at fault and a
+/// secondary label points at one of its entries. The underline then shrinks to the
+/// entry's key (`access_patterns`) or the mapping's first entry (`{to: c`), which
+/// ends before the first nested label; JSON and SARIF keep the whole node.
+fn narrowed_primary(src: &SourceFile, d: &Diagnostic) -> crate::source::Span {
+    let p = d.span;
+    let nested = d
+        .related
+        .iter()
+        .filter(|r| r.span != p && r.span.start > p.start && r.span.end <= p.end)
+        .map(|r| r.span.start)
+        .min();
+    match nested {
+        Some(cut) if src.same_line(p.start, p.end) => {
+            let head = src.text[p.start..cut].trim_end_matches([' ', '\t', ',']);
+            // `key: [a, b]` keeps the key; `{to: c, ...}` keeps its first entry.
+            let head = match head.find([':', ',']) {
+                Some(i) if !head.starts_with(['{', '[', '-']) && head.as_bytes()[i] == b':' => {
+                    &head[..i]
+                }
+                Some(i) if head.starts_with('{') && head.as_bytes()[i] == b':' => {
+                    head.find(',').map_or(head, |j| &head[..j])
+                }
+                _ => head,
+            };
+            if head.is_empty() {
+                p
+            } else {
+                crate::source::Span {
+                    start: p.start,
+                    end: p.start + head.len(),
+                }
+            }
+        }
+        _ => p,
     }
 }
 
