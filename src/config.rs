@@ -40,19 +40,33 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
     None
 }
 
+/// A category by its id or the SPEC's heading for it, spelled loosely:
+/// `anti-patterns`, `antipatterns`, `Anti_Patterns`, `failure-modes`, `trade-offs`.
+fn category(s: &str) -> Option<&'static str> {
+    let key: String = s
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    Some(match key.trim_end_matches('s') {
+        "requirement" => "requirements",
+        "antipattern" => "anti-patterns",
+        "component" | "componentguidance" => "components",
+        "resilience" | "failuremode" | "failuremodesandresilience" => "resilience",
+        "capacity" => "capacity",
+        "tradeoff" => "tradeoffs",
+        "suppression" => "suppressions",
+        _ => return None,
+    })
+}
+
 /// Resolve selectors (`all`, a category, or a rule id) to rule ids.
 pub fn resolve(selectors: &[String]) -> Result<Vec<&'static str>, String> {
     let mut out = Vec::new();
     for s in selectors {
         let s = s.trim();
-        let cat = match s {
-            "failure-modes" => "resilience",
-            "component-guidance" => "components",
-            "anti-pattern" => "anti-patterns",
-            "trade-offs" => "tradeoffs",
-            other => other,
-        };
-        if s == "all" || s == "ALL" {
+        let cat = category(s).unwrap_or(s);
+        if s.eq_ignore_ascii_case("all") {
             out.extend(RULES.iter().map(|r| r.id));
         } else if CATEGORIES.contains(&cat) {
             out.extend(

@@ -111,3 +111,23 @@ fn allow_on_a_call_suppresses_and_unused_allow_is_reported() {
     ]));
     assert_eq!(got, [("unused-allow".to_string(), "info".to_string())]);
 }
+
+#[test]
+fn categories_are_matched_by_id_or_spec_heading_spelled_loosely() {
+    let ids = |sel: &[&str]| -> Vec<&'static str> {
+        let sel: Vec<String> = sel.iter().map(|s| s.to_string()).collect();
+        let mut v = archlint::config::resolve(&sel).expect("resolves");
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(ids(&["anti-patterns"]), ids(&["antipatterns"]));
+    assert_eq!(ids(&["anti-patterns"]), ids(&["Anti_Patterns"]));
+    assert_eq!(ids(&["resilience"]), ids(&["failure-modes"]));
+    assert_eq!(ids(&["components"]), ids(&["component-guidance"]));
+    assert_eq!(ids(&["tradeoffs"]), ids(&["trade-offs"]));
+    assert_eq!(ids(&["tradeoffs"]), vec!["undocumented-choice"]);
+    assert!(ids(&["ALL"]).contains(&"undocumented-choice"));
+    assert!(ids(&["capacity"]).contains(&"capacity-exceeded"));
+    let err = archlint::config::resolve(&["anti-pattrens".to_string()]).unwrap_err();
+    assert!(err.contains("did you mean `anti-patterns`"), "{err}");
+}
