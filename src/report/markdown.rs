@@ -331,7 +331,8 @@ impl Doc<'_> {
             } else {
                 let _ = writeln!(
                     s,
-                    ".\n  Critical path ({hops} hops): {}.",
+                    ".\n  Critical path ({hops} hop{}): {}.",
+                    if hops == 1.0 { "" } else { "s" },
                     g.describe(m, &path)
                 );
             }
