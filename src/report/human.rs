@@ -231,22 +231,15 @@ pub fn summary(results: &[FileResult]) -> String {
         count(Severity::Info),
     );
     let files = results.len();
-    let plural = |n: usize, w: &str| {
-        if n == 1 {
-            format!("{n} {w}")
-        } else {
-            format!("{n} {w}s")
-        }
-    };
     if e + w + i == 0 {
-        format!("{}: no findings", plural(files, "file"))
+        format!("{}: no findings", super::plural(files, "file"))
     } else {
         format!(
             "{} checked: {}, {}, {}",
-            plural(files, "file"),
-            plural(e, "error"),
-            plural(w, "warning"),
-            plural(i, "info")
+            super::plural(files, "file"),
+            super::plural(e, "error"),
+            super::plural(w, "warning"),
+            super::plural(i, "info")
         )
     }
 }

@@ -133,10 +133,13 @@ impl Doc<'_> {
             .map_or("not stated".to_string(), |s| s.v.to_string());
         let _ = writeln!(
             s,
-            "*Drafted by archlint from `{}`: {} components, {} calls; stage {stage}. Findings: {e} errors, {w} warnings, {i} notes.*",
+            "*Drafted by archlint from `{}`: {}, {}; stage {stage}. Findings: {}, {}, {}.*",
             self.src.name,
-            m.components.len(),
-            self.a.graph.edges.len()
+            super::plural(m.components.len(), "component"),
+            super::plural(self.a.graph.edges.len(), "connection"),
+            super::plural(e, "error"),
+            super::plural(w, "warning"),
+            super::plural(i, "note"),
         );
         self.out.push_str(&s);
     }
