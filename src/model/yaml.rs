@@ -496,6 +496,15 @@ fn syntax_error(info: &str, at: usize, text: &str) -> YamlError {
         .help(format!(
             "define the anchor before the alias, as `&{name}` on the value to repeat, or write the value out"
         ));
+    } else if info.contains("recursion limit") {
+        // The scanner reads flow collections (`[[[[…`) ahead of the events that our
+        // own depth limit counts, so very deep flow nesting is stopped here.
+        e = YamlError::new(
+            "nesting is too deep for the YAML parser".to_string(),
+            "too deep",
+            Span::new(at, end),
+        )
+        .help("an architecture file needs only a few levels; flatten this structure");
     } else if info.contains("tab") {
         e = e.help("YAML does not allow tabs for indentation; indent with spaces");
     } else if info.contains("mapping values are not allowed") {
