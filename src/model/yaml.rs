@@ -509,6 +509,23 @@ fn syntax_error(info: &str, at: usize, text: &str) -> YamlError {
         e = e.help("YAML does not allow tabs for indentation; indent with spaces");
     } else if info.contains("mapping values are not allowed") {
         e = e.help("a `key: value` is in a place where YAML does not expect one; check the indentation and quote values containing `: `");
+    } else if info.contains("quoted scalar") {
+        e = e.help("a quoted string starts here and is not closed; add the matching quote, or escape a quote inside it");
+    } else if info.contains("':' indicator") {
+        e = e.help("a `:` is not allowed here: a `[` or `{` above is probably not closed, or a value containing `: ` needs quotes");
+    } else if info.contains("flow sequence") {
+        e = e.help("a `[...]` list is not closed, or two of its items lack a `,` between them");
+    } else if info.contains("flow mapping") {
+        e = e
+            .help("a `{...}` mapping is not closed, or two of its entries lack a `,` between them");
+    } else if info.contains("block mapping") || info.contains("block sequence") {
+        e = e.help("check the indentation: the keys of one mapping (and the `-` items of one list) must start in the same column");
+    } else if info.contains("unexpected character") {
+        // libyaml style "`@'" quoting, made consistent
+        if let Some(stripped) = info.strip_suffix('\'') {
+            e.message = format!("invalid YAML: {stripped}`");
+        }
+        e = e.help("this character cannot start a plain value in YAML (`@` and `` ` `` are reserved); put the value in quotes");
     } else {
         e = e.help("check the indentation and quoting around this line");
     }
