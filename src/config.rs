@@ -315,7 +315,7 @@ fn rules_section(l: &mut Loader, cfg: &mut Config, v: &Node) {
                         &format!("{path}.severity"),
                         ov.span,
                         "`severity` must be `error`, `warning` or `info`".into(),
-                        None,
+                        Some("write e.g. `severity: error`".into()),
                     ),
                 },
                 "enabled" => match ov.as_bool() {
@@ -326,7 +326,7 @@ fn rules_section(l: &mut Loader, cfg: &mut Config, v: &Node) {
                         &format!("{path}.enabled"),
                         ov.span,
                         "`enabled` must be true or false".into(),
-                        None,
+                        Some("write `enabled: false` to turn the rule off".into()),
                     ),
                 },
                 opt => {
@@ -360,7 +360,10 @@ fn rules_section(l: &mut Loader, cfg: &mut Config, v: &Node) {
                             &format!("{path}.{opt}"),
                             ov.span,
                             format!("option `{opt}` must be a number"),
-                            None,
+                            rule.options
+                                .iter()
+                                .find(|(n, _)| *n == opt)
+                                .map(|(_, d)| format!("write it as `{opt}: {d}` (the default)")),
                         ),
                     }
                 }

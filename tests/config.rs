@@ -131,3 +131,45 @@ fn categories_are_matched_by_id_or_spec_heading_spelled_loosely() {
     let err = archlint::config::resolve(&["anti-pattrens".to_string()]).unwrap_err();
     assert!(err.contains("did you mean `anti-patterns`"), "{err}");
 }
+
+#[test]
+fn bad_option_values_say_what_would_be_valid() {
+    let d = Dir::new("cfg-bad-values");
+    let f = d.write("chain.arch.yaml", CHAIN);
+    d.write(
+        ".archlint.yaml",
+        "rules:\n  sync-chain-too-long: { max_hops: four }\n  retry-amplification: { severity: loud, enabled: maybe }\n",
+    );
+    let o = run(&["check", &f, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let j = json(&o);
+    let found: Vec<(String, String, u64)> = j["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["help"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expect = [
+        (
+            "rules.sync-chain-too-long.max_hops",
+            "`max_hops: 3` (the default)",
+            2,
+        ),
+        ("rules.retry-amplification.severity", "`severity: error`", 3),
+        ("rules.retry-amplification.enabled", "`enabled: false`", 3),
+    ];
+    for (path, help, line) in expect {
+        assert!(
+            found
+                .iter()
+                .any(|(p, h, l)| p == path && h.contains(help) && *l == line),
+            "{path}: {found:?}"
+        );
+    }
+}
