@@ -209,3 +209,39 @@ fn fuzz_crashers_stay_fixed() {
     }
     assert!(n > 0, "the fuzz corpus of crashers is empty");
 }
+
+/// `x-` keys at the top hold anchors, `<<` merges them; explicit keys win, and a
+/// finding about a merged field points at where the field is written.
+#[test]
+fn merge_keys_and_extension_keys_load() {
+    let text = "name: merges\n\
+                x-service: &service { kind: service, stateful: true }\n\
+                components:\n  \
+                api: { <<: *service, replicas: 3 }\n  \
+                solo: { <<: *service }\n  \
+                both:\n    <<: [{ replicas: 2 }, *service]\n    replicas: 1\n";
+    let r = lint_text_all(text);
+    let j: serde_json::Value = serde_json::from_str(&json_of(r)).unwrap();
+    let found: Vec<(String, String, u64)> = j["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] != "missing-requirement")
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "sticky-sessions".to_string(),
+            "components.api.stateful".to_string(),
+            2
+        )],
+        "{j:#}"
+    );
+}

@@ -160,6 +160,9 @@ impl<'a> Loader<'a> {
                 );
                 continue;
             };
+            if path.is_empty() && key.starts_with("x-") {
+                continue; // an extension key, e.g. `x-defaults: &svc {...}` for merges
+            }
             if let Some(def) = defs.iter().find(|d| d.name == key) {
                 if let (Some(kinds), Some(kind)) = (def.kinds, kind)
                     && !kinds.contains(&kind)

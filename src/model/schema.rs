@@ -133,6 +133,9 @@ fn kind_constraints() -> Vec<Value> {
 
 pub fn schema() -> Value {
     let mut top = object(fields::TOP, &["name"]);
+    top["patternProperties"] = json!({ "^x-": {
+        "description": "An extension key, ignored by archlint: a place for anchors (`&defaults`) to merge with `<<: *defaults`."
+    } });
     let mut component = object(fields::COMPONENT, &["kind"]);
     component["allOf"] = Value::Array(kind_constraints());
     component["properties"]["kind"]["description"] = json!(format!(

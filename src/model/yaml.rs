@@ -366,6 +366,8 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed<'_>, YamlError> 
                     } else {
                         entries.last().map_or(start, |(_, v)| v.span.end)
                     };
+                    // after the end is known: merged entries are written elsewhere
+                    let entries = merge_keys(entries, &mut problems);
                     let node = Node {
                         value: Value::Map(entries),
                         span: Span::new(start, end),
@@ -407,6 +409,52 @@ fn unreachable_frame<'a>(sp: Span) -> Result<Option<Node<'a>>, YamlError> {
         "unbalanced here",
         sp,
     ))
+}
+
+/// Apply YAML merge keys (`<<: *base` or `<<: [*a, *b]`), as docker-compose and most
+/// YAML loaders do: the merged mappings' entries are added unless the mapping sets the
+/// key itself (an earlier source wins over a later one). Merged entries keep the spans
+/// of where they are written, so a finding about one points at the anchored text.
+fn merge_keys<'a>(
+    entries: Vec<(Node<'a>, Node<'a>)>,
+    problems: &mut Vec<YamlError>,
+) -> Vec<(Node<'a>, Node<'a>)> {
+    let is_merge = |k: &Node| k.is_plain_scalar() && k.as_scalar() == Some("<<");
+    if !entries.iter().any(|(k, _)| is_merge(k)) {
+        return entries;
+    }
+    let (merges, mut out): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _)| is_merge(k));
+    let mut sources = Vec::new();
+    for (k, v) in merges {
+        match v.value {
+            Value::Map(m) => sources.push(m),
+            Value::Seq(items) if items.iter().all(|i| i.as_map().is_some()) => {
+                sources.extend(items.into_iter().filter_map(|i| match i.value {
+                    Value::Map(m) => Some(m),
+                    _ => None,
+                }));
+            }
+            _ => problems.push(
+                YamlError::new(
+                    format!("`<<` merges mappings, found {}", v.type_name()),
+                    "not a mapping to merge",
+                    Span::new(k.span.start, v.span.end.max(k.span.end)),
+                )
+                .help("write `<<: *anchor` with the anchor of a mapping, or `<<: [*a, *b]`"),
+            ),
+        }
+    }
+    for source in sources {
+        for (k, v) in source {
+            let present = k
+                .as_scalar()
+                .is_some_and(|t| out.iter().any(|(o, _)| o.as_scalar() == Some(t)));
+            if !present {
+                out.push((k, v));
+            }
+        }
+    }
+    out
 }
 
 fn check_duplicates(entries: &[(Node, Node)], problems: &mut Vec<YamlError>) {
@@ -557,6 +605,48 @@ mod tests {
         let parsed = p("a: 1\nb: 2\na: 3\n").unwrap();
         assert_eq!(parsed.problems.len(), 1);
         assert!(parsed.problems[0].message.contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn merge_keys_add_entries_the_mapping_does_not_set() {
+        let src = "base: &b { kind: service, replicas: 2 }\nother: &o { tech: go, replicas: 5 }\n\
+                   a: { <<: *b, replicas: 3 }\nc:\n  <<: [*o, *b]\n";
+        let parsed = p(src).unwrap();
+        assert!(parsed.problems.is_empty());
+        let a = parsed.root.get("a").unwrap();
+        let keys: Vec<&str> = a
+            .as_map()
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k.as_scalar().unwrap())
+            .collect();
+        assert_eq!(keys, ["replicas", "kind"]);
+        assert_eq!(a.get("replicas").unwrap().as_scalar(), Some("3"));
+        // the merged entry keeps the span of where it is written (the anchor)
+        let kind = a.get("kind").unwrap();
+        assert_eq!(&src[kind.span.start..kind.span.end], "service");
+        assert!(kind.span.start < src.find("a:").unwrap());
+        // with a list, an earlier source wins
+        let c = parsed.root.get("c").unwrap();
+        assert_eq!(c.get("replicas").unwrap().as_scalar(), Some("5"));
+        assert_eq!(c.get("kind").unwrap().as_scalar(), Some("service"));
+        // the mapping's own span stays where it is written
+        assert_eq!(&src[c.span.start..c.span.end], "<<: [*o, *b]");
+    }
+
+    #[test]
+    fn merging_a_scalar_is_a_problem() {
+        let parsed = p("a: { <<: 5, kind: service }\n").unwrap();
+        assert_eq!(parsed.problems.len(), 1);
+        assert!(
+            parsed.problems[0]
+                .message
+                .contains("`<<` merges mappings, found a number")
+        );
+        // a quoted `<<` is an ordinary key
+        let parsed = p("a: { \"<<\": 5 }\n").unwrap();
+        assert!(parsed.problems.is_empty());
+        assert!(parsed.root.get("a").unwrap().get("<<").is_some());
     }
 
     #[test]
