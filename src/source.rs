@@ -137,6 +137,22 @@ impl SourceFile {
         }
     }
 
+    /// The byte range of the line holding `offset`, without its line break.
+    pub fn line_bounds(&self, offset: usize) -> (usize, usize) {
+        let i = self.line_of(offset).saturating_sub(1);
+        let start = self.line_starts[i];
+        let mut end = self
+            .line_starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let bytes = self.text.as_bytes();
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        (start, end)
+    }
+
     /// The line (1-based) a byte offset is on.
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());

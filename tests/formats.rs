@@ -244,3 +244,32 @@ fn human_labels_inside_a_flow_mapping_stay_in_place() {
         assert_eq!(d["end_column"].as_u64(), Some(113));
     }
 }
+
+/// A one-line file (JSON is YAML) shows an excerpt of the line around each finding,
+/// not the whole file per finding, and keeps the true line and column.
+#[test]
+fn human_output_of_a_one_line_file_shows_excerpts() {
+    let mut comps = String::from(r#""web": {"kind": "client", "calls": ["api"]}"#);
+    for i in 0..30 {
+        comps.push_str(&format!(
+            r#", "svc{i}": {{"kind": "service", "replicas": 2, "calls": [{{"to": "db", "timeout": "1s"}}]}}"#
+        ));
+    }
+    comps.push_str(r#", "api": {"kind": "service", "rate_limit": true, "replicas": 2, "calls": [{"to": "svc0", "timeout": "1s"}]}"#);
+    comps.push_str(r#", "db": {"kind": "database", "tech": "postgresql", "replicas": 2}"#);
+    let text = format!(r#"{{"name": "one-line", "components": {{{comps}}}}}"#);
+    assert!(text.len() > 2500 && !text.contains('\n'));
+    let settings = archlint::config::Config::default()
+        .settings(Some(&["shared-database".to_string()]), None)
+        .unwrap();
+    let r = archlint::lint_source(
+        archlint::source::SourceFile::new("one.json", &text),
+        &settings,
+    );
+    let out = human(r);
+    let longest = out.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(longest < 300, "a line of {longest} chars:\n{out}");
+    let col = text.find(r#""db": {"kind""#).unwrap() + 1;
+    assert!(out.contains(&format!("[one.json:1:{col}]")), "{out}");
+    insta::assert_snapshot!("one_line_file", out);
+}

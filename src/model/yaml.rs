@@ -444,12 +444,14 @@ fn merge_keys<'a>(
             ),
         }
     }
+    // a set, not a scan: merged mappings can be large (the alias budget bounds them)
+    let mut seen: std::collections::HashSet<String> = out
+        .iter()
+        .filter_map(|(k, _)| k.as_scalar().map(str::to_string))
+        .collect();
     for source in sources {
         for (k, v) in source {
-            let present = k
-                .as_scalar()
-                .is_some_and(|t| out.iter().any(|(o, _)| o.as_scalar() == Some(t)));
-            if !present {
+            if k.as_scalar().is_none_or(|t| seen.insert(t.to_string())) {
                 out.push((k, v));
             }
         }

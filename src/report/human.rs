@@ -28,6 +28,9 @@ impl SourceCode for Windowed<'_> {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let src = self.0;
+        if let Some(contents) = long_line_excerpt(src, span) {
+            return Ok(Box::new(contents));
+        }
         let (ws, we, base_line) = src.window(
             span.offset(),
             span.offset() + span.len(),
@@ -49,6 +52,51 @@ impl SourceCode for Windowed<'_> {
         .with_language("yaml");
         Ok(Box::new(contents))
     }
+}
+
+/// Lines longer than this are shown as an excerpt around the span.
+const LONG_LINE: usize = 320;
+/// Bytes kept on either side of the span in such an excerpt.
+const EXCERPT: usize = 100;
+
+/// A minified or one-line file (JSON is YAML) would otherwise print its whole text
+/// for every finding. When the span sits on one very long line, show only the part of
+/// that line around it, with no context lines; offsets stay absolute, so labels land
+/// where they should and the header's line and column stay true.
+fn long_line_excerpt<'a>(src: &'a SourceFile, span: &SourceSpan) -> Option<MietteSpanContents<'a>> {
+    let (start, end) = (span.offset(), span.offset() + span.len());
+    let (ls, le) = src.line_bounds(start);
+    if le - ls <= LONG_LINE || end > le || end - start > LONG_LINE {
+        return None;
+    }
+    let text = src.text.as_str();
+    let mut cs = start.saturating_sub(EXCERPT).max(ls);
+    while !text.is_char_boundary(cs) {
+        cs -= 1;
+    }
+    let mut ce = (end + EXCERPT).min(le);
+    while !text.is_char_boundary(ce) {
+        ce += 1;
+    }
+    let line = src.line_of(start) - 1;
+    Some(
+        MietteSpanContents::new_named(
+            src.name.clone(),
+            &text.as_bytes()[cs..ce],
+            SourceSpan::new(cs.into(), ce - cs),
+            line,
+            start - ls,
+            1,
+        )
+        .with_language("yaml"),
+    )
+}
+
+/// On a very long line only labels near the primary span can be drawn (the excerpt
+/// around it); others stay in the message's chain, JSON and SARIF.
+fn near_enough(src: &SourceFile, primary: crate::source::Span, r: crate::source::Span) -> bool {
+    let (ls, le) = src.line_bounds(r.start);
+    le - ls <= LONG_LINE || (r.start + EXCERPT >= primary.start && r.end <= primary.end + EXCERPT)
 }
 
 struct Report<'a> {
@@ -106,7 +154,7 @@ impl miette::Diagnostic for Report<'_> {
             .d
             .related
             .iter()
-            .filter(|r| r.span != self.d.span)
+            .filter(|r| r.span != self.d.span && near_enough(self.src.0, self.d.span, r.span))
             .map(|r| LabeledSpan::new_with_span(Some(r.message.clone()), span(r.span)));
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
