@@ -391,7 +391,8 @@ fn list_rules(format: ListFormat) -> u8 {
 fn explain(id: &str) -> u8 {
     match rules::find(id) {
         Some(r) => {
-            out(&format!("{}\n", r.page().trim_end()));
+            // the page without its front matter: the body repeats the metadata in prose
+            out(&format!("{}\n", r.meta().body.trim_end()));
             0
         }
         None => {

@@ -261,7 +261,10 @@ fn rules_lists_every_rule_and_explain_prints_pages() {
     }
     let o = run(&["explain", "sync-chain-too-long"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains("## Why it hurts"));
+    let page = stdout(&o);
+    assert!(page.contains("## Why it hurts"));
+    assert!(page.starts_with("# sync-chain-too-long\n"), "{page}");
+    assert!(page.contains("default severity **warning**"), "{page}");
     let o = run(&["explain", "sync-chain-to-long"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `sync-chain-too-long`"));
