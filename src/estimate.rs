@@ -261,9 +261,10 @@ pub fn estimate(m: &Architecture, g: &SystemGraph) -> Estimate {
             });
         }
         components.sort_by(|a, b| {
-            cmp_close(b.utilisation.unwrap_or(-1.0), a.utilisation.unwrap_or(-1.0))
-                .then(cmp_close(b.peak_rps, a.peak_rps))
-                .then(a.component.cmp(&b.component))
+            busiest_first(
+                (a.utilisation.unwrap_or(-1.0), a.peak_rps, &a.component),
+                (b.utilisation.unwrap_or(-1.0), b.peak_rps, &b.component),
+            )
         });
         bottleneck = components.first().map(|c| c.component.clone());
         if components.iter().all(|c| c.capacity_per_replica.is_none()) && !components.is_empty() {
@@ -361,6 +362,16 @@ pub fn render(m: &Architecture, e: &Estimate) -> String {
         s.push_str(&format!("Not estimated: {miss}\n"));
     }
     s
+}
+
+/// The order in which components are named as bottlenecks, each given as
+/// (utilisation, peak load, id): the highest utilisation first, then the highest load,
+/// then the smallest id. `estimate` and `capacity-exceeded` both rank by it, so they
+/// name the same dominant bottleneck.
+pub fn busiest_first(a: (f64, f64, &str), b: (f64, f64, &str)) -> std::cmp::Ordering {
+    cmp_close(b.0, a.0)
+        .then(cmp_close(b.1, a.1))
+        .then_with(|| a.2.cmp(b.2))
 }
 
 /// Compare loads and utilisations, treating values within a relative 1e-9 as equal:

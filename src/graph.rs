@@ -43,6 +43,8 @@ pub struct SystemGraph {
     /// Each component's position in id order: ties between equally good paths are
     /// broken by it, so no answer depends on the order of components in the file.
     rank: Vec<u32>,
+    /// Per component, the edges into it, callers in id order.
+    incoming: Vec<Vec<usize>>,
 }
 
 /// The best path found by a dynamic program: a value and, per node, the edge taken.
@@ -127,6 +129,13 @@ impl SystemGraph {
         for (r, &i) in by_id.iter().enumerate() {
             rank[i] = r as u32;
         }
+        let mut incoming = vec![Vec::new(); n];
+        for (i, e) in edges.iter().enumerate() {
+            incoming[e.to].push(i);
+        }
+        for es in &mut incoming {
+            es.sort_unstable_by_key(|&e| (rank[edges[e].from], e));
+        }
         SystemGraph {
             graph,
             edges,
@@ -135,6 +144,7 @@ impl SystemGraph {
             sccs,
             cyclic,
             rank,
+            incoming,
         }
     }
 
@@ -174,13 +184,7 @@ impl SystemGraph {
     /// All edges into a component, callers in id order (so that "the first caller"
     /// does not depend on the order of components in the file).
     pub fn incoming(&self, v: usize) -> impl Iterator<Item = usize> + '_ {
-        let mut es: Vec<usize> = self
-            .graph
-            .edges_directed(NodeIndex::new(v), Direction::Incoming)
-            .map(|e| *e.weight())
-            .collect();
-        es.sort_unstable_by_key(|&e| self.tie_key(e, self.edges[e].from));
-        es.into_iter()
+        self.incoming[v].iter().copied()
     }
 
     /// All edges out of a component.
@@ -273,7 +277,7 @@ impl SystemGraph {
         }
         let mut v: Vec<usize> = (0..self.len()).filter(|&i| is[i]).collect();
         // by id, so that searches seeded from them do not depend on the file's order
-        v.sort_by(|&a, &b| m.components[a].id.cmp(&m.components[b].id));
+        v.sort_unstable_by_key(|&i| self.rank[i]);
         v
     }
 

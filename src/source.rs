@@ -110,21 +110,13 @@ impl SourceFile {
         let first = self.line_of(start).saturating_sub(1).saturating_sub(before);
         let last = self.line_of(end.saturating_sub(1).max(start)) - 1 + after;
         let ws = self.line_starts[first];
-        let we = self
-            .line_starts
-            .get(last + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        (ws, we.max(ws), first)
+        (ws, self.next_line_start(last).max(ws), first)
     }
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line_idx = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line_idx = self.line_of(offset) - 1;
         let start = self.line_starts[line_idx];
         let mut o = offset;
         while !self.text.is_char_boundary(o) {
@@ -141,16 +133,20 @@ impl SourceFile {
     pub fn line_bounds(&self, offset: usize) -> (usize, usize) {
         let i = self.line_of(offset).saturating_sub(1);
         let start = self.line_starts[i];
-        let mut end = self
-            .line_starts
-            .get(i + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let mut end = self.next_line_start(i);
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
         }
         (start, end)
+    }
+
+    /// Where the line after 0-based line `i` starts (the end of the text after the last).
+    fn next_line_start(&self, i: usize) -> usize {
+        self.line_starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.text.len())
     }
 
     /// The line (1-based) a byte offset is on.

@@ -75,11 +75,9 @@ struct Loader<'a> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
+    let mut s = String::with_capacity(path.len() + key.len() + 1);
+    join_into(&mut s, path, key);
+    s
 }
 
 /// `join` into a reused buffer: the hot loops over fields allocate once, not per field.

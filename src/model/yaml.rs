@@ -258,12 +258,7 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed<'_>, YamlError> 
             }
             Event::Alias(id) => {
                 let Some(target) = anchors.get(&id) else {
-                    return Err(YamlError::new(
-                        "alias refers to an unknown anchor",
-                        "unknown anchor",
-                        sp,
-                    )
-                    .help("define the anchor (`&name`) before the alias (`*name`), or write the value out"));
+                    return Err(unknown_anchor(text, sp.start));
                 };
                 alias_nodes += target.count();
                 if alias_nodes > limits.max_alias_nodes {
@@ -522,6 +517,24 @@ fn duplicate(key: &str, again: Span, first: Span) -> YamlError {
     e
 }
 
+/// An alias `*name` at `at` whose anchor is not defined (before it).
+fn unknown_anchor(text: &str, at: usize) -> YamlError {
+    let name: String = text[at..]
+        .trim_start_matches('*')
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+        .collect();
+    let end = (at + 1 + name.len()).min(text.len());
+    YamlError::new(
+        format!("alias `*{name}` refers to an anchor that is not defined"),
+        "unknown anchor",
+        Span::new(at, end.max(at)),
+    )
+    .help(format!(
+        "define the anchor before the alias, as `&{name}` on the value to repeat, or write the value out"
+    ))
+}
+
 /// Make the scanner's message read like ours and point at a visible character.
 fn syntax_error(info: &str, at: usize, text: &str) -> YamlError {
     let at = at.min(text.len());
@@ -532,20 +545,7 @@ fn syntax_error(info: &str, at: usize, text: &str) -> YamlError {
         Span::new(at, end),
     );
     if info.contains("unknown anchor") {
-        let name: String = text[at..]
-            .trim_start_matches('*')
-            .chars()
-            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
-            .collect();
-        let end = (at + 1 + name.len()).min(text.len());
-        e = YamlError::new(
-            format!("alias `*{name}` refers to an anchor that is not defined"),
-            "unknown anchor",
-            Span::new(at, end.max(at)),
-        )
-        .help(format!(
-            "define the anchor before the alias, as `&{name}` on the value to repeat, or write the value out"
-        ));
+        e = unknown_anchor(text, at);
     } else if info.contains("recursion limit") {
         // The scanner reads flow collections (`[[[[…`) ahead of the events that our
         // own depth limit counts, so very deep flow nesting is stopped here.

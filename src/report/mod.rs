@@ -10,7 +10,6 @@ pub mod sarif;
 use crate::diag::Diagnostic;
 use crate::source::SourceFile;
 
-/// Where a rule's page lives, for links in diagnostics and SARIF.
 /// `1 error`, `2 errors`: a count with its noun, in the singular when it is one.
 pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
@@ -20,6 +19,7 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
+/// Where a rule's page lives, for links in diagnostics and SARIF.
 pub fn rule_url(rule: &str) -> String {
     format!("{}/blob/main/rules/{rule}.md", env!("CARGO_PKG_REPOSITORY"))
 }

@@ -22,11 +22,11 @@ pub fn capacity_exceeded(cx: &Ctx) -> Vec<Diagnostic> {
         .collect();
     let worst = over
         .iter()
-        // as `estimate` ranks them: utilisation, then load, then the smallest id
-        .max_by(|a, b| {
-            crate::estimate::cmp_close(a.1, b.1)
-                .then(crate::estimate::cmp_close(load[a.0], load[b.0]))
-                .then_with(|| m.components[b.0].id.cmp(&m.components[a.0].id))
+        .min_by(|a, b| {
+            estimate::busiest_first(
+                (a.1, load[a.0], &m.components[a.0].id),
+                (b.1, load[b.0], &m.components[b.0].id),
+            )
         })
         .map(|&(i, _)| i);
     over.iter()
