@@ -247,11 +247,7 @@ pub fn parse(src: SourceFile, path: Option<PathBuf>) -> Result<Config, Box<FileR
     if l.errors.is_empty() {
         Ok(cfg)
     } else {
-        Err(Box::new(FileResult {
-            source: src,
-            diagnostics: l.errors,
-            input_error: true,
-        }))
+        Err(Box::new(FileResult::failed(src, l.errors)))
     }
 }
 

@@ -53,6 +53,9 @@ pub struct Diagnostic {
     pub path: String,
     pub span: Span,
     pub related: Vec<Related>,
+    /// Stable identity across edits (SPEC §4.2), set once the file's findings are
+    /// sorted ([`crate::fingerprint::assign`]); empty until then.
+    pub fingerprint: String,
 }
 
 pub const INVALID_INPUT: &str = "invalid-input";
@@ -74,6 +77,7 @@ impl Diagnostic {
             path: path.into(),
             span,
             related: Vec::new(),
+            fingerprint: String::new(),
         }
     }
     pub fn invalid(path: impl Into<String>, span: Span, message: impl Into<String>) -> Self {

@@ -304,11 +304,22 @@ impl SystemGraph {
 
     /// Hops an edge adds to a synchronous chain (§1.4): calls by gateways, services and workers.
     pub fn hop_weight(&self, m: &Architecture, e: usize) -> f64 {
-        if m.components[self.edges[e].from].kind().counts_as_hop() {
+        if m.components[self.edges[e].from].kind().counts_as_hop() && !self.is_local_call(m, e) {
             1.0
         } else {
             0.0
         }
+    }
+
+    /// A call to an in-process cache: a function call inside the caller, not a network
+    /// hop (it needs no timeout and adds no hop to a chain).
+    pub fn is_local_call(&self, m: &Architecture, e: usize) -> bool {
+        let callee = &m.components[self.edges[e].to];
+        callee.kind() == crate::model::Kind::Cache
+            && callee
+                .scope
+                .as_ref()
+                .is_some_and(|s| s.v == crate::model::CacheScope::InProcess)
     }
 
     /// Longest chain *ending* at each node: value = best score, next = the edge into it.
@@ -317,26 +328,79 @@ impl SystemGraph {
         let n = self.len();
         let mut value = vec![0.0; n];
         let mut next = vec![None; n];
-        for u in self.topo() {
-            for e in self.dag_out(u) {
-                let v = self.edges[e].to;
-                let cand = value[u] + edge_w(e);
-                let better = match next[v] {
-                    None => cand > value[v],
-                    Some(cur) => {
-                        cand > value[v] + 1e-12
-                            || (cand >= value[v] - 1e-12
-                                && self.tie_key(e, self.edges[e].from)
-                                    < self.tie_key(cur, self.edges[cur].from))
+        let mut seen = vec![false; n];
+        for (si, members) in self.sccs.iter().enumerate() {
+            if self.cyclic[si] {
+                self.through_cycle_forward(members, &edge_w, &mut value, &mut next, &mut seen);
+            }
+            for &u in members {
+                for e in self.dag_out(u) {
+                    let v = self.edges[e].to;
+                    let cand = value[u] + edge_w(e);
+                    let better = match next[v] {
+                        None => cand > value[v],
+                        Some(cur) => {
+                            cand > value[v] + 1e-12
+                                || (cand >= value[v] - 1e-12
+                                    && self.tie_key(e, self.edges[e].from)
+                                        < self.tie_key(cur, self.edges[cur].from))
+                        }
+                    };
+                    if better {
+                        value[v] = cand;
+                        next[v] = Some(e);
                     }
-                };
-                if better {
-                    value[v] = cand;
-                    next[v] = Some(e);
                 }
             }
         }
         PathTable { value, next }
+    }
+
+    /// Chains running through a cycle (a call cycle is its own error, but it must not
+    /// hide or shorten the chains through it). The longest simple path inside a cycle
+    /// is NP-hard, so chains are carried along a search tree instead: members are
+    /// taken best value first, and each one not yet reached extends the chain of the
+    /// member that reaches it, when that is longer than its own. Pointers only go to
+    /// members reached earlier, so every chain stays a simple path; each edge inside
+    /// the cycle is looked at once.
+    fn through_cycle_forward(
+        &self,
+        members: &[usize],
+        edge_w: &impl Fn(usize) -> f64,
+        value: &mut [f64],
+        next: &mut [Option<usize>],
+        seen: &mut [bool],
+    ) {
+        let mut order: Vec<usize> = members.to_vec();
+        order.sort_by(|&a, &b| {
+            value[b]
+                .partial_cmp(&value[a])
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(self.rank[a].cmp(&self.rank[b]))
+        });
+        let mut queue = std::collections::VecDeque::new();
+        for root in order {
+            if seen[root] {
+                continue;
+            }
+            seen[root] = true;
+            queue.push_back(root);
+            while let Some(u) = queue.pop_front() {
+                for &e in &self.sync_out[u] {
+                    let v = self.edges[e].to;
+                    if seen[v] || self.scc[v] != self.scc[u] {
+                        continue;
+                    }
+                    seen[v] = true;
+                    let cand = value[u] + edge_w(e);
+                    if cand > value[v] + 1e-12 {
+                        value[v] = cand;
+                        next[v] = Some(e);
+                    }
+                    queue.push_back(v);
+                }
+            }
+        }
     }
 
     /// Longest chain *starting* at each node, scored lexicographically by
@@ -351,26 +415,64 @@ impl SystemGraph {
         let mut value = vec![0.0; n];
         let mut second = vec![0.0; n];
         let mut next = vec![None; n];
-        let order: Vec<usize> = self.topo().collect();
-        for &u in order.iter().rev() {
-            for e in self.dag_out(u) {
-                let w = self.edges[e].to;
-                let cand = (value[w] + edge_w(e), second[w] + node_w(w));
-                let better = match next[u] {
-                    None => true,
-                    Some(cur) => {
-                        let same = (cand.0 - value[u]).abs() <= 1e-12;
-                        cand.0 > value[u] + 1e-12
-                            || (same && cand.1 > second[u] + 1e-12)
-                            || (same
-                                && (cand.1 - second[u]).abs() <= 1e-12
-                                && self.tie_key(e, w) < self.tie_key(cur, self.edges[cur].to))
+        let mut seen = vec![false; n];
+        for (si, members) in self.sccs.iter().enumerate().rev() {
+            for &u in members.iter().rev() {
+                for e in self.dag_out(u) {
+                    let w = self.edges[e].to;
+                    let cand = (value[w] + edge_w(e), second[w] + node_w(w));
+                    let better = match next[u] {
+                        None => true,
+                        Some(cur) => {
+                            let same = (cand.0 - value[u]).abs() <= 1e-12;
+                            cand.0 > value[u] + 1e-12
+                                || (same && cand.1 > second[u] + 1e-12)
+                                || (same
+                                    && (cand.1 - second[u]).abs() <= 1e-12
+                                    && self.tie_key(e, w) < self.tie_key(cur, self.edges[cur].to))
+                        }
+                    };
+                    if better {
+                        value[u] = cand.0;
+                        second[u] = cand.1;
+                        next[u] = Some(e);
                     }
-                };
-                if better {
-                    value[u] = cand.0;
-                    second[u] = cand.1;
-                    next[u] = Some(e);
+                }
+            }
+            if self.cyclic[si] {
+                // as in `through_cycle_forward`, walking calls backwards
+                let mut order: Vec<usize> = members.to_vec();
+                order.sort_by(|&a, &b| {
+                    value[b]
+                        .partial_cmp(&value[a])
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                        .then(self.rank[a].cmp(&self.rank[b]))
+                });
+                let mut queue = std::collections::VecDeque::new();
+                for root in order {
+                    if seen[root] {
+                        continue;
+                    }
+                    seen[root] = true;
+                    queue.push_back(root);
+                    while let Some(w) = queue.pop_front() {
+                        for e in self.incoming(w) {
+                            let ed = self.edges[e];
+                            let u = ed.from;
+                            if !ed.sync || seen[u] || self.scc[u] != self.scc[w] {
+                                continue;
+                            }
+                            seen[u] = true;
+                            let cand = (value[w] + edge_w(e), second[w] + node_w(w));
+                            if cand.0 > value[u] + 1e-12 || next[u].is_none() && cand.0 >= value[u]
+                            {
+                                value[u] = cand.0;
+                                second[u] = cand.1;
+                                next[u] = Some(e);
+                            }
+                            queue.push_back(u);
+                        }
+                    }
                 }
             }
         }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod diag;
 pub mod discover;
 pub mod estimate;
+pub mod fingerprint;
 pub mod graph;
 pub mod model;
 pub mod report;
@@ -76,19 +77,27 @@ pub fn lint_source_with(
         Ok(a) => {
             let mut diagnostics = rules::run(&a.model, &a.graph, settings);
             sort(&mut diagnostics);
+            fingerprint::assign(Some(&a.model), &src.name, &mut diagnostics);
             FileResult {
                 source: src,
                 diagnostics,
                 input_error: false,
             }
         }
-        Err(mut errors) => {
-            sort(&mut errors);
-            FileResult {
-                source: src,
-                diagnostics: errors,
-                input_error: true,
-            }
+        Err(errors) => FileResult::failed(src, errors),
+    }
+}
+
+impl FileResult {
+    /// A file that could not be read, parsed or validated: its errors, sorted and
+    /// fingerprinted.
+    pub fn failed(source: SourceFile, mut errors: Vec<Diagnostic>) -> FileResult {
+        sort(&mut errors);
+        fingerprint::assign(None, &source.name, &mut errors);
+        FileResult {
+            source,
+            diagnostics: errors,
+            input_error: true,
         }
     }
 }
@@ -121,17 +130,7 @@ pub fn read_source(
     display: &str,
     max_bytes: u64,
 ) -> Result<SourceFile, FileResult> {
-    let fail = |msg: String, help: &str| {
-        let src = SourceFile::new(display, "");
-        let d = Diagnostic::invalid("", source::Span::new(0, 0), msg)
-            .label("cannot read")
-            .help(help);
-        FileResult {
-            source: src,
-            diagnostics: vec![d],
-            input_error: true,
-        }
-    };
+    let fail = |msg: String, help: &str| read_failure(display, msg, help);
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -169,6 +168,14 @@ pub fn read_source(
     source_from_bytes(display, bytes, max_bytes)
 }
 
+/// A file (or stdin) that could not be read at all: one located input error.
+pub fn read_failure(display: &str, message: String, help: &str) -> FileResult {
+    let d = Diagnostic::invalid("", source::Span::new(0, 0), message)
+        .label("cannot read")
+        .help(help);
+    FileResult::failed(SourceFile::new(display, ""), vec![d])
+}
+
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
@@ -191,11 +198,7 @@ pub fn source_from_bytes(
         )
         .label("too large")
         .help("an architecture file is a few hundred kilobytes at most; split it, or raise the limit with --max-file-size");
-        return Err(FileResult {
-            source: SourceFile::new(display, ""),
-            diagnostics: vec![d],
-            input_error: true,
-        });
+        return Err(FileResult::failed(SourceFile::new(display, ""), vec![d]));
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -213,11 +216,7 @@ pub fn source_from_bytes(
             )
             .label("invalid UTF-8 starts here")
             .help("save the file as UTF-8 text");
-            return Err(FileResult {
-                source: src,
-                diagnostics: vec![d],
-                input_error: true,
-            });
+            return Err(FileResult::failed(src, vec![d]));
         }
     };
     if let Some(pos) = text.find('\0') {
@@ -230,11 +229,7 @@ pub fn source_from_bytes(
         )
         .label("NUL byte here")
         .help("pass a YAML architecture file");
-        return Err(FileResult {
-            source: src,
-            diagnostics: vec![d],
-            input_error: true,
-        });
+        return Err(FileResult::failed(src, vec![d]));
     }
     Ok(SourceFile::new(display, text))
 }

@@ -118,14 +118,77 @@ struct CheckArgs {
     /// Name to show for stdin input.
     #[arg(long, default_value = "<stdin>")]
     stdin_filename: String,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Colour the human output: `auto` follows the terminal and NO_COLOR, FORCE_COLOR and CLICOLOR_FORCE.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Print how many findings each rule made instead of the findings (human, concise or json).
+    #[arg(long)]
+    statistics: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether to colour output going to a terminal (`tty`) or not, as the flag and the
+/// usual variables say: an explicit `always`/`never` wins; under `auto`, a non-empty
+/// NO_COLOR turns colour off, FORCE_COLOR or CLICOLOR_FORCE (other than `0`) on.
+fn use_color(choice: ColorChoice, tty: bool) -> bool {
+    let set = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if set("NO_COLOR").is_some() {
+                false
+            } else if set("FORCE_COLOR").is_some_and(|v| v != "0" && v != "false")
+                || set("CLICOLOR_FORCE").is_some_and(|v| v != "0")
+            {
+                true
+            } else {
+                tty
+            }
+        }
+    }
+}
+
+/// The width to wrap human output to: COLUMNS, else the terminal's, else 100.
+fn term_width(tty: bool) -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+    {
+        return n;
+    }
+    if tty && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+        return usize::from(w);
+    }
+    100
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
+    /// rustc-like snippets with labels and help
     Human,
+    /// one line per finding: FILE:LINE:COL: SEVERITY[RULE] MESSAGE
+    Concise,
+    /// the JSON document of SPEC §3.3
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning)
     Sarif,
+    /// GitHub Actions annotations
     Github,
+    /// JUnit XML (one test case per file and rule)
+    Junit,
+    /// GitLab Code Quality JSON
+    Gitlab,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -194,6 +257,25 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Input errors go to stderr, drawn for a person, whatever the command prints on stdout.
+fn input_errors(results: &[FileResult]) {
+    let tty = std::io::stderr().is_terminal();
+    let style = report::human::Style {
+        color: use_color(ColorChoice::Auto, tty),
+        width: term_width(tty),
+    };
+    let failed: Vec<&FileResult> = results.iter().filter(|r| r.input_error).collect();
+    let mut text = String::new();
+    for r in failed {
+        for d in &r.diagnostics {
+            text.push_str(&report::human::render_one(&r.source, d, style));
+            text.push('\n');
+        }
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+}
+
 fn usage_error(msg: &str) -> u8 {
     eprintln!("error: {msg}");
     2
@@ -211,13 +293,11 @@ fn read_input(path: &Path, max: u64, stdin_name: &str) -> Result<SourceFile, Fil
         let mut buf = Vec::new();
         let limit = max.saturating_add(1);
         if let Err(e) = std::io::stdin().take(limit).read_to_end(&mut buf) {
-            return Err(archlint::source_from_bytes(
+            return Err(archlint::read_failure(
                 stdin_name,
-                format!("cannot read stdin: {e}").into_bytes(),
-                0,
-            )
-            .err()
-            .unwrap_or_else(|| unreachable!()));
+                format!("cannot read standard input: {e}"),
+                "pipe a YAML architecture file into `archlint check -`",
+            ));
         }
         return archlint::source_from_bytes(stdin_name, buf, max);
     }
@@ -249,20 +329,31 @@ fn config_for(
 }
 
 fn check(args: CheckArgs) -> u8 {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
+    let explicit = !args.paths.is_empty();
+    let paths = if explicit {
         args.paths.clone()
+    } else {
+        vec![PathBuf::from(".")]
     };
+    if args.statistics && !matches!(args.format, Format::Human | Format::Concise | Format::Json) {
+        return usage_error("--statistics works with --format human, concise or json");
+    }
     let mut files: Vec<PathBuf> = Vec::new();
     for p in &paths {
         if p.is_dir() {
             let found = archlint::discover::find(p);
             if found.is_empty() {
-                eprintln!(
-                    "warning: no architecture files (architecture.yaml, *.arch.yaml) found under `{}`",
+                let msg = format!(
+                    "no architecture files (architecture.yaml, architecture.yml, *.arch.yaml, *.arch.yml) found under `{}`",
                     p.display()
                 );
+                // a path the user named that yields nothing is a mistake a CI job must not pass
+                if explicit {
+                    return usage_error(&format!(
+                        "{msg}; name the file itself if it is called otherwise"
+                    ));
+                }
+                eprintln!("warning: {msg}");
             }
             files.extend(found);
         } else {
@@ -293,6 +384,9 @@ fn check(args: CheckArgs) -> u8 {
                 .unwrap_or(Path::new("."))
                 .to_path_buf()
         };
+        // `shop.arch.yaml` has the parent "": search from the working directory up, as
+        // for an absolute path (a relative `.` would stop at the working directory).
+        let dir = std::path::absolute(&dir).unwrap_or(dir);
         let cfg = match config_for(&args, &dir, &mut cache) {
             Ok(c) => c,
             Err(r) => {
@@ -330,20 +424,38 @@ fn check(args: CheckArgs) -> u8 {
             }
         })
         .collect();
-    let color = args.format == Format::Human
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
-    let text = match args.format {
-        Format::Human => report::human::render(
-            &results,
-            report::human::Style { color, width: 100 },
-            args.quiet,
-        ),
-        Format::Json => report::json::render(&results),
-        Format::Sarif => report::sarif::render(&results),
-        Format::Github => report::github::render(&results),
+    // Input errors always reach stderr; the human formats leave them out of stdout,
+    // the machine formats keep them in their document (SPEC §1.5, §3.3).
+    input_errors(&results);
+    let tty = args.output.is_none() && std::io::stdout().is_terminal();
+    let style = report::human::Style {
+        color: use_color(args.color, tty),
+        width: term_width(tty),
     };
-    out(&text);
+    let text = if args.statistics {
+        match args.format {
+            Format::Json => report::statistics_json(&results),
+            _ => report::statistics_text(&results),
+        }
+    } else {
+        match args.format {
+            Format::Human => report::human::render_findings(&results, style, args.quiet),
+            Format::Concise => report::concise::render(&results, args.quiet, true),
+            Format::Json => report::json::render(&results),
+            Format::Sarif => report::sarif::render(&results),
+            Format::Github => report::github::render(&results),
+            Format::Junit => report::junit::render(&results),
+            Format::Gitlab => report::gitlab::render(&results),
+        }
+    };
+    match &args.output {
+        Some(p) => {
+            if let Err(e) = std::fs::write(p, text) {
+                return usage_error(&format!("cannot write `{}`: {e}", p.display()));
+            }
+        }
+        None => out(&text),
+    }
     exit_code(&results, fail_on.unwrap_or(FailOn::Warning))
 }
 
@@ -414,20 +526,14 @@ fn load_with_source(file: &Path) -> Result<(archlint::Analysis, SourceFile), u8>
     let src = match read_input(file, archlint::DEFAULT_MAX_FILE_BYTES, "<stdin>") {
         Ok(s) => s,
         Err(r) => {
-            out(&report::human::render(&[r], Default::default(), true));
+            input_errors(&[r]);
             return Err(2);
         }
     };
     match archlint::analyse(&src) {
         Ok(a) => Ok((a, src)),
-        Err(mut errors) => {
-            archlint::sort(&mut errors);
-            let r = FileResult {
-                source: src,
-                diagnostics: errors,
-                input_error: true,
-            };
-            out(&report::human::render(&[r], Default::default(), true));
+        Err(errors) => {
+            input_errors(&[FileResult::failed(src, errors)]);
             Err(2)
         }
     }

@@ -85,7 +85,7 @@ fn bad_configuration_is_an_input_error_with_suggestions() {
     d.write(".archlint.yaml", "selct: [all]\nrules:\n  sync-chain-to-long: { severity: error }\n  shared-database: { max_writerz: 2 }\n");
     let o = run(&["check", &f]);
     assert_eq!(o.status.code(), Some(2));
-    let text = stdout(&o);
+    let text = stderr(&o);
     assert!(text.contains("did you mean `select`?"), "{text}");
     assert!(
         text.contains("did you mean `sync-chain-too-long`?"),

@@ -43,3 +43,81 @@ fn architecture_md_names_the_modules_that_exist() {
         );
     }
 }
+
+/// The yaml blocks of a page's section.
+fn yaml_blocks<'a>(page: &'a str, heading: &str) -> Vec<&'a str> {
+    let Some(start) = page.find(heading) else {
+        return Vec::new();
+    };
+    let rest = &page[start + heading.len()..];
+    let section = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
+    section
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|b| b.split_once("\n```").map(|(y, _)| y))
+        .collect()
+}
+
+/// Every page's "Example that fires" is a whole file that loads and fires its rule;
+/// a fix written as a whole file (it starts with `name:`) loads and does not.
+#[test]
+fn page_examples_fire_and_fixes_do_not() {
+    use archlint::config::Config;
+    use archlint::source::SourceFile;
+    for r in archlint::rules::RULES {
+        if r.id == "unused-allow" {
+            continue; // produced by the engine for any rule's stale allow
+        }
+        let page = r.page();
+        let fires = yaml_blocks(page, "## Example that fires");
+        assert!(
+            !fires.is_empty(),
+            "rules/{}.md has no yaml example that fires",
+            r.id
+        );
+        let settings = Config::default()
+            .settings(Some(&[r.id.to_string()]), None)
+            .unwrap();
+        let res = archlint::lint_source(SourceFile::new("example.arch.yaml", fires[0]), &settings);
+        assert!(
+            !res.input_error,
+            "rules/{}.md: the example does not load: {:?}",
+            r.id,
+            res.diagnostics
+                .iter()
+                .map(|d| &d.message)
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            res.diagnostics.iter().any(|d| d.rule == r.id),
+            "rules/{}.md: the example does not fire the rule",
+            r.id
+        );
+        for fix in yaml_blocks(page, "## The fix") {
+            if !fix.starts_with("name:") {
+                continue; // a fragment showing the changed lines
+            }
+            let res = archlint::lint_source(SourceFile::new("fix.arch.yaml", fix), &settings);
+            assert!(!res.input_error, "rules/{}.md: the fix does not load", r.id);
+            assert!(
+                !res.diagnostics.iter().any(|d| d.rule == r.id),
+                "rules/{}.md: the fix still fires the rule",
+                r.id
+            );
+        }
+    }
+}
+
+/// Options are documented as YAML, the configuration's language.
+#[test]
+fn pages_write_options_in_yaml() {
+    for r in archlint::rules::RULES {
+        for (name, _) in r.options {
+            assert!(
+                r.page().contains(&format!("{}: {{ {name}: ", r.id)),
+                "rules/{}.md does not show option `{name}` as YAML",
+                r.id
+            );
+        }
+    }
+}

@@ -100,8 +100,23 @@ fn github_annotations() {
     let o = run(&["check", "--format", "github", "examples/shop.arch.yaml"]);
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
-    let lines: Vec<&str> = text.lines().collect();
+    let mut lines: Vec<&str> = text.lines().collect();
     assert!(!lines.is_empty());
+    // more warnings than GitHub shows per step: a closing notice says how many more
+    let last = lines.pop().unwrap();
+    assert!(
+        last.starts_with("::notice title=archlint::")
+            && last.contains("more findings than GitHub shows"),
+        "{last}"
+    );
+    // errors first, then warnings, then notices
+    let rank = |l: &str| {
+        ["::error", "::warning", "::notice"]
+            .iter()
+            .position(|p| l.starts_with(p))
+            .unwrap()
+    };
+    assert!(lines.windows(2).all(|w| rank(w[0]) <= rank(w[1])), "{text}");
     for l in &lines {
         assert!(
             l.starts_with("::error file=")
@@ -270,6 +285,6 @@ fn human_output_of_a_one_line_file_shows_excerpts() {
     let longest = out.lines().map(|l| l.chars().count()).max().unwrap();
     assert!(longest < 300, "a line of {longest} chars:\n{out}");
     let col = text.find(r#""db": {"kind""#).unwrap() + 1;
-    assert!(out.contains(&format!("[one.json:1:{col}]")), "{out}");
+    assert!(out.contains(&format!("--> one.json:1:{col}")), "{out}");
     insta::assert_snapshot!("one_line_file", out);
 }

@@ -168,6 +168,11 @@ fn mermaid_is_valid_flowchart_syntax() {
 #[test]
 fn dot_is_accepted_by_graphviz() {
     let have_dot = std::process::Command::new("dot").arg("-V").output().is_ok();
+    // `.ci/run` installs Graphviz: under CI a missing `dot` is a broken set-up, not a skip
+    assert!(
+        have_dot || std::env::var_os("CI").is_none(),
+        "CI is set but Graphviz `dot` is not installed; .ci/run should have installed it"
+    );
     for e in examples() {
         let text = stdout(&run(&["graph", "--format", "dot", &e]));
         assert!(text.starts_with("digraph ") && text.trim_end().ends_with('}'));

@@ -48,8 +48,8 @@ fn a_file_over_the_size_limit_is_rejected_and_the_others_are_linted() {
     // stdin obeys the same limit
     let o = run_stdin(&["check", "--max-file-size", "20", "-"], OK.as_bytes());
     assert_eq!(o.status.code(), Some(2));
-    assert!(stdout(&o).contains("byte limit"), "{}", stdout(&o));
-    insta::assert_snapshot!("file_too_large", stdout(&o));
+    assert!(stderr(&o).contains("byte limit"), "{}", stderr(&o));
+    insta::assert_snapshot!("file_too_large", stderr(&o));
 }
 
 #[test]
@@ -75,7 +75,7 @@ fn too_many_components_is_a_located_error() {
     );
     let o = run(&["check", "--format", "json", "--max-components", "3", &f]);
     assert_ne!(o.status.code(), Some(2));
-    let human = stdout(&run(&["check", "--max-components", "2", &f]));
+    let human = stderr(&run(&["check", "--max-components", "2", &f]));
     insta::assert_snapshot!("too_many_components", human.replace(&f, "many.arch.yaml"));
 }
 
@@ -148,10 +148,11 @@ fn unreadable_paths_are_reported_and_the_other_files_still_linted() {
     );
     // a directory that merely looks like an architecture file is not one: skipped
     assert!(messages_for(&o, "dir.arch.yaml").is_empty());
-    // named explicitly, a directory is searched (SPEC §3.1); an empty one only warns
+    // named explicitly, a directory is searched (SPEC §3.1); one that yields no file is
+    // a usage error, so a CI job given a wrong path fails instead of passing
     let empty = d.0.join("dir.arch.yaml");
     let o = run(&["check", empty.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no architecture files"));
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644)).unwrap();
 }

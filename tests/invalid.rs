@@ -54,8 +54,10 @@ fn invalid_input_snapshots() {
     settings.bind(|| {
         for name in invalid_fixtures() {
             let path = format!("tests/fixtures/invalid/{name}");
-            let human = stdout(&run(&["check", &path]));
-            insta::assert_snapshot!(format!("{name}.human"), human);
+            let o = run(&["check", &path]);
+            // input errors go to stderr; stdout keeps only the summary
+            assert!(!stdout(&o).contains("invalid-input"), "{name}");
+            insta::assert_snapshot!(format!("{name}.human"), stderr(&o));
             let json = stdout(&run(&["check", "--format", "json", &path]));
             insta::assert_snapshot!(format!("{name}.json"), json);
         }
@@ -75,14 +77,14 @@ fn all_problems_of_a_file_are_reported_in_one_run() {
 
 #[test]
 fn suggestions_are_given() {
-    let text = stdout(&run(&["check", "tests/fixtures/invalid/unknown-key.yaml"]));
+    let text = stderr(&run(&["check", "tests/fixtures/invalid/unknown-key.yaml"]));
     assert!(text.contains("did you mean `replicas`?"), "{text}");
-    let text = stdout(&run(&[
+    let text = stderr(&run(&[
         "check",
         "tests/fixtures/invalid/unknown-reference.yaml",
     ]));
     assert!(text.contains("did you mean `orders-db`?"), "{text}");
-    let text = stdout(&run(&["check", "tests/fixtures/invalid/unknown-kind.yaml"]));
+    let text = stderr(&run(&["check", "tests/fixtures/invalid/unknown-kind.yaml"]));
     assert!(text.contains("`service`"), "{text}");
 }
 
@@ -91,7 +93,7 @@ fn the_alias_bomb_is_rejected_quickly() {
     let t = std::time::Instant::now();
     let o = run(&["check", "tests/fixtures/invalid/alias-bomb.yaml"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stdout(&o).contains("aliases expand"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("aliases expand"), "{}", stderr(&o));
     // generous bound: the real cost is milliseconds; this only guards against expansion
     assert!(t.elapsed().as_secs() < 10);
 }

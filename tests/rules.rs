@@ -96,6 +96,8 @@ fn every_rule_has_a_page_and_every_page_a_rule() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".md"))
         .map(|n| n.trim_end_matches(".md").to_string())
+        // invalid-input is documented like a rule but is not one
+        .filter(|n| n != "invalid-input")
         .collect();
     pages.sort();
     let mut ids: Vec<String> = RULES.iter().map(|r| r.id.to_string()).collect();

@@ -42,8 +42,48 @@ pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
         all_ids: Vec::new(),
     };
     let model = l.top(&parsed.root);
+    if let Some(m) = &model {
+        consumes_from_queues(m, &mut l.errors);
+    }
     let errors = l.finish();
     Loaded { model, errors }
+}
+
+/// A consume is an async edge from a queue (SPEC §1.3); consuming from a database or a
+/// service is a mistake the rules would otherwise read as a queue.
+fn consumes_from_queues(m: &Architecture, errors: &mut Vec<Diagnostic>) {
+    for c in &m.components {
+        for (i, x) in c.consumes.iter().enumerate() {
+            let Some(&j) = m.index.get(&x.from.v) else {
+                continue;
+            };
+            let src = &m.components[j];
+            if src.kind.v == Kind::Queue {
+                continue;
+            }
+            let kind = src.kind.v.as_str();
+            errors.push(
+                Diagnostic::invalid(
+                    format!("components.{}.consumes[{i}]", c.id),
+                    x.span,
+                    format!(
+                        "`{}` consumes from `{}`, which is a {kind}, not a queue",
+                        c.id, x.from.v
+                    ),
+                )
+                .label("not a queue")
+                .related(
+                    format!("components.{}.kind", src.id),
+                    src.kind.span,
+                    format!("`{}` is a {kind}", src.id),
+                )
+                .help(format!(
+                    "`consumes` lists queues; to read `{}`, call it: `calls: [{{ to: {}, access: read }}]`",
+                    x.from.v, x.from.v
+                )),
+            );
+        }
+    }
 }
 
 fn yaml_error(path: &str, e: yaml::YamlError) -> Diagnostic {
@@ -748,6 +788,24 @@ impl<'a> Loader<'a> {
 
     fn component(&mut self, id: &str, path: &str, key: &Node, v: &Node) -> Option<Component> {
         let Some(map) = v.as_map() else {
+            // `calls:` or `replicas:` dedented to the level of the components: a field
+            // that lost its component, not a component
+            if fields::component_field(id).is_some() {
+                self.push(
+                    Diagnostic::invalid(
+                        path,
+                        key.span,
+                        format!(
+                            "`{id}` is a component field, but it sits directly under `components:`, where it reads as a component named `{id}`"
+                        ),
+                    )
+                    .label("indented like a component")
+                    .help(format!(
+                        "indent `{id}:` to line up with the fields (`kind:`, ...) of the component above it"
+                    )),
+                );
+                return None;
+            }
             self.push(
                 Diagnostic::invalid(
                     path,

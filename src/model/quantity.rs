@@ -145,6 +145,14 @@ pub fn parse_percent(s: &str) -> Result<f64, String> {
     if v > 100.0 {
         return Err(format!("`{s}` is over 100%"));
     }
+    // `availability: 0.999` is a fraction written where a percentage is expected: read
+    // as a percentage it is 0.999%, which nobody means, so it is refused.
+    if !t.ends_with('%') && v < 1.0 {
+        let pct = (v * 100.0 * 1e6).round() / 1e6;
+        return Err(format!(
+            "`{s}` would mean {v}%; a bare number is a percentage, not a fraction: did you mean `{pct}%`?"
+        ));
+    }
     Ok(v / 100.0)
 }
 
@@ -347,6 +355,10 @@ mod tests {
         assert!((parse_percent("99.99").unwrap() - 0.9999).abs() < 1e-12);
         assert!(parse_percent("101%").is_err());
         assert!(parse_percent("high").is_err());
+        let e = parse_percent("0.999").unwrap_err();
+        assert!(e.contains("`99.9%`"), "{e}");
+        assert!(parse_percent("0.5%").is_ok());
+        assert!(parse_percent("1").is_ok());
         assert_eq!(parse_ratio("100:1").unwrap(), (100.0, 1.0));
         assert_eq!(parse_ratio("4").unwrap(), (4.0, 1.0));
         assert!(parse_ratio("100/1").is_err());

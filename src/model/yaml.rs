@@ -579,7 +579,59 @@ fn syntax_error(info: &str, at: usize, text: &str) -> YamlError {
     } else {
         e = e.help("check the indentation and quoting around this line");
     }
+    // A `{` or `[` left open above the error is the usual cause of many scanner
+    // messages ("invalid indentation in flow construct", a `:` where none is allowed):
+    // name it, and point at it.
+    if let Some((open, c)) = unclosed_flow(text, at) {
+        let close = if c == '{' { '}' } else { ']' };
+        let what = if c == '{' { "mapping" } else { "list" };
+        e = e.help(format!(
+            "the flow {what} opened with `{c}` is not closed: add `{close}` where it ends"
+        ));
+        e.related = Some(Box::new((
+            format!("this `{c}` is never closed"),
+            Span::new(open, open + 1),
+        )));
+    }
     e
+}
+
+/// The innermost `{` or `[` still open at byte `at` (quotes and comments skipped),
+/// when the error is on a later line than it.
+fn unclosed_flow(text: &str, at: usize) -> Option<(usize, char)> {
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let end = at.min(text.len());
+    while i < end {
+        match bytes[i] {
+            b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n') => {
+                while i < end && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'')
+                if i == 0 || matches!(bytes[i - 1], b' ' | b'[' | b'{' | b',' | b':') =>
+            {
+                i += 1;
+                while i < end && bytes[i] != q && bytes[i] != b'\n' {
+                    if q == b'"' && bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'{' => stack.push((i, '{')),
+            b'[' => stack.push((i, '[')),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let (open, c) = *stack.last()?;
+    text[open..end].contains('\n').then_some((open, c))
 }
 
 #[cfg(test)]

@@ -1,167 +1,267 @@
-//! Human output through miette: source snippet, labels along a chain, help, rule link.
+//! Human output, drawn the way rustc and clippy draw theirs:
+//!
+//! ```text
+//! warning[sync-chain-too-long]: synchronous chain of 4 hops (more than 3): ...
+//!   --> examples/shop.arch.yaml:90:9
+//! 41 |       - to: orders
+//!    |         ------------ hop 1: gateway -> orders
+//! ...
+//! 90 |       - to: fraud-db
+//!    |         ^^^^^^^^^^^^ hop 4: fraud -> fraud-db goes past the limit of 3
+//!    = help: each synchronous hop adds its latency ...
+//!    = note: https://github.com/archlint/archlint/blob/main/rules/sync-chain-too-long.md
+//! ```
+//!
+//! The header names the primary location (the one JSON and SARIF call primary). All
+//! labels share one snippet, in line order, in which a gap of more than two unlabelled
+//! lines is elided as `...`. The link to a rule's page is given with its first finding
+//! in a run. Nothing scans the file: every line is found through the line index, so the cost
+//! is linear in the number of labels, whatever the distance between them. Text is
+//! wrapped at the width given, between words only, so `sync-chain-too-long` or a
+//! component id is never split at its hyphens.
 
-use std::fmt;
-
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
-};
+use std::fmt::Write as _;
 
 use crate::FileResult;
 use crate::diag::{Diagnostic, Severity};
 use crate::source::SourceFile;
 
-/// The file as miette sees it. miette finds a snippet by scanning the text from its
-/// start, which costs the whole file per diagnostic; this hands it only the lines
-/// around the span (found with the line index) and shifts the answer back, so
-/// rendering n findings stays linear in n.
-struct Windowed<'a>(&'a SourceFile);
+/// Render options: colour and width.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
 
-/// Lines of slack around the context miette asks for.
-const SLACK: usize = 2;
-
-impl SourceCode for Windowed<'_> {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let src = self.0;
-        if let Some(contents) = long_line_excerpt(src, span) {
-            return Ok(Box::new(contents));
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            color: false,
+            width: 100,
         }
-        let (ws, we, base_line) = src.window(
-            span.offset(),
-            span.offset() + span.len(),
-            before + SLACK,
-            after + SLACK,
-        );
-        let window = &src.text.as_bytes()[ws..we];
-        let rel = SourceSpan::new((span.offset() - ws).into(), span.len());
-        let inner = window.read_span(&rel, before, after)?;
-        let at = SourceSpan::new((inner.span().offset() + ws).into(), inner.span().len());
-        let contents = MietteSpanContents::new_named(
-            src.name.clone(),
-            inner.data(),
-            at,
-            inner.line() + base_line,
-            inner.column(),
-            inner.line_count() + base_line,
-        )
-        .with_language("yaml");
-        Ok(Box::new(contents))
     }
 }
 
-/// Lines longer than this are shown as an excerpt around the span.
-const LONG_LINE: usize = 320;
-/// Bytes kept on either side of the span in such an excerpt.
-const EXCERPT: usize = 100;
+/// Narrowest width text is wrapped to, whatever the terminal says.
+const MIN_WIDTH: usize = 40;
+/// Most unlabelled lines printed in a row; longer gaps are elided.
+const MAX_GAP: usize = 2;
 
-/// A minified or one-line file (JSON is YAML) would otherwise print its whole text
-/// for every finding. When the span sits on one very long line, show only the part of
-/// that line around it, with no context lines; offsets stay absolute, so labels land
-/// where they should and the header's line and column stay true.
-fn long_line_excerpt<'a>(src: &'a SourceFile, span: &SourceSpan) -> Option<MietteSpanContents<'a>> {
-    let (start, end) = (span.offset(), span.offset() + span.len());
-    let (ls, le) = src.line_bounds(start);
-    if le - ls <= LONG_LINE || end > le || end - start > LONG_LINE {
-        return None;
-    }
-    let text = src.text.as_str();
-    let mut cs = start.saturating_sub(EXCERPT).max(ls);
-    while !text.is_char_boundary(cs) {
-        cs -= 1;
-    }
-    let mut ce = (end + EXCERPT).min(le);
-    while !text.is_char_boundary(ce) {
-        ce += 1;
-    }
-    let line = src.line_of(start) - 1;
-    Some(
-        MietteSpanContents::new_named(
-            src.name.clone(),
-            &text.as_bytes()[cs..ce],
-            SourceSpan::new(cs.into(), ce - cs),
-            line,
-            start - ls,
-            1,
-        )
-        .with_language("yaml"),
-    )
+#[derive(Clone, Copy)]
+enum Paint {
+    Error,
+    Warning,
+    Info,
+    Gutter,
+    Secondary,
+    Bold,
 }
 
-/// On a very long line only labels near the primary span can be drawn (the excerpt
-/// around it); others stay in the message's chain, JSON and SARIF.
-fn near_enough(src: &SourceFile, primary: crate::source::Span, r: crate::source::Span) -> bool {
-    let (ls, le) = src.line_bounds(r.start);
-    le - ls <= LONG_LINE || (r.start + EXCERPT >= primary.start && r.end <= primary.end + EXCERPT)
-}
+struct Painter(bool);
 
-struct Report<'a> {
-    d: &'a Diagnostic,
-    src: &'a Windowed<'a>,
-    code: String,
-    url: String,
-}
-
-impl fmt::Debug for Report<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
-    }
-}
-impl fmt::Display for Report<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
-    }
-}
-impl std::error::Error for Report<'_> {}
-
-fn span(s: crate::source::Span) -> SourceSpan {
-    SourceSpan::new(s.start.into(), s.len())
-}
-
-impl miette::Diagnostic for Report<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.code))
-    }
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.d.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-            Severity::Info => miette::Severity::Advice,
-        })
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.d
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
-    }
-    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        (!self.d.is_input_error()).then(|| Box::new(&self.url) as Box<dyn fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(self.src)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let primary = LabeledSpan::new_primary_with_span(
-            (!self.d.label.is_empty()).then(|| self.d.label.clone()),
-            span(narrowed_primary(self.src.0, self.d)),
-        );
-        let related = self
-            .d
-            .related
-            .iter()
-            .filter(|r| r.span != self.d.span && near_enough(self.src.0, self.d.span, r.span))
-            .map(|r| LabeledSpan::new_with_span(Some(r.message.clone()), span(r.span)));
-        Some(Box::new(std::iter::once(primary).chain(related)))
+impl Painter {
+    fn paint(&self, out: &mut String, p: Paint, text: &str) {
+        if !self.0 || text.is_empty() {
+            out.push_str(text);
+            return;
+        }
+        let code = match p {
+            Paint::Error => "1;31",
+            Paint::Warning => "1;33",
+            Paint::Info => "1;36",
+            Paint::Gutter => "1;34",
+            Paint::Secondary => "1;34",
+            Paint::Bold => "1",
+        };
+        let _ = write!(out, "\x1b[{code}m{text}\x1b[0m");
     }
 }
 
-/// The primary span as drawn. miette cannot draw a label nested inside another on
-/// the same line (it moves the inner one to the outer one's end), which happens when
+fn severity_paint(s: Severity) -> Paint {
+    match s {
+        Severity::Error => Paint::Error,
+        Severity::Warning => Paint::Warning,
+        Severity::Info => Paint::Info,
+    }
+}
+
+struct Label<'a> {
+    start: usize,
+    end: usize,
+    line: usize,
+    text: &'a str,
+    primary: bool,
+}
+
+/// Wrap `text` to `width` columns between words (never inside a word, so hyphenated
+/// names stay whole); the first line has `first` columns less, the others `rest` less.
+fn wrap(text: &str, width: usize, first: usize, rest: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para in text.split('\n') {
+        let mut cur = String::new();
+        let mut cur_w = 0;
+        // an arrow or operator stays with the word before it: `a ->` / `b`, never
+        // `a` / `-> b`
+        // and a short `code span` is not broken either
+        let mut units: Vec<String> = Vec::new();
+        for word in para.split(' ') {
+            let open_code = |u: &String| u.matches('`').count() % 2 == 1 && u.len() < 40;
+            match units.last_mut() {
+                Some(last) if open_code(last) => {
+                    last.push(' ');
+                    last.push_str(word);
+                }
+                Some(last) if matches!(word, "->" | "→" | "×" | "=" | "+") => {
+                    last.push(' ');
+                    last.push_str(word);
+                }
+                _ => units.push(word.to_string()),
+            }
+        }
+        for word in &units {
+            let w = word.chars().count();
+            let avail = width
+                .saturating_sub(if lines.is_empty() { first } else { rest })
+                .max(MIN_WIDTH / 2);
+            if cur_w > 0 && cur_w + 1 + w > avail {
+                lines.push(std::mem::take(&mut cur));
+                cur_w = 0;
+            }
+            if cur_w > 0 {
+                cur.push(' ');
+                cur_w += 1;
+            }
+            cur.push_str(word);
+            cur_w += w;
+        }
+        lines.push(cur);
+    }
+    lines
+}
+
+/// One finding, as rustc would print it.
+pub fn render_one(src: &SourceFile, d: &Diagnostic, style: Style) -> String {
+    let mut out = String::new();
+    render_into(&mut out, src, d, style, true);
+    out
+}
+
+/// One finding; `show_url` adds the link to the rule's page (given once per rule in
+/// a run, as clippy names a lint's level once).
+fn render_into(out: &mut String, src: &SourceFile, d: &Diagnostic, style: Style, show_url: bool) {
+    let width = style.width.max(MIN_WIDTH);
+    let p = Painter(style.color);
+    let sev = severity_paint(d.severity);
+
+    // Header: `warning[rule]: message`, wrapped under its own start.
+    let code = format!("{}[{}]", d.severity.as_str(), d.rule);
+    let head = code.chars().count() + 2;
+    for (i, line) in wrap(&d.message, width, head, 2).iter().enumerate() {
+        if i == 0 {
+            p.paint(out, sev, &code);
+            p.paint(out, Paint::Bold, &format!(": {line}"));
+        } else {
+            out.push_str("  ");
+            p.paint(out, Paint::Bold, line);
+        }
+        out.push('\n');
+    }
+
+    // Labels: the primary first, then the related ones in their order (hop order).
+    let shown = narrowed_primary(src, d);
+    let mut labels = vec![Label {
+        start: shown.start,
+        end: shown.end,
+        line: src.line_of(d.span.start),
+        text: &d.label,
+        primary: true,
+    }];
+    for r in &d.related {
+        if r.span == d.span && !d.label.is_empty() {
+            continue;
+        }
+        labels.push(Label {
+            start: r.span.start,
+            end: r.span.end,
+            line: src.line_of(r.span.start),
+            text: &r.message,
+            primary: false,
+        });
+    }
+    let has_text = !src.text.is_empty();
+    let max_line = labels.iter().map(|l| l.line).max().unwrap_or(1);
+    let gw = max_line.to_string().len();
+    let pad = " ".repeat(gw);
+
+    // One snippet, labels in line order, gaps of more than MAX_GAP lines elided; the
+    // header names the primary location.
+    let at = src.line_col(d.span.start);
+    out.push_str(&pad);
+    p.paint(out, Paint::Gutter, "-->");
+    let _ = writeln!(out, " {}:{}:{}", src.name, at.line, at.column);
+    let mut g = labels;
+    if has_text {
+        g.sort_by_key(|l| (l.line, l.start, !l.primary));
+        let mut i = 0;
+        let mut prev: Option<usize> = None;
+        while i < g.len() {
+            let line = g[i].line;
+            let mut j = i;
+            while j < g.len() && g[j].line == line {
+                j += 1;
+            }
+            if let Some(pl) = prev {
+                let gap = line - pl - 1;
+                if gap > MAX_GAP {
+                    p.paint(out, Paint::Gutter, "...");
+                    out.push('\n');
+                } else {
+                    for k in pl + 1..line {
+                        let (ls, le) = line_range(src, k);
+                        source_line(out, &p, &pad, k, &src.text[ls..le], width, gw, &[]);
+                    }
+                }
+            }
+            let (ls, le) = line_range(src, line);
+            let marks: Vec<Mark> = g[i..j]
+                .iter()
+                .map(|l| {
+                    let sc = src.text[ls..l.start.clamp(ls, le)].chars().count();
+                    let end = l.end.clamp(l.start.clamp(ls, le), le);
+                    let mut ec = sc + src.text[l.start.clamp(ls, le)..end].chars().count();
+                    // a span running onto later lines is marked to its line's last word
+                    if l.end > le {
+                        ec = sc
+                            + src.text[l.start.clamp(ls, le)..le]
+                                .trim_end()
+                                .chars()
+                                .count();
+                    }
+                    Mark {
+                        from: sc,
+                        to: ec.max(sc + 1),
+                        text: l.text,
+                        primary: l.primary,
+                        paint: if l.primary { sev } else { Paint::Secondary },
+                    }
+                })
+                .collect();
+            source_line(out, &p, &pad, line, &src.text[ls..le], width, gw, &marks);
+            prev = Some(line);
+            i = j;
+        }
+    }
+
+    if let Some(h) = &d.help {
+        note(out, &p, &pad, "help", h, width);
+    }
+    if show_url {
+        note(out, &p, &pad, "note", &super::rule_url(&d.rule), width);
+    }
+}
+
+/// The primary span as drawn. a label nested inside another on the same line would be hidden
+/// under the outer one's markers, which happens when
 /// a flow mapping such as `{to: c, timeout: 1s, retry: {...}}` is at fault and a
 /// secondary label points at one of its entries. The underline then shrinks to the
 /// entry's key (`access_patterns`) or the mapping's first entry (`{to: c`), which
@@ -200,94 +300,237 @@ fn narrowed_primary(src: &SourceFile, d: &Diagnostic) -> crate::source::Span {
     }
 }
 
-/// Render options: colour and width.
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
-    pub color: bool,
-    pub width: usize,
+struct Mark<'a> {
+    from: usize,
+    to: usize,
+    text: &'a str,
+    primary: bool,
+    paint: Paint,
 }
 
-impl Default for Style {
-    fn default() -> Self {
-        Style {
-            color: false,
-            width: 100,
+/// The byte range of 1-based line `n`, without its line break.
+fn line_range(src: &SourceFile, n: usize) -> (usize, usize) {
+    let start = src.offset_of(n, 0).min(src.text.len());
+    let (ls, le) = src.line_bounds(start);
+    if ls == start {
+        (ls, le)
+    } else {
+        (start, start)
+    }
+}
+
+fn gutter(out: &mut String, p: &Painter, pad: &str, n: Option<usize>) {
+    match n {
+        Some(n) => p.paint(out, Paint::Gutter, &format!("{n:>w$} |", w = pad.len())),
+        None => p.paint(out, Paint::Gutter, &format!("{pad} |")),
+    }
+}
+
+/// `= help: text`, wrapped under its own start.
+fn note(out: &mut String, p: &Painter, pad: &str, kind: &str, text: &str, width: usize) {
+    let lead = pad.len() + 3 + kind.len() + 2;
+    for (i, line) in wrap(text, width, lead, lead).iter().enumerate() {
+        if i == 0 {
+            let _ = write!(out, "{pad} ");
+            p.paint(out, Paint::Gutter, "=");
+            out.push(' ');
+            p.paint(out, Paint::Bold, kind);
+            let _ = writeln!(out, ": {line}");
+        } else {
+            let _ = writeln!(out, "{}{line}", " ".repeat(lead));
         }
     }
 }
 
-pub fn render_one(src: &SourceFile, d: &Diagnostic, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_links(false)
-        .with_width(style.width)
-        .with_context_lines(1);
-    let windowed = Windowed(src);
-    let report = Report {
-        d,
-        src: &windowed,
-        code: format!("{}[{}]", d.severity.as_str(), d.rule),
-        url: super::rule_url(&d.rule),
-    };
-    let mut out = String::new();
-    if handler.render_report(&mut out, &report).is_err() {
-        let at = src.line_col(d.span.start);
-        out = format!(
-            "{}:{}:{}: {}[{}]: {}\n",
-            src.name,
-            at.line,
-            at.column,
-            d.severity.as_str(),
-            d.rule,
-            d.message
-        );
+/// A source line with its number, cut to the width around its marks, and one row
+/// of markers (`^^^` primary, `---` secondary) per mark, each followed by its label.
+#[allow(clippy::too_many_arguments)]
+fn source_line(
+    out: &mut String,
+    p: &Painter,
+    pad: &str,
+    n: usize,
+    text: &str,
+    width: usize,
+    gw: usize,
+    marks: &[Mark],
+) {
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
+    let avail = width.saturating_sub(gw + 3).max(MIN_WIDTH / 2);
+    // The window of the line shown: all of it when it fits, else the part around the
+    // first mark with `...` where it is cut.
+    let (mut from, mut to) = (0, chars.len());
+    if chars.len() > avail {
+        // the primary mark when the line has it, else the first one
+        let anchor = marks
+            .iter()
+            .find(|m| m.primary)
+            .or_else(|| marks.iter().min_by_key(|m| m.from))
+            .map_or(0, |m| m.from);
+        from = if anchor + 20 > avail {
+            anchor.saturating_sub(10)
+        } else {
+            0
+        };
+        let room = avail - if from > 0 { 3 } else { 0 };
+        to = (from + room).min(chars.len());
+        if to < chars.len() {
+            to = to.saturating_sub(3).max(from + 1);
+        }
     }
-    out
+    let lead = if from > 0 { 3 } else { 0 };
+    gutter(out, p, pad, Some(n));
+    if !chars.is_empty() {
+        out.push(' ');
+        if from > 0 {
+            out.push_str("...");
+        }
+        out.extend(&chars[from..to]);
+        if to < chars.len() {
+            out.push_str("...");
+        }
+    }
+    out.push('\n');
+    for m in marks {
+        // a mark outside the excerpt of a cut line is not drawn (it stays in the
+        // message, JSON and SARIF)
+        if chars.len() > avail && (m.to <= from || m.from >= to) && !m.primary {
+            continue;
+        }
+        let mf = m.from.clamp(from, to) - from + lead;
+        let mt = (m.to.clamp(from, to.max(from + 1)) - from + lead).max(mf + 1);
+        gutter(out, p, pad, None);
+        out.push(' ');
+        out.push_str(&" ".repeat(mf));
+        let ch = if m.primary { "^" } else { "-" };
+        p.paint(out, m.paint, &ch.repeat(mt - mf));
+        if m.text.is_empty() {
+            out.push('\n');
+            continue;
+        }
+        // the label after the markers, wrapped under its own start when it fits there
+        let col = gw + 3 + mt + 1;
+        let indent = if width.saturating_sub(col) >= 30 {
+            col
+        } else {
+            gw + 5
+        };
+        // a short label fits after its markers even near the right edge
+        let after = width.saturating_sub(col) >= m.text.chars().count().min(30);
+        let lines = wrap(m.text, width, if after { col } else { indent }, indent);
+        for (i, l) in lines.iter().enumerate() {
+            if i == 0 && after {
+                out.push(' ');
+                p.paint(out, m.paint, l);
+            } else {
+                out.push('\n');
+                gutter(out, p, pad, None);
+                out.push_str(&" ".repeat(indent.saturating_sub(gw + 2)));
+                p.paint(out, m.paint, l);
+            }
+        }
+        out.push('\n');
+    }
 }
 
 /// All diagnostics of all files, then a summary line.
 pub fn render(results: &[FileResult], style: Style, quiet: bool) -> String {
+    render_with(results, style, quiet, false)
+}
+
+/// As [`render`], leaving out files that could not be read or validated (their
+/// errors go to stderr); the summary counts them apart.
+pub fn render_findings(results: &[FileResult], style: Style, quiet: bool) -> String {
+    render_with(results, style, quiet, true)
+}
+
+fn render_with(results: &[FileResult], style: Style, quiet: bool, skip_input: bool) -> String {
     let mut out = String::new();
+    let mut linked: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for r in results {
+        if skip_input && r.input_error {
+            continue;
+        }
         for d in &r.diagnostics {
-            out.push_str(&render_one(&r.source, d, style));
+            let first = linked.insert(d.rule.as_str());
+            render_into(&mut out, &r.source, d, style, first);
             out.push('\n');
         }
     }
     if !quiet {
-        out.push_str(&summary(results));
+        out.push_str(&summary_with(results, skip_input));
         out.push('\n');
     }
     out
 }
 
 pub fn summary(results: &[FileResult]) -> String {
-    let count = |s: Severity| {
+    summary_with(results, false)
+}
+
+/// `2 files checked: 1 error, 3 warnings, 0 infos`; with `skip_input`, files that
+/// could not be linted are counted apart instead of their errors.
+pub fn summary_with(results: &[FileResult], skip_input: bool) -> String {
+    let shown = || {
         results
             .iter()
+            .filter(move |r| !(skip_input && r.input_error))
             .flat_map(|r| &r.diagnostics)
-            .filter(|d| d.severity == s)
-            .count()
     };
+    let count = |s: Severity| shown().filter(|d| d.severity == s).count();
     let (e, w, i) = (
         count(Severity::Error),
         count(Severity::Warning),
         count(Severity::Info),
     );
     let files = results.len();
-    if e + w + i == 0 {
-        format!("{}: no findings", super::plural(files, "file"))
+    let failed = if skip_input {
+        results.iter().filter(|r| r.input_error).count()
+    } else {
+        0
+    };
+    let not_linted = if failed > 0 {
+        format!(
+            "; {} not linted: input errors (above, on stderr)",
+            super::plural(failed, "file")
+        )
+    } else {
+        String::new()
+    };
+    if failed == files {
+        format!(
+            "{} not linted: input errors (above, on stderr)",
+            super::plural(files, "file")
+        )
+    } else if e + w + i == 0 {
+        format!("{}: no findings{not_linted}", super::plural(files, "file"))
     } else {
         format!(
-            "{} checked: {}, {}, {}",
+            "{} checked: {}, {}, {}{not_linted}",
             super::plural(files, "file"),
             super::plural(e, "error"),
             super::plural(w, "warning"),
             super::plural(i, "info")
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_never_splits_hyphenated_words() {
+        let text = "the synchronous chain gateway -> orders-service -> payments-service -> fraud-detection-service is too long";
+        for w in [20, 40, 60, 80] {
+            for line in wrap(text, w, 0, 0) {
+                assert!(!line.ends_with('-') || line.ends_with("->"), "{line}");
+            }
+        }
+        let joined = wrap(text, 30, 0, 0).join(" ");
+        assert_eq!(joined, text);
     }
 }

@@ -27,6 +27,8 @@ pub struct JsonDiagnostic {
     pub end_line: usize,
     pub end_column: usize,
     pub related: Vec<JsonRelated>,
+    /// Stable across edits elsewhere in the file (SPEC §4.2).
+    pub fingerprint: String,
 }
 
 #[derive(Serialize)]
@@ -72,6 +74,7 @@ pub fn build(results: &[FileResult]) -> Output {
                         }
                     })
                     .collect(),
+                fingerprint: d.fingerprint.clone(),
             });
         }
     }

@@ -133,13 +133,13 @@ impl Doc<'_> {
             .map_or("not stated".to_string(), |s| s.v.to_string());
         let _ = writeln!(
             s,
-            "*Drafted by archlint from `{}`: {}, {}; stage {stage}. Findings: {}, {}, {}.*",
+            "*Drafted by archlint from `{}`: {}, {}; stage {stage}. Findings with every rule on (the trade-off rules included, which `archlint check` runs only when selected): {}, {}, {}.*",
             self.src.name,
             super::plural(m.components.len(), "component"),
             super::plural(self.a.graph.edges.len(), "connection"),
             super::plural(e, "error"),
             super::plural(w, "warning"),
-            super::plural(i, "note"),
+            super::plural(i, "info"),
         );
         self.out.push_str(&s);
     }

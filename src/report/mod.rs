@@ -1,9 +1,12 @@
 //! Output formats for `check`, plus the diagram and the Markdown review.
 
+pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod graph;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod sarif;
 
@@ -48,4 +51,48 @@ pub fn locate<'a>(src: &SourceFile, d: &'a Diagnostic) -> Located<'a> {
         end_line,
         end_column,
     }
+}
+
+/// `--statistics`: how many findings each rule made, most first.
+pub fn statistics(results: &[crate::FileResult]) -> Vec<(String, crate::diag::Severity, usize)> {
+    let mut m: std::collections::BTreeMap<(&str, crate::diag::Severity), usize> =
+        std::collections::BTreeMap::new();
+    for d in results.iter().flat_map(|r| &r.diagnostics) {
+        *m.entry((d.rule.as_str(), d.severity)).or_default() += 1;
+    }
+    let mut v: Vec<_> = m
+        .into_iter()
+        .map(|((r, s), n)| (r.to_string(), s, n))
+        .collect();
+    v.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+/// `--statistics` as text: a count, the severity and the rule, one line each.
+pub fn statistics_text(results: &[crate::FileResult]) -> String {
+    let stats = statistics(results);
+    let w = stats
+        .iter()
+        .map(|s| s.2.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut out = String::new();
+    for (rule, sev, n) in &stats {
+        out.push_str(&format!("{n:>w$}  {:<7}  {rule}\n", sev.as_str()));
+    }
+    if stats.is_empty() {
+        out.push_str("no findings\n");
+    }
+    out
+}
+
+/// `--statistics --format json`.
+pub fn statistics_json(results: &[crate::FileResult]) -> String {
+    let v: Vec<_> = statistics(results)
+        .into_iter()
+        .map(|(rule, severity, count)| serde_json::json!({"rule": rule, "severity": severity, "count": count}))
+        .collect();
+    let mut s = serde_json::to_string_pretty(&v).expect("serializes");
+    s.push('\n');
+    s
 }

@@ -1,11 +1,14 @@
 //! SARIF 2.1.0 for GitHub code scanning; rule metadata comes from the rule pages.
+//!
+//! Written through typed, borrowing structs straight to text (no `serde_json::Value`
+//! tree), so memory stays near the JSON output's on large files.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{locate, rule_url};
 use crate::FileResult;
 use crate::diag::{INVALID_INPUT, Severity};
-use crate::rules::RULES;
+use crate::rules::{Meta, RULES};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -15,42 +18,141 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A path relative to the working directory, with forward slashes.
-fn uri(name: &str) -> String {
-    let p = std::path::Path::new(name);
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| p.strip_prefix(&cwd).ok().map(|r| r.to_path_buf()))
-        .unwrap_or_else(|| p.to_path_buf());
-    let s = rel.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+/// Characters a URI path keeps as they are (RFC 3986 unreserved, `/`, and the
+/// sub-delimiters that are safe in a path); everything else is percent-encoded.
+fn keep(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.'
+                | b'_'
+                | b'~'
+                | b'/'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b'@'
+        )
 }
 
-fn rule_entries() -> Vec<Value> {
-    let mut v: Vec<Value> = RULES
-        .iter()
-        .map(|r| {
-            let m = r.meta();
-            json!({
-                "id": r.id,
-                "name": camel(r.id),
-                "shortDescription": { "text": m.summary },
-                "fullDescription": { "text": first_paragraph(&m.body).unwrap_or(&m.summary) },
-                "help": { "text": m.body, "markdown": m.body },
-                "helpUri": rule_url(r.id),
-                "defaultConfiguration": { "level": level(m.severity), "enabled": m.default_enabled },
-                "properties": { "tags": [m.category] },
-            })
-        })
-        .collect();
-    v.push(json!({
-        "id": INVALID_INPUT,
-        "name": "InvalidInput",
-        "shortDescription": { "text": "The architecture file could not be read, parsed or validated." },
-        "fullDescription": { "text": "YAML syntax errors, unknown keys, wrong types, bad quantities and dangling references. The file is not linted until they are fixed." },
-        "defaultConfiguration": { "level": "error" },
-    }));
-    v
+fn percent_encode(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if keep(b) {
+            o.push(b as char);
+        } else {
+            o.push_str(&format!("%{b:02X}"));
+        }
+    }
+    o
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn normalize(p: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The artifact URI of a file as named on the command line: relative to the working
+/// directory (forward slashes, percent-encoded) when the file is inside it, an absolute
+/// `file://` URI otherwise. Stdin keeps the name `--stdin-filename` gave it.
+pub fn uri(name: &str) -> String {
+    let p = std::path::Path::new(name);
+    let Ok(cwd) = std::env::current_dir() else {
+        return percent_encode(&name.replace('\\', "/"));
+    };
+    let abs = normalize(&cwd.join(p));
+    let cwd = normalize(&cwd);
+    match abs.strip_prefix(&cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => {
+            percent_encode(&rel.to_string_lossy().replace('\\', "/"))
+        }
+        _ => {
+            let s = abs.to_string_lossy().replace('\\', "/");
+            let s = if s.starts_with('/') {
+                s
+            } else {
+                format!("/{s}")
+            };
+            format!("file://{}", percent_encode(&s))
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Help<'a> {
+    text: &'a str,
+    markdown: &'a str,
+}
+
+#[derive(Serialize)]
+struct DefaultConfiguration {
+    level: &'static str,
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+struct Properties<'a> {
+    tags: [&'a str; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor<'a> {
+    id: &'a str,
+    name: String,
+    short_description: Text<'a>,
+    full_description: Text<'a>,
+    help: Help<'a>,
+    help_uri: String,
+    default_configuration: DefaultConfiguration,
+    properties: Properties<'a>,
+}
+
+fn descriptor<'a>(id: &'a str, m: &'a Meta) -> ReportingDescriptor<'a> {
+    ReportingDescriptor {
+        id,
+        name: camel(id),
+        short_description: Text { text: &m.summary },
+        full_description: Text { text: &m.summary },
+        help: Help {
+            text: &m.body,
+            markdown: &m.body,
+        },
+        help_uri: rule_url(id),
+        default_configuration: DefaultConfiguration {
+            level: level(m.severity),
+            enabled: m.default_enabled,
+        },
+        properties: Properties {
+            tags: [&m.category],
+        },
+    }
 }
 
 fn camel(id: &str) -> String {
@@ -64,89 +166,211 @@ fn camel(id: &str) -> String {
         .collect()
 }
 
-/// The first prose paragraph after the "What it checks" heading, else the first one.
-fn first_paragraph(body: &str) -> Option<&str> {
-    body.split("\n\n")
-        .map(str::trim)
-        .find(|p| !p.is_empty() && !p.starts_with('#') && !p.starts_with("```"))
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
 }
 
-pub fn build(results: &[FileResult]) -> Value {
-    let rules = rule_entries();
-    let index_of = |id: &str| rules.iter().position(|r| r["id"] == id);
-    let mut out = Vec::new();
-    for r in results {
-        for d in &r.diagnostics {
-            let l = locate(&r.source, d);
-            let mut text = d.message.clone();
-            if let Some(h) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(h);
-            }
-            let mut res = json!({
-                "ruleId": d.rule,
-                "level": level(d.severity),
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&r.source.name) },
-                        "region": {
-                            "startLine": l.line,
-                            "startColumn": l.column,
-                            "endLine": l.end_line,
-                            "endColumn": l.end_column,
-                        }
-                    },
-                    "logicalLocations": [{ "fullyQualifiedName": d.path, "kind": "object" }],
-                }],
-                "partialFingerprints": { "archlint/v1": format!("{}:{}", d.rule, d.path) },
-            });
-            if let Some(i) = index_of(&d.rule) {
-                res["ruleIndex"] = json!(i);
-            }
-            if !d.related.is_empty() {
-                res["relatedLocations"] = Value::Array(
-                    d.related
-                        .iter()
-                        .enumerate()
-                        .map(|(i, x)| {
-                            let p = r.source.line_col(x.span.start);
-                            json!({
-                                "id": i,
-                                "message": { "text": x.message },
-                                "physicalLocation": {
-                                    "artifactLocation": { "uri": uri(&r.source.name) },
-                                    "region": { "startLine": p.line, "startColumn": p.column }
-                                }
-                            })
-                        })
-                        .collect(),
-                );
-            }
-            out.push(res);
-        }
-    }
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "archlint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                    "rules": rules,
-                }
-            },
-            "results": out,
-            "columnKind": "unicodeCodePoints",
-        }]
-    })
+#[derive(Serialize)]
+struct ArtifactLocation<'a> {
+    uri: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation<'a> {
+    fully_qualified_name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+    logical_locations: [LogicalLocation<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    message: Text<'a>,
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "archlint/v1")]
+    v1: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text<'a>,
+    locations: [Location<'a>; 1],
+    partial_fingerprints: Fingerprints<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool<'a>,
+    results: Vec<SarifResult<'a>>,
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
 }
 
 pub fn render(results: &[FileResult]) -> String {
-    let mut s = serde_json::to_string_pretty(&build(results)).expect("SARIF serializes");
+    let input = crate::rules::input_meta();
+    let mut rules: Vec<ReportingDescriptor> =
+        RULES.iter().map(|r| descriptor(r.id, r.meta())).collect();
+    rules.push(descriptor(INVALID_INPUT, input));
+    let index: std::collections::HashMap<&str, usize> =
+        rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let uris: Vec<String> = results.iter().map(|r| uri(&r.source.name)).collect();
+    // message text with its help, kept alive while the results borrow it
+    let texts: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| {
+            r.diagnostics
+                .iter()
+                .map(|d| match &d.help {
+                    Some(h) => format!("{}\nhelp: {h}", d.message),
+                    None => d.message.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::new();
+    for ((r, u), ts) in results.iter().zip(&uris).zip(&texts) {
+        for (d, t) in r.diagnostics.iter().zip(ts) {
+            let l = locate(&r.source, d);
+            out.push(SarifResult {
+                rule_id: &d.rule,
+                rule_index: index.get(d.rule.as_str()).copied().unwrap_or(0),
+                level: level(d.severity),
+                message: Text { text: t },
+                locations: [Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation { uri: u },
+                        region: Region {
+                            start_line: l.line,
+                            start_column: l.column,
+                            end_line: Some(l.end_line),
+                            end_column: Some(l.end_column),
+                        },
+                    },
+                    logical_locations: [LogicalLocation {
+                        fully_qualified_name: &d.path,
+                        kind: "object",
+                    }],
+                }],
+                partial_fingerprints: Fingerprints { v1: &d.fingerprint },
+                related_locations: d
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| {
+                        let p = r.source.line_col(x.span.start);
+                        RelatedLocation {
+                            id: i,
+                            message: Text { text: &x.message },
+                            physical_location: PhysicalLocation {
+                                artifact_location: ArtifactLocation { uri: u },
+                                region: Region {
+                                    start_line: p.line,
+                                    start_column: p.column,
+                                    end_line: None,
+                                    end_column: None,
+                                },
+                            },
+                        }
+                    })
+                    .collect(),
+            });
+        }
+    }
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "archlint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    rules,
+                },
+            },
+            results: out,
+            column_kind: "unicodeCodePoints",
+        }],
+    };
+    let mut s = serde_json::to_string_pretty(&log).expect("SARIF serializes");
     s.push('\n');
     s
+}
+
+/// The SARIF log as a JSON value (for tests).
+pub fn build(results: &[FileResult]) -> serde_json::Value {
+    serde_json::from_str(&render(results)).expect("SARIF parses")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris() {
+        assert_eq!(uri("examples/shop.arch.yaml"), "examples/shop.arch.yaml");
+        assert_eq!(uri("./a b/c.yaml"), "a%20b/c.yaml");
+        assert_eq!(uri("<stdin>"), "%3Cstdin%3E");
+        let outside = uri("../elsewhere/x y.yaml");
+        assert!(outside.starts_with("file:///"), "{outside}");
+        assert!(outside.ends_with("/elsewhere/x%20y.yaml"), "{outside}");
+        assert!(!outside.contains(".."), "{outside}");
+        assert!(uri("/tmp/z.yaml").starts_with("file:///"));
+    }
 }

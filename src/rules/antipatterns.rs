@@ -359,6 +359,12 @@ fn self_description_re() -> &'static Regex {
     })
 }
 
+fn is_queue(cx: &Ctx, id: &str) -> bool {
+    cx.m.index
+        .get(id)
+        .is_some_and(|&i| cx.m.components[i].kind() == Kind::Queue)
+}
+
 pub fn custom_message_queue(cx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let help = "run a proven broker instead (Kafka for a replayable log, RabbitMQ or SQS for a task queue): delivery guarantees, redelivery, dead letters, back-pressure and monitoring are hard to get right and are already built";
@@ -379,6 +385,13 @@ pub fn custom_message_queue(cx: &Ctx) -> Vec<Diagnostic> {
                 }
             }
             Kind::Service | Kind::Worker => {
+                // a consumer of, or publisher to, a real queue is a broker's client
+                // (RabbitMQ's `queue-master`), not a home-made broker
+                let uses_broker = c.consumes.iter().any(|x| is_queue(cx, &x.from.v))
+                    || c.calls.iter().any(|x| is_queue(cx, &x.to.v));
+                if uses_broker {
+                    continue;
+                }
                 let id_words = c.id.replace(['_', '.'], "-");
                 let by_id = queue_word_re().is_match(&id_words)
                     && !queue_user_re().is_match(&id_words.replace('-', " "));

@@ -98,6 +98,10 @@ impl Rule {
 
 /// Parse a page's front matter (`key: value` lines between `---` fences).
 pub fn parse_page(id: &str, page: &str) -> Result<Meta, String> {
+    parse_page_in(id, page, CATEGORIES)
+}
+
+fn parse_page_in(id: &str, page: &str, categories: &[&str]) -> Result<Meta, String> {
     let rest = page.strip_prefix("---\n").ok_or("no front matter")?;
     let (front, body) = rest
         .split_once("\n---\n")
@@ -127,7 +131,7 @@ pub fn parse_page(id: &str, page: &str) -> Result<Meta, String> {
             meta.id
         ));
     }
-    if !CATEGORIES.contains(&meta.category.as_str()) {
+    if !categories.contains(&meta.category.as_str()) {
         return Err(format!("unknown category `{}`", meta.category));
     }
     Ok(meta)
@@ -266,6 +270,20 @@ pub static RULES: &[Rule] = &[
     rule!("undocumented-choice", tradeoffs::undocumented_choice),
     rule!("unused-allow", unused_allow_placeholder),
 ];
+
+/// The page of `invalid-input`: not a rule (it cannot be selected, ignored or
+/// allowed) but documented like one, for `explain`, SARIF and the rule links.
+pub fn input_meta() -> &'static Meta {
+    static META: OnceLock<Meta> = OnceLock::new();
+    META.get_or_init(|| {
+        parse_page_in(
+            crate::diag::INVALID_INPUT,
+            include_str!("../../rules/invalid-input.md"),
+            &["input"],
+        )
+        .expect("rules/invalid-input.md parses")
+    })
+}
 
 /// `unused-allow` is produced by the engine after suppression, not by a check.
 fn unused_allow_placeholder(_: &Ctx) -> Vec<Diagnostic> {

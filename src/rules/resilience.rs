@@ -78,7 +78,7 @@ pub fn sync_call_without_timeout(cx: &Ctx) -> Vec<Diagnostic> {
     for (e, ed) in g.edges.iter().enumerate() {
         let Origin::Call(i) = ed.origin else { continue };
         let c = &m.components[ed.from];
-        if !ed.sync || !c.kind().counts_as_hop() {
+        if !ed.sync || !c.kind().counts_as_hop() || g.is_local_call(m, e) {
             continue;
         }
         let call = &c.calls[i];
@@ -106,6 +106,7 @@ fn retry_problem(r: &Retry) -> Option<String> {
     }
     let b = match backoff {
         Some(Backoff::Exponential) => None,
+        Some(Backoff::None) => Some("no backoff (`backoff: none`)".to_string()),
         Some(b) => Some(format!("{b} backoff")),
         None => Some("no backoff".to_string()),
     };
@@ -116,6 +117,15 @@ fn retry_problem(r: &Retry) -> Option<String> {
         (Some(b), None) => Some(b),
         (None, Some(j)) => Some(j.to_string()),
     }
+}
+
+/// `3 attempts (2 retries)`: what `attempts:` counts, said without ambiguity.
+fn tries(attempts: u64) -> String {
+    let retries = attempts.saturating_sub(1);
+    format!(
+        "{attempts} attempts ({retries} {})",
+        if retries == 1 { "retry" } else { "retries" }
+    )
 }
 
 pub fn retry_without_backoff(cx: &Ctx) -> Vec<Diagnostic> {
@@ -130,10 +140,10 @@ pub fn retry_without_backoff(cx: &Ctx) -> Vec<Diagnostic> {
                         c.call_path(i),
                         call.span,
                         format!(
-                            "`{}` retries calls to `{}` {} times with {problem}",
+                            "`{}` makes up to {} per call to `{}` with {problem}",
                             c.id,
-                            call.to.v,
-                            r.v.attempts()
+                            tries(r.v.attempts()),
+                            call.to.v
                         ),
                     )
                     .label(format!("retry with {problem}"))
@@ -150,10 +160,10 @@ pub fn retry_without_backoff(cx: &Ctx) -> Vec<Diagnostic> {
                         c.consume_path(i),
                         cons.span,
                         format!(
-                            "`{}` retries messages from `{}` {} times with {problem}",
+                            "`{}` makes up to {} per message from `{}` with {problem}",
                             c.id,
-                            cons.from.v,
-                            r.v.attempts()
+                            tries(r.v.attempts()),
+                            cons.from.v
                         ),
                     )
                     .label(format!("retry with {problem}"))
@@ -210,7 +220,7 @@ pub fn retry_amplification(cx: &Ctx) -> Vec<Diagnostic> {
                 g.describe(m, &chain),
                 m.components[ed.to].id
             ))
-            .label(format!("retries {} times, inside retries upstream", attempts(m, g, e)))
+            .label(format!("up to {} attempts, inside retries upstream", attempts(m, g, e)))
             .help("retry at one layer only (usually the outermost, or the one closest to the failure), make the others fail fast, and add a retry budget or circuit breaker so retries cannot multiply during an outage");
         for &c in &retrying[..retrying.len() - 1] {
             let ced = g.edges[c];
@@ -218,7 +228,7 @@ pub fn retry_amplification(cx: &Ctx) -> Vec<Diagnostic> {
                 g.edge_path(m, c),
                 g.edge_span(m, c),
                 format!(
-                    "{} -> {} retries {} times",
+                    "{} -> {}: up to {} attempts",
                     m.components[ced.from].id,
                     m.components[ced.to].id,
                     attempts(m, g, c)

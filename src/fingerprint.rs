@@ -1,0 +1,128 @@
+//! Fingerprints (SPEC §4.2): a stable hash per finding, for SARIF, GitLab, JSON and
+//! baselines.
+//!
+//! The hash covers the rule, the file's path as given, the finding's `path` and its
+//! related paths, with every `calls[N]` / `consumes[N]` named by its endpoints
+//! (`components.api.calls[2]` hashes as `components.api.calls[api -> orders-db]`), so
+//! inserting a call above another, reordering components, moving lines or adding
+//! comments changes nothing. Two findings that would still hash the same (one rule
+//! firing twice on one node) are told apart by their rank in the file's sorted
+//! output, which is itself independent of line positions.
+
+use std::collections::HashMap;
+
+use crate::diag::Diagnostic;
+use crate::model::Architecture;
+
+/// 64-bit FNV-1a: small, fast, and the same on every platform and Rust version
+/// (unlike `DefaultHasher`), which a fingerprint stored in a baseline needs.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn write(&mut self, s: &str) {
+        for b in s.bytes() {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        // a separator that cannot occur in the text, so ("ab","c") != ("a","bc")
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+/// `path` with each indexed call or consume replaced by its endpoints.
+pub fn stable_path(model: Option<&Architecture>, path: &str) -> String {
+    let Some(m) = model else {
+        return path.to_string();
+    };
+    let Some(rest) = path.strip_prefix("components.") else {
+        return path.to_string();
+    };
+    // the component id may contain dots; find the id the model knows
+    for (field, is_call) in [(".calls[", true), (".consumes[", false)] {
+        let Some(at) = rest.find(field) else { continue };
+        let id = &rest[..at];
+        let after = &rest[at + field.len()..];
+        let Some(close) = after.find(']') else {
+            continue;
+        };
+        let Ok(n) = after[..close].parse::<usize>() else {
+            continue;
+        };
+        let Some(&ci) = m.index.get(id) else { continue };
+        let c = &m.components[ci];
+        let ends = if is_call {
+            c.calls.get(n).map(|x| format!("{id} -> {}", x.to.v))
+        } else {
+            c.consumes.get(n).map(|x| format!("{} => {id}", x.from.v))
+        };
+        if let Some(ends) = ends {
+            let field = field.trim_end_matches('[');
+            return format!("components.{id}{field}[{ends}]{}", &after[close + 1..]);
+        }
+    }
+    path.to_string()
+}
+
+/// The fingerprint of one finding before disambiguation.
+fn base(model: Option<&Architecture>, file: &str, d: &Diagnostic) -> u64 {
+    let mut h = Fnv::new();
+    h.write("archlint/v1");
+    h.write(&d.rule);
+    h.write(file);
+    h.write(&stable_path(model, &d.path));
+    let mut related: Vec<String> = d
+        .related
+        .iter()
+        .map(|r| stable_path(model, &r.path))
+        .collect();
+    related.sort();
+    for r in &related {
+        h.write(r);
+    }
+    h.0
+}
+
+/// Set `fingerprint` on every diagnostic of one file; `ds` must be sorted already.
+pub fn assign(model: Option<&Architecture>, file: &str, ds: &mut [Diagnostic]) {
+    let mut seen: HashMap<u64, u32> = HashMap::new();
+    for d in ds.iter_mut() {
+        let b = base(model, file, d);
+        let k = seen.entry(b).or_insert(0);
+        let v = if *k == 0 {
+            b
+        } else {
+            let mut h = Fnv(b);
+            h.write(&k.to_string());
+            h.0
+        };
+        *k += 1;
+        d.fingerprint = format!("{v:016x}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_is_fixed() {
+        let mut h = Fnv::new();
+        h.write("a");
+        let a = h.0;
+        let mut h = Fnv::new();
+        h.write("a");
+        assert_eq!(a, h.0);
+        let mut x = Fnv::new();
+        x.write("ab");
+        x.write("c");
+        let mut y = Fnv::new();
+        y.write("a");
+        y.write("bc");
+        assert_ne!(x.0, y.0);
+    }
+}
