@@ -43,7 +43,8 @@ fn phases(c: &mut Criterion) {
             diagnostics: rules::run(&model, &graph, &settings),
             input_error: false,
         };
-        let results = [result()];
+        let mut results = [result()];
+        archlint::fingerprint::assign(Some(&model), "synth.arch.yaml", &mut results[0].diagnostics);
         g.bench_function(BenchmarkId::new("out-human", n), |b| {
             b.iter(|| black_box(report::human::render(&results, Default::default(), false).len()))
         });
@@ -52,6 +53,18 @@ fn phases(c: &mut Criterion) {
         });
         g.bench_function(BenchmarkId::new("out-sarif", n), |b| {
             b.iter(|| black_box(report::sarif::render(&results).len()))
+        });
+        g.bench_function(BenchmarkId::new("out-concise", n), |b| {
+            b.iter(|| black_box(report::concise::render(&results, false, true).len()))
+        });
+        g.bench_function(BenchmarkId::new("out-junit", n), |b| {
+            b.iter(|| black_box(report::junit::render(&results).len()))
+        });
+        g.bench_function(BenchmarkId::new("out-gitlab", n), |b| {
+            b.iter(|| black_box(report::gitlab::render(&results).len()))
+        });
+        g.bench_function(BenchmarkId::new("out-github", n), |b| {
+            b.iter(|| black_box(report::github::render(&results).len()))
         });
         g.bench_function(BenchmarkId::new("end-to-end-json", n), |b| {
             b.iter(|| {
@@ -63,5 +76,46 @@ fn phases(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, phases);
+/// Every output format on a file of your choice, e.g. the shared generator's
+/// `gen_model.py 10000` (20k components, ~9,900 findings: far more findings than the
+/// seeded systems above, which is what the output formats' cost depends on):
+/// `ARCHLINT_BENCH_FILE=/tmp/big10k.yaml cargo bench --bench lint -- file/`.
+fn file_outputs(c: &mut Criterion) {
+    let Ok(path) = std::env::var("ARCHLINT_BENCH_FILE") else {
+        return;
+    };
+    let text = std::fs::read_to_string(&path).expect("ARCHLINT_BENCH_FILE is readable");
+    let settings = Config::default().settings(None, None).unwrap();
+    let results = [archlint::lint_source(
+        SourceFile::new(&path, text),
+        &settings,
+    )];
+    let mut g = c.benchmark_group("file");
+    g.sample_size(10);
+    let style = report::human::Style::default();
+    g.bench_function("out-human", |b| {
+        b.iter(|| black_box(report::human::render(&results, style, false).len()))
+    });
+    g.bench_function("out-json", |b| {
+        b.iter(|| black_box(report::json::render(&results).len()))
+    });
+    g.bench_function("out-sarif", |b| {
+        b.iter(|| black_box(report::sarif::render(&results).len()))
+    });
+    g.bench_function("out-concise", |b| {
+        b.iter(|| black_box(report::concise::render(&results, false, true).len()))
+    });
+    g.bench_function("out-junit", |b| {
+        b.iter(|| black_box(report::junit::render(&results).len()))
+    });
+    g.bench_function("out-gitlab", |b| {
+        b.iter(|| black_box(report::gitlab::render(&results).len()))
+    });
+    g.bench_function("out-github", |b| {
+        b.iter(|| black_box(report::github::render(&results).len()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, phases, file_outputs);
 criterion_main!(benches);

@@ -23,6 +23,8 @@ pub struct Config {
     pub options: HashMap<String, HashMap<String, f64>>,
     pub enabled: HashMap<String, bool>,
     pub fail_on: Option<String>,
+    /// `baseline: FILE`, resolved against the configuration file's directory.
+    pub baseline: Option<PathBuf>,
 }
 
 /// The nearest config file at or above `dir`.
@@ -205,7 +207,7 @@ pub fn parse(src: SourceFile, path: Option<PathBuf>) -> Result<Config, Box<FileR
                     "",
                     parsed.root.span,
                     "the configuration must be a mapping".into(),
-                    Some("use keys `select`, `ignore`, `rules`, `fail_on`".into()),
+                    Some("use keys `select`, `ignore`, `rules`, `fail_on`, `baseline`".into()),
                 ),
                 Some(map) => {
                     for (k, v) in map {
@@ -225,15 +227,32 @@ pub fn parse(src: SourceFile, path: Option<PathBuf>) -> Result<Config, Box<FileR
                                 ),
                             },
                             Some("rules") => rules_section(&mut l, &mut cfg, v),
+                            Some("baseline") => match v.as_scalar().filter(|t| !t.trim().is_empty()) {
+                                Some(f) => {
+                                    let file = cfg
+                                        .path
+                                        .as_deref()
+                                        .and_then(Path::parent)
+                                        .unwrap_or(Path::new("."))
+                                        .join(f.trim());
+                                    cfg.baseline = Some(file);
+                                }
+                                None => l.err(
+                                    "baseline",
+                                    v.span,
+                                    "`baseline` must be a file path".into(),
+                                    Some("e.g. `baseline: archlint-baseline.json` (relative to this file), written by `archlint check --write-baseline FILE`".into()),
+                                ),
+                            },
                             Some(other) => {
-                                let help = suggest(other, ["select", "ignore", "rules", "fail_on"])
+                                let help = suggest(other, ["select", "ignore", "rules", "fail_on", "baseline"])
                                     .map(|s| format!("did you mean `{s}`?"));
                                 l.err(
                                     other,
                                     k.span,
                                     format!("unknown key `{other}` in the configuration"),
                                     help.or(Some(
-                                        "valid keys: `select`, `ignore`, `rules`, `fail_on`".into(),
+                                        "valid keys: `select`, `ignore`, `rules`, `fail_on`, `baseline`".into(),
                                     )),
                                 );
                             }

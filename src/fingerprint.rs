@@ -68,12 +68,31 @@ pub fn stable_path(model: Option<&Architecture>, path: &str) -> String {
     path.to_string()
 }
 
+/// A file's path as given, written one way: `./a//b.yaml` and `a/b.yaml` are the same
+/// file to a fingerprint and a baseline (backslashes become slashes).
+pub fn normalize_file(name: &str) -> String {
+    let s = name.replace('\\', "/");
+    let mut parts: Vec<&str> = Vec::new();
+    for p in s.split('/') {
+        match p {
+            "" | "." if !parts.is_empty() || p == "." => {}
+            _ => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if s.starts_with('/') && !joined.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
 /// The fingerprint of one finding before disambiguation.
 fn base(model: Option<&Architecture>, file: &str, d: &Diagnostic) -> u64 {
     let mut h = Fnv::new();
     h.write("archlint/v1");
     h.write(&d.rule);
-    h.write(file);
+    h.write(&normalize_file(file));
     h.write(&stable_path(model, &d.path));
     let mut related: Vec<String> = d
         .related
@@ -108,6 +127,20 @@ pub fn assign(model: Option<&Architecture>, file: &str, ds: &mut [Diagnostic]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_are_normalized() {
+        assert_eq!(
+            normalize_file("./examples//shop.arch.yaml"),
+            "examples/shop.arch.yaml"
+        );
+        assert_eq!(
+            normalize_file("examples/shop.arch.yaml"),
+            "examples/shop.arch.yaml"
+        );
+        assert_eq!(normalize_file("/abs/./x.yaml"), "/abs/x.yaml");
+        assert_eq!(normalize_file("a\\b.yaml"), "a/b.yaml");
+    }
 
     #[test]
     fn fnv_is_fixed() {

@@ -4,6 +4,7 @@
 //! model and `invalid-input` diagnostics) -> [`graph::SystemGraph`] -> [`rules::run`]
 //! -> diagnostics -> [`report`] (human, JSON, SARIF, GitHub, Markdown).
 
+pub mod baseline;
 pub mod config;
 pub mod diag;
 pub mod discover;

@@ -127,6 +127,13 @@ struct CheckArgs {
     /// Print how many findings each rule made instead of the findings (human, concise or json).
     #[arg(long)]
     statistics: bool,
+    /// Report only findings not recorded in this baseline file (also `baseline:` in .archlint.yaml).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file (with --baseline: keep only the
+    /// entries that still match, pruning stale ones).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -329,6 +336,10 @@ fn config_for(
 }
 
 fn check(args: CheckArgs) -> u8 {
+    let today = match archlint::model::Date::today() {
+        Ok(d) => d,
+        Err(e) => return usage_error(&e),
+    };
     let explicit = !args.paths.is_empty();
     let paths = if explicit {
         args.paths.clone()
@@ -369,6 +380,7 @@ fn check(args: CheckArgs) -> u8 {
     let mut slots: Vec<Slot> = Vec::new();
     let mut cache = Vec::new();
     let mut fail_on = args.fail_on;
+    let mut baseline_path = args.baseline.clone();
     for f in &files {
         let dir = if f == Path::new("-") {
             std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
@@ -402,17 +414,21 @@ fn check(args: CheckArgs) -> u8 {
         if fail_on.is_none() {
             fail_on = cfg.fail_on.as_deref().and_then(FailOn::parse);
         }
-        let settings = match cfg.settings(args.select.as_deref(), args.ignore.as_deref()) {
+        if baseline_path.is_none() {
+            baseline_path = cfg.baseline.clone();
+        }
+        let mut settings = match cfg.settings(args.select.as_deref(), args.ignore.as_deref()) {
             Ok(s) => s,
             Err(e) => return usage_error(&e),
         };
+        settings.today = Some(today);
         slots.push(Slot::Lint(f, settings));
     }
     let limits = archlint::model::yaml::Limits {
         max_components: args.max_components,
         ..Default::default()
     };
-    let results: Vec<FileResult> = slots
+    let mut results: Vec<FileResult> = slots
         .into_par_iter()
         .map(|slot| match slot {
             Slot::Done(r) => r,
@@ -424,6 +440,35 @@ fn check(args: CheckArgs) -> u8 {
             }
         })
         .collect();
+    // Baselines: an old one hides what it records; a new one records what is left.
+    let mut applied = None;
+    if let Some(p) = &baseline_path {
+        let b = match archlint::baseline::Baseline::load(p) {
+            Ok(b) => b,
+            Err(e) => return usage_error(&e),
+        };
+        applied = Some((p.clone(), b.apply(&mut results)));
+    }
+    if let Some(w) = &args.write_baseline {
+        let new = match &applied {
+            // with --baseline: prune, keep what still matches, add nothing
+            Some((_, a)) => archlint::baseline::Baseline::from_entries(a.kept.clone()),
+            None => archlint::baseline::Baseline::from_results(&results),
+        };
+        if let Err(e) = std::fs::write(w, new.to_json()) {
+            return usage_error(&format!("cannot write `{}`: {e}", w.display()));
+        }
+        eprintln!("wrote {} to {}", entries(new.findings.len()), w.display());
+        if applied.is_none() {
+            applied = Some((w.clone(), new.apply(&mut results)));
+        }
+    }
+    let baseline_report = applied.as_ref().map(|(p, a)| report::json::BaselineReport {
+        file: p.display().to_string(),
+        baselined: a.suppressed,
+        stale: a.stale.clone(),
+    });
+
     // Input errors always reach stderr; the human formats leave them out of stdout,
     // the machine formats keep them in their document (SPEC §1.5, §3.3).
     input_errors(&results);
@@ -439,15 +484,36 @@ fn check(args: CheckArgs) -> u8 {
         }
     } else {
         match args.format {
-            Format::Human => report::human::render_findings(&results, style, args.quiet),
-            Format::Concise => report::concise::render(&results, args.quiet, true),
-            Format::Json => report::json::render(&results),
+            Format::Human | Format::Concise => {
+                let mut t = if args.format == Format::Human {
+                    report::human::render_findings(&results, style, args.quiet)
+                } else {
+                    report::concise::render(&results, args.quiet, true)
+                };
+                if let Some(b) = &baseline_report {
+                    if !args.quiet && t.ends_with('\n') {
+                        t.pop();
+                        t.push_str(&format!("; {} baselined\n", b.baselined));
+                    }
+                    t.push_str(&stale_text(b));
+                }
+                t
+            }
+            Format::Json => report::json::render_with(&results, baseline_report),
             Format::Sarif => report::sarif::render(&results),
             Format::Github => report::github::render(&results),
             Format::Junit => report::junit::render(&results),
             Format::Gitlab => report::gitlab::render(&results),
         }
     };
+    if let Some(b) = applied.as_ref().map(|(p, a)| report::json::BaselineReport {
+        file: p.display().to_string(),
+        baselined: a.suppressed,
+        stale: a.stale.clone(),
+    }) && !matches!(args.format, Format::Human | Format::Concise | Format::Json)
+    {
+        eprint!("{}", stale_text(&b));
+    }
     match &args.output {
         Some(p) => {
             if let Err(e) = std::fs::write(p, text) {
@@ -457,6 +523,40 @@ fn check(args: CheckArgs) -> u8 {
         None => out(&text),
     }
     exit_code(&results, fail_on.unwrap_or(FailOn::Warning))
+}
+
+fn entries(n: usize) -> String {
+    if n == 1 {
+        "1 baseline entry".into()
+    } else {
+        format!("{n} baseline entries")
+    }
+}
+
+/// Stale baseline entries, listed (they never fail the run).
+fn stale_text(b: &report::json::BaselineReport) -> String {
+    if b.stale.is_empty() {
+        return String::new();
+    }
+    let mut t = format!(
+        "info: {} in `{}` {} no finding any more (stale); prune with `--baseline {} --write-baseline {}`\n",
+        entries(b.stale.len()),
+        b.file,
+        if b.stale.len() == 1 {
+            "matches"
+        } else {
+            "match"
+        },
+        b.file,
+        b.file
+    );
+    for e in &b.stale {
+        t.push_str(&format!(
+            "  {} [{}] at `{}`: {}\n",
+            e.file, e.rule, e.path, e.message
+        ));
+    }
+    t
 }
 
 fn exit_code(results: &[FileResult], fail_on: FailOn) -> u8 {

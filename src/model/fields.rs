@@ -93,6 +93,25 @@ pub const TOP: &[FieldDef] = &[
         FieldType::Components,
         "The components, keyed by id.",
     ),
+    f(
+        "allow",
+        FieldType::Allow,
+        "Rules suppressed in the whole file: rule id -> reason (or { reason, until: YYYY-MM-DD }).",
+    ),
+];
+
+/// An `allow` entry written as a mapping.
+pub const ALLOW_ENTRY: &[FieldDef] = &[
+    f(
+        "reason",
+        FieldType::Str,
+        "Why the finding does not apply (required).",
+    ),
+    f(
+        "until",
+        FieldType::Str,
+        "The day the suppression expires (YYYY-MM-DD); from then on it no longer suppresses and expired-allow reports it.",
+    ),
 ];
 
 pub const SCALE: &[FieldDef] = &[

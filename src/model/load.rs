@@ -458,11 +458,52 @@ impl<'a> Loader<'a> {
                 self.push(d);
                 continue;
             }
-            let reason = val
-                .as_scalar()
-                .filter(|_| !val.is_null())
-                .map(str::trim)
-                .unwrap_or("");
+            let entry = join(path, rule);
+            let (reason, until) = match val.as_map() {
+                // `rule: { reason: ..., until: 2027-03-31 }`: an expiring suppression
+                Some(m) => {
+                    self.check_keys(
+                        m,
+                        fields::ALLOW_ENTRY,
+                        &entry,
+                        None,
+                        &format!("`allow` of `{rule}`"),
+                    );
+                    let mut reason = "";
+                    let mut until = None;
+                    for (ek, ev) in m {
+                        match ek.as_scalar() {
+                            Some("reason") => {
+                                reason = ev
+                                    .as_scalar()
+                                    .filter(|_| !ev.is_null())
+                                    .map(str::trim)
+                                    .unwrap_or("")
+                            }
+                            Some("until") => {
+                                let text = ev.as_scalar().unwrap_or("");
+                                match Date::parse(text) {
+                                    Some(d) => until = Some(self.sp(ek, ev, d)),
+                                    None => self.push(
+                                        Diagnostic::invalid(join(&entry, "until"), ev.span, format!("`until` must be a date, found `{text}`"))
+                                            .label("not a date")
+                                            .help("write the day the suppression expires as YYYY-MM-DD, e.g. `until: 2027-03-31`"),
+                                    ),
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    (reason, until)
+                }
+                None => (
+                    val.as_scalar()
+                        .filter(|_| !val.is_null())
+                        .map(str::trim)
+                        .unwrap_or(""),
+                    None,
+                ),
+            };
             if reason.is_empty() {
                 self.push(
                     Diagnostic::invalid(join(path, rule), self.entry_span(k, val), format!("`allow` of `{rule}` has no reason"))
@@ -475,6 +516,7 @@ impl<'a> Loader<'a> {
                 rule: rule.to_string(),
                 reason: reason.to_string(),
                 span: self.entry_span(k, val),
+                until,
             });
         }
         out
@@ -557,6 +599,7 @@ impl<'a> Loader<'a> {
                         .map(|s| self.sp(k, v, s))
                 }
                 Some("requirements") => a.requirements = self.requirements(k, v),
+                Some("allow") => a.allow = self.allow("allow", v),
                 Some("components") => {
                     a.components_span = Some(k.span);
                     if !v.is_null() {

@@ -134,6 +134,8 @@ pub struct Architecture {
     pub components_span: Option<Span>,
     /// In file order.
     pub components: Vec<Component>,
+    /// File-level `allow:`: each rule suppressed in the whole file.
+    pub allow: Vec<Allow>,
     /// Component id -> index in `components`.
     pub index: HashMap<String, usize>,
 }
@@ -235,6 +237,78 @@ pub struct Allow {
     pub rule: String,
     pub reason: String,
     pub span: Span,
+    /// The last day before it expires: on and after `until` it no longer suppresses.
+    pub until: Option<Sp<Date>>,
+}
+
+/// A calendar date (`2027-03-31`), for expiring `allow` entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// `YYYY-MM-DD`, a real day of the Gregorian calendar.
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.trim().as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let t = std::str::from_utf8(&b[r]).ok()?;
+            t.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| t.parse().ok())?
+        };
+        let (year, month, day) = (num(0..4)? as i32, num(5..7)?, num(8..10)?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    /// The date of a day counted from 1970-01-01 (Howard Hinnant's civil_from_days).
+    pub fn from_unix_days(z: i64) -> Date {
+        let z = z + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Today: `ARCHLINT_TODAY=YYYY-MM-DD` when set (for tests and reproducible runs),
+    /// else the system clock (UTC). An unreadable `ARCHLINT_TODAY` is an error.
+    pub fn today() -> Result<Date, String> {
+        if let Ok(v) = std::env::var("ARCHLINT_TODAY") {
+            return Date::parse(&v).ok_or_else(|| {
+                format!("ARCHLINT_TODAY=`{v}` is not a date; write it as YYYY-MM-DD")
+            });
+        }
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Ok(Date::from_unix_days((secs / 86_400) as i64))
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
 }
 
 /// One item of `calls`.

@@ -79,7 +79,10 @@ fn ty(t: FieldType, doc: &str) -> Value {
         FieldType::Allow => json!({
             "type": "object",
             "propertyNames": { "enum": crate::rules::ids() },
-            "additionalProperties": { "type": "string", "minLength": 1 },
+            "additionalProperties": { "anyOf": [
+                { "type": "string", "minLength": 1 },
+                object(fields::ALLOW_ENTRY, &["reason"]),
+            ] },
         }),
         FieldType::Calls => json!({ "type": "array", "items": { "anyOf": [
             { "type": "string", "description": "id of the component called, all defaults" },

@@ -37,12 +37,27 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings hidden by `--baseline` (present only with a baseline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baselined: Option<usize>,
+}
+
+/// What a baseline did in this run.
+#[derive(Serialize)]
+pub struct BaselineReport {
+    pub file: String,
+    pub baselined: usize,
+    /// Entries that match no finding any more (never failing; `--write-baseline`
+    /// with `--baseline` prunes them).
+    pub stale: Vec<crate::baseline::Entry>,
 }
 
 #[derive(Serialize)]
 pub struct Output {
     pub diagnostics: Vec<JsonDiagnostic>,
     pub summary: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineReport>,
 }
 
 pub fn build(results: &[FileResult]) -> Output {
@@ -87,15 +102,27 @@ pub fn build(results: &[FileResult]) -> Output {
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
+        baselined: None,
     };
     Output {
         diagnostics,
         summary,
+        baseline: None,
     }
 }
 
 pub fn render(results: &[FileResult]) -> String {
-    let mut s = serde_json::to_string_pretty(&build(results)).expect("JSON output serializes");
+    render_with(results, None)
+}
+
+/// [`render`], with what a baseline did.
+pub fn render_with(results: &[FileResult], baseline: Option<BaselineReport>) -> String {
+    let mut out = build(results);
+    if let Some(b) = baseline {
+        out.summary.baselined = Some(b.baselined);
+        out.baseline = Some(b);
+    }
+    let mut s = serde_json::to_string_pretty(&out).expect("JSON output serializes");
     s.push('\n');
     s
 }

@@ -269,6 +269,7 @@ pub static RULES: &[Rule] = &[
     rule!("capacity-exceeded", capacity::capacity_exceeded),
     rule!("undocumented-choice", tradeoffs::undocumented_choice),
     rule!("unused-allow", unused_allow_placeholder),
+    rule!("expired-allow", unused_allow_placeholder),
 ];
 
 /// The page of `invalid-input`: not a rule (it cannot be selected, ignored or
@@ -285,12 +286,14 @@ pub fn input_meta() -> &'static Meta {
     })
 }
 
-/// `unused-allow` is produced by the engine after suppression, not by a check.
+/// `unused-allow` and `expired-allow` are produced by the engine after suppression,
+/// not by a check.
 fn unused_allow_placeholder(_: &Ctx) -> Vec<Diagnostic> {
     Vec::new()
 }
 
 pub const UNUSED_ALLOW: &str = "unused-allow";
+pub const EXPIRED_ALLOW: &str = "expired-allow";
 
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
@@ -307,6 +310,9 @@ pub struct Settings {
     pub enabled: HashMap<String, bool>,
     pub severity: HashMap<String, Severity>,
     pub options: HashMap<String, HashMap<String, f64>>,
+    /// The day `allow ... until:` dates are compared with; `None`: today's date
+    /// ([`crate::model::Date::today`]).
+    pub today: Option<crate::model::Date>,
 }
 
 impl Settings {
@@ -340,18 +346,32 @@ pub fn run(m: &Architecture, g: &SystemGraph, settings: &Settings) -> Vec<Diagno
         }
         out.extend(ds);
     }
-    let (mut kept, used) = suppress(m, out);
+    let today = settings
+        .today
+        .or_else(|| crate::model::Date::today().ok())
+        .unwrap_or(crate::model::Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        });
+    let (mut kept, used) = suppress(m, out, today);
     if let Some(r) = find(UNUSED_ALLOW)
         && settings.is_enabled(r)
     {
-        kept.extend(unused_allows(m, &used, settings));
+        kept.extend(unused_allows(m, &used, settings, today));
+    }
+    if let Some(r) = find(EXPIRED_ALLOW)
+        && settings.is_enabled(r)
+    {
+        kept.extend(expired_allows(m, settings, today));
     }
     kept
 }
 
-/// Every `allow` in the file with the path of the node it sits on.
+/// Every `allow` in the file with the path of the node it sits on (`""` for the
+/// file-level `allow:`).
 fn allows(m: &Architecture) -> Vec<(String, &Allow)> {
-    let mut v = Vec::new();
+    let mut v: Vec<(String, &Allow)> = m.allow.iter().map(|a| (String::new(), a)).collect();
     for c in &m.components {
         v.extend(c.allow.iter().map(|a| (c.path(), a)));
         for (i, call) in c.calls.iter().enumerate() {
@@ -362,6 +382,20 @@ fn allows(m: &Architecture) -> Vec<(String, &Allow)> {
         }
     }
     v
+}
+
+/// Whether an entry has passed its `until` date (on that day it no longer holds).
+fn expired(a: &Allow, today: crate::model::Date) -> bool {
+    a.until.as_ref().is_some_and(|u| today >= u.v)
+}
+
+/// The path of an `allow` entry: `components.api.allow.RULE`, or `allow.RULE` at the top.
+fn allow_path(path: &str, rule: &str) -> String {
+    if path.is_empty() {
+        format!("allow.{rule}")
+    } else {
+        format!("{path}.allow.{rule}")
+    }
 }
 
 /// The paths an allow at `path` covers `path` from: the path itself and each
@@ -375,23 +409,30 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
     )
 }
 
-/// Drop findings an `allow` covers. Returns the kept findings and, for each dropped
-/// one, its (rule, path) so that unused allows can be found. Allows are indexed by
-/// (rule, path), so this is linear in findings times path depth.
-fn suppress(m: &Architecture, ds: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<(String, String)>) {
+/// Drop findings an `allow` covers (expired entries cover nothing). Returns the kept
+/// findings and, for each dropped one, its (rule, path) so that unused allows can be
+/// found. Allows are indexed by (rule, path), so this is linear in findings times path
+/// depth; a file-level entry covers the rule's findings everywhere.
+fn suppress(
+    m: &Architecture,
+    ds: Vec<Diagnostic>,
+    today: crate::model::Date,
+) -> (Vec<Diagnostic>, Vec<(String, String)>) {
     let all = allows(m);
     if all.is_empty() {
         return (ds, Vec::new());
     }
     let index: HashSet<(&str, &str)> = all
         .iter()
+        .filter(|(_, a)| !expired(a, today))
         .map(|(p, a)| (a.rule.as_str(), p.as_str()))
         .collect();
     let mut used = Vec::new();
     let kept = ds
         .into_iter()
         .filter(|d| {
-            let hit = ancestors(&d.path).any(|p| index.contains(&(d.rule.as_str(), p)));
+            let hit = index.contains(&(d.rule.as_str(), ""))
+                || ancestors(&d.path).any(|p| index.contains(&(d.rule.as_str(), p)));
             if hit {
                 used.push((d.rule.clone(), d.path.clone()));
             }
@@ -401,41 +442,91 @@ fn suppress(m: &Architecture, ds: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<(Str
     (kept, used)
 }
 
+fn severity_of(settings: &Settings, id: &str, default: Severity) -> Severity {
+    settings
+        .severity
+        .get(id)
+        .copied()
+        .unwrap_or(find(id).map_or(default, |r| r.meta().severity))
+}
+
 fn unused_allows(
     m: &Architecture,
     used: &[(String, String)],
     settings: &Settings,
+    today: crate::model::Date,
 ) -> Vec<Diagnostic> {
-    let sev = settings
-        .severity
-        .get(UNUSED_ALLOW)
-        .copied()
-        .unwrap_or(find(UNUSED_ALLOW).map_or(Severity::Info, |r| r.meta().severity));
+    let sev = severity_of(settings, UNUSED_ALLOW, Severity::Info);
     let covered: HashSet<(&str, &str)> = used
         .iter()
-        .flat_map(|(r, p)| ancestors(p).map(move |a| (r.as_str(), a)))
+        .flat_map(|(r, p)| {
+            ancestors(p)
+                .chain(std::iter::once(""))
+                .map(move |a| (r.as_str(), a))
+        })
         .collect();
     let mut out = Vec::new();
     for (path, a) in allows(m) {
         let Some(rule) = find(&a.rule) else { continue };
-        if !settings.is_enabled(rule) || a.rule == UNUSED_ALLOW {
+        if !settings.is_enabled(rule) || a.rule == UNUSED_ALLOW || expired(a, today) {
             continue;
         }
         if covered.contains(&(a.rule.as_str(), path.as_str())) {
             continue;
         }
+        let place = if path.is_empty() {
+            "in this file".to_string()
+        } else {
+            format!("at `{path}`")
+        };
         out.push(
             Diagnostic::new(
                 UNUSED_ALLOW,
                 sev,
-                format!("{path}.allow.{}", a.rule),
+                allow_path(&path, &a.rule),
                 a.span,
                 format!("`allow: {}` suppresses nothing here", a.rule),
             )
             .label("no finding to suppress")
             .help(format!(
-                "remove this entry; `{}` reports nothing at `{path}`",
+                "remove this entry; `{}` reports nothing {place}",
                 a.rule
+            )),
+        );
+    }
+    out
+}
+
+/// `expired-allow`: entries whose `until` date has come. They suppress nothing any
+/// more, so the findings they hid are reported again, and this says why.
+fn expired_allows(
+    m: &Architecture,
+    settings: &Settings,
+    today: crate::model::Date,
+) -> Vec<Diagnostic> {
+    let sev = severity_of(settings, EXPIRED_ALLOW, Severity::Warning);
+    let mut out = Vec::new();
+    for (path, a) in allows(m) {
+        let Some(until) = a.until.as_ref().filter(|_| expired(a, today)) else {
+            continue;
+        };
+        let p = allow_path(&path, &a.rule);
+        out.push(
+            Diagnostic::new(
+                EXPIRED_ALLOW,
+                sev,
+                p.clone(),
+                a.span,
+                format!(
+                    "the `allow` of `{}` expired on {}; it no longer suppresses",
+                    a.rule, until.v
+                ),
+            )
+            .label("expired suppression")
+            .related(format!("{p}.until"), until.span, format!("until {}", until.v))
+            .help(format!(
+                "fix what `{}` reports here, or, if the reason (\"{}\") still holds, renew it with a later `until:`",
+                a.rule, a.reason
             )),
         );
     }

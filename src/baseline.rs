@@ -1,0 +1,158 @@
+//! Baselines (SPEC §4.2): the findings a team has accepted for now, recorded by
+//! fingerprint, so CI fails only on new ones.
+//!
+//! The file is JSON, sorted (by file, then path, rule and fingerprint) so that a change
+//! to it reads well in review:
+//!
+//! ```json
+//! { "version": 1,
+//!   "findings": [ { "fingerprint": "…", "rule": "shared-database", "file": "shop.arch.yaml",
+//!                   "path": "components.orders-db", "message": "…" } ] }
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::FileResult;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub rule: String,
+    pub file: String,
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Baseline {
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+/// What applying a baseline did.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// Findings hidden because the baseline has them.
+    pub suppressed: usize,
+    /// Entries for the files linted in this run that matched no finding.
+    pub stale: Vec<Entry>,
+    /// The entries that still match (what `--write-baseline` with `--baseline` keeps).
+    pub kept: Vec<Entry>,
+}
+
+impl Baseline {
+    /// Every finding of the results (input errors excluded), sorted.
+    pub fn from_results(results: &[FileResult]) -> Baseline {
+        let mut findings: Vec<Entry> = results
+            .iter()
+            .filter(|r| !r.input_error)
+            .flat_map(|r| {
+                r.diagnostics.iter().map(|d| Entry {
+                    fingerprint: d.fingerprint.clone(),
+                    rule: d.rule.clone(),
+                    file: r.source.name.clone(),
+                    path: d.path.clone(),
+                    message: d.message.clone(),
+                })
+            })
+            .collect();
+        sort(&mut findings);
+        Baseline {
+            version: VERSION,
+            findings,
+        }
+    }
+
+    pub fn from_entries(mut findings: Vec<Entry>) -> Baseline {
+        sort(&mut findings);
+        findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        Baseline {
+            version: VERSION,
+            findings,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("baseline serializes");
+        s.push('\n');
+        s
+    }
+
+    /// Read a baseline file; the error says what is wrong and how to make a good one.
+    pub fn load(path: &Path) -> Result<Baseline, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the baseline `{}`: {e}", path.display()))?;
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "the baseline `{}` is not an archlint baseline ({e}); write one with `archlint check --write-baseline {}`",
+                path.display(),
+                path.display()
+            )
+        })?;
+        if b.version != VERSION {
+            return Err(format!(
+                "the baseline `{}` has version {}, this archlint reads version {VERSION}; write it again with --write-baseline",
+                path.display(),
+                b.version
+            ));
+        }
+        Ok(b)
+    }
+
+    /// Remove the findings the baseline has from `results` (input errors always stay).
+    pub fn apply(&self, results: &mut [FileResult]) -> Applied {
+        let wanted: HashMap<&str, &Entry> = self
+            .findings
+            .iter()
+            .map(|e| (e.fingerprint.as_str(), e))
+            .collect();
+        let mut matched: HashSet<&str> = HashSet::new();
+        let mut suppressed = 0;
+        let linted: HashSet<String> = results
+            .iter()
+            .map(|r| crate::fingerprint::normalize_file(&r.source.name))
+            .collect();
+        for r in results.iter_mut().filter(|r| !r.input_error) {
+            r.diagnostics
+                .retain(|d| match wanted.get_key_value(d.fingerprint.as_str()) {
+                    Some((k, _)) => {
+                        matched.insert(k);
+                        suppressed += 1;
+                        false
+                    }
+                    None => true,
+                });
+        }
+        let (kept, stale): (Vec<Entry>, Vec<Entry>) = self
+            .findings
+            .iter()
+            .cloned()
+            .partition(|e| matched.contains(e.fingerprint.as_str()));
+        // an entry for a file this run did not lint is neither matched nor stale
+        let stale = stale
+            .into_iter()
+            .filter(|e| linted.contains(&crate::fingerprint::normalize_file(&e.file)))
+            .collect();
+        Applied {
+            suppressed,
+            stale,
+            kept,
+        }
+    }
+}
+
+fn sort(v: &mut [Entry]) {
+    v.sort_by(|a, b| {
+        (&a.file, &a.path, &a.rule, &a.fingerprint).cmp(&(
+            &b.file,
+            &b.path,
+            &b.rule,
+            &b.fingerprint,
+        ))
+    });
+}
