@@ -7,6 +7,7 @@
 pub mod baseline;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod discover;
 pub mod estimate;
 pub mod fingerprint;

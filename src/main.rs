@@ -69,6 +69,12 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Compare two versions of a design: what changed, and the findings introduced and
+    /// resolved. OLD and NEW are files, `-` (stdin), or REV:PATH read with `git show`.
+    #[command(
+        after_help = "Examples:\n  archlint diff old.arch.yaml architecture.yaml\n  archlint diff origin/main:architecture.yaml architecture.yaml --format markdown\n  git show HEAD~1:architecture.yaml | archlint diff - architecture.yaml\n\nREV:PATH is read with `git show REV:PATH` in the current repository (PATH from the repository's root, or ./PATH from the working directory); a revision starting with `-` is refused.\nExit codes: 0 nothing introduced at or above --fail-on, 1 introduced findings, 2 input or usage error."
+    )]
+    Diff(DiffArgs),
     /// Print the JSON Schema of the architecture file (for editor completion).
     Schema,
     /// Write a commented starter `architecture.yaml`.
@@ -134,6 +140,48 @@ struct CheckArgs {
     /// entries that still match, pruning stale ones).
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The version before: a file, `-`, or REV:PATH.
+    old: String,
+    /// The version after: a file, `-`, or REV:PATH.
+    new: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+    /// Lowest severity of an introduced finding that makes the exit code 1.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Rules or categories to run (comma-separated), replacing the configured selection.
+    #[arg(long, value_delimiter = ',')]
+    select: Option<Vec<String>>,
+    /// Rules or categories to skip (comma-separated), replacing the configured list.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Option<Vec<String>>,
+    /// Use this configuration file instead of discovering `.archlint.yaml`.
+    #[arg(long, conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Do not read any configuration file.
+    #[arg(long)]
+    no_config: bool,
+    /// Name to show for stdin input.
+    #[arg(long, default_value = "<stdin>")]
+    stdin_filename: String,
+    /// Colour the human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum DiffFormat {
+    /// for a terminal
+    Human,
+    /// for a pull-request comment
+    Markdown,
+    /// for scripts
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -241,6 +289,7 @@ fn main() -> ExitCode {
         Command::Estimate { file, format } => estimate(&file, format),
         Command::Graph { file, format } => graph(&file, format),
         Command::Report { file, output } => review(&file, output.as_deref()),
+        Command::Diff(args) => diff(args),
         Command::Schema => {
             out(&format!(
                 "{}\n",
@@ -601,6 +650,10 @@ fn list_rules(format: ListFormat) -> u8 {
 }
 
 fn explain(id: &str) -> u8 {
+    if id == archlint::diag::INVALID_INPUT {
+        out(&format!("{}\n", rules::input_meta().body.trim_end()));
+        return 0;
+    }
     match rules::find(id) {
         Some(r) => {
             // the page without its front matter: the body repeats the metadata in prose
@@ -705,4 +758,238 @@ fn review(file: &Path, output: Option<&Path>) -> u8 {
         }
     }
     0
+}
+
+/// One side of a diff: the text, the name to show, and the name its fingerprints use.
+struct Version {
+    source: SourceFile,
+    /// `PATH` of `REV:PATH`, the file's path, or the stdin name.
+    path: String,
+}
+
+/// Read `-`, a file, or `REV:PATH` (through `git show`, never a shell).
+fn read_version(arg: &str, stdin_name: &str) -> Result<Version, Result<FileResult, String>> {
+    let max = archlint::DEFAULT_MAX_FILE_BYTES;
+    if arg == "-" {
+        return read_input(Path::new("-"), max, stdin_name)
+            .map(|source| Version {
+                source,
+                path: stdin_name.to_string(),
+            })
+            .map_err(Ok);
+    }
+    if Path::new(arg).exists() {
+        return read_input(Path::new(arg), max, stdin_name)
+            .map(|source| Version {
+                source,
+                path: arg.to_string(),
+            })
+            .map_err(Ok);
+    }
+    let Some((rev, path)) = arg.split_once(':').filter(|(r, _)| !r.is_empty()) else {
+        return Err(Ok(archlint::read_failure(
+            arg,
+            format!("cannot read `{arg}`: no such file"),
+            "name a file, `-` for stdin, or REV:PATH (e.g. `origin/main:architecture.yaml`) to read it from git",
+        )));
+    };
+    if rev.starts_with('-') {
+        return Err(Err(format!(
+            "refusing the revision `{rev}`: a revision cannot start with `-` (it would be read as an option of git)"
+        )));
+    }
+    let spec = format!("{rev}:{path}");
+    let out = std::process::Command::new("git")
+        .args(["show", "--end-of-options", &spec])
+        .stdin(std::process::Stdio::null())
+        .output();
+    let out = match out {
+        Ok(o) => o,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Err(format!(
+                "cannot read `{spec}`: git is not installed (REV:PATH is read with `git show`)"
+            )));
+        }
+        Err(e) => return Err(Err(format!("cannot run `git show {spec}`: {e}"))),
+    };
+    if !out.status.success() {
+        let why = String::from_utf8_lossy(&out.stderr);
+        let why = why.lines().next().unwrap_or("git failed").trim();
+        return Err(Err(format!(
+            "cannot read `{spec}` from git: {why} (run it inside the repository; PATH is from the repository's root, or ./PATH from here)"
+        )));
+    }
+    archlint::source_from_bytes(&spec, out.stdout, max)
+        .map(|source| Version {
+            source,
+            path: path.trim_start_matches("./").to_string(),
+        })
+        .map_err(Ok)
+}
+
+fn diff(args: DiffArgs) -> u8 {
+    if args.old == "-" && args.new == "-" {
+        return usage_error("only one of OLD and NEW can be `-` (stdin)");
+    }
+    let read = |a: &str| read_version(a, &args.stdin_filename);
+    let (old, new) = match (read(&args.old), read(&args.new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            let mut failed = Vec::new();
+            for r in [o, n] {
+                match r {
+                    Err(Err(msg)) => return usage_error(&msg),
+                    Err(Ok(fr)) => failed.push(fr),
+                    Ok(_) => {}
+                }
+            }
+            input_errors(&failed);
+            return 2;
+        }
+    };
+    // the configuration of the new version's directory (or of the working directory)
+    let dir = if Path::new(&args.new).exists() && args.new != "-" {
+        Path::new(&args.new)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    } else {
+        PathBuf::new()
+    };
+    let dir = std::path::absolute(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        &dir
+    })
+    .unwrap_or_else(|_| PathBuf::from("."));
+    let cfg = if args.no_config {
+        Config::default()
+    } else {
+        let path = args.config.clone().or_else(|| config::discover(&dir));
+        match path.map(|p| config::load(&p)) {
+            None => Config::default(),
+            Some(Ok(c)) => c,
+            Some(Err(r)) => {
+                input_errors(&[*r]);
+                return 2;
+            }
+        }
+    };
+    let mut settings = match cfg.settings(args.select.as_deref(), args.ignore.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    settings.today = match archlint::model::Date::today() {
+        Ok(d) => Some(d),
+        Err(e) => return usage_error(&e),
+    };
+    let fail_on = args
+        .fail_on
+        .or_else(|| cfg.fail_on.as_deref().and_then(FailOn::parse))
+        .unwrap_or(FailOn::Warning);
+    // both versions are fingerprinted under the new one's name, so a finding that is
+    // in both has one fingerprint
+    let lint = |v: &Version| {
+        let display = v.source.name.clone();
+        let src = SourceFile::new(new.path.clone(), v.source.text.clone());
+        let mut r = lint_source_with(src, &settings, Default::default());
+        r.source.name = display;
+        r
+    };
+    let (ro, rn) = (lint(&old), lint(&new));
+    if ro.input_error || rn.input_error {
+        input_errors(&[ro, rn]);
+        return 2;
+    }
+    let limits = archlint::model::yaml::Limits::default();
+    let (to, tn) = match (
+        archlint::model::yaml::parse(&ro.source, limits),
+        archlint::model::yaml::parse(&rn.source, limits),
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        _ => return usage_error("the files parsed once but not twice"),
+    };
+    let design = archlint::diff::design_diff(&to.root, &tn.root);
+    let found = archlint::diff::findings_diff(&ro, &rn);
+    let text = match args.format {
+        DiffFormat::Json => {
+            let as_json = |r: &FileResult, ds: &[&archlint::diag::Diagnostic]| {
+                report::json::build(&[FileResult {
+                    source: r.source.clone(),
+                    diagnostics: ds.iter().map(|d| (*d).clone()).collect(),
+                    input_error: false,
+                }])
+                .diagnostics
+            };
+            let v = serde_json::json!({
+                "old": ro.source.name,
+                "new": rn.source.name,
+                "components": design.components,
+                "calls": design.calls,
+                "requirements": design.requirements,
+                "system": design.system,
+                "findings": {
+                    "introduced": as_json(&rn, &found.introduced),
+                    "resolved": as_json(&ro, &found.resolved),
+                    "unchanged": found.unchanged,
+                },
+            });
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).expect("serializes")
+            )
+        }
+        DiffFormat::Markdown => {
+            archlint::diff::markdown(&ro.source.name, &rn, &ro, &design, &found)
+        }
+        DiffFormat::Human => {
+            let tty = std::io::stdout().is_terminal();
+            let style = report::human::Style {
+                color: use_color(args.color, tty),
+                width: term_width(tty),
+            };
+            let mut t = format!("Comparing {} → {}\n\n", ro.source.name, rn.source.name);
+            let lines = archlint::diff::design_lines(&design);
+            if lines.is_empty() {
+                t.push_str("Design changes: none\n");
+            } else {
+                t.push_str("Design changes:\n");
+                for l in lines {
+                    t.push_str(&format!("  {l}\n"));
+                }
+            }
+            t.push_str(&format!(
+                "\nFindings: {}\n",
+                archlint::diff::findings_summary(&found)
+            ));
+            if !found.introduced.is_empty() {
+                t.push_str("\nIntroduced:\n");
+                for d in &found.introduced {
+                    t.push('\n');
+                    t.push_str(&report::human::render_one(&rn.source, d, style));
+                }
+            }
+            if !found.resolved.is_empty() {
+                t.push_str("\nResolved:\n");
+                for d in &found.resolved {
+                    let l = report::locate(&ro.source, d);
+                    t.push_str(&format!(
+                        "  {}:{}:{}: {}[{}] {}\n",
+                        ro.source.name,
+                        l.line,
+                        l.column,
+                        d.severity.as_str(),
+                        d.rule,
+                        d.message
+                    ));
+                }
+            }
+            t
+        }
+    };
+    out(&text);
+    match fail_on.threshold() {
+        Some(t) if found.introduced.iter().any(|d| d.severity >= t) => 1,
+        _ => 0,
+    }
 }
