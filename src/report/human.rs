@@ -95,48 +95,82 @@ struct Label<'a> {
 
 /// Wrap `text` to `width` columns between words (never inside a word, so hyphenated
 /// names stay whole); the first line has `first` columns less, the others `rest` less.
-fn wrap(text: &str, width: usize, first: usize, rest: usize) -> Vec<String> {
+fn wrap(text: &str, width: usize, first: usize, rest: usize) -> Vec<&str> {
     let mut lines = Vec::new();
     for para in text.split('\n') {
-        let mut cur = String::new();
-        let mut cur_w = 0;
-        // an arrow or operator stays with the word before it: `a ->` / `b`, never
-        // `a` / `-> b`
-        // and a short `code span` is not broken either
-        let mut units: Vec<String> = Vec::new();
+        // Units are byte ranges of `para`: a word, or words glued together. An arrow
+        // or operator stays with the word before it (`a ->` / `b`, never `a` / `-> b`),
+        // and a short `code span` is not broken. A line is a range too, so wrapping
+        // allocates nothing per word.
+        let mut line: Option<(usize, usize)> = None;
+        let mut line_w = 0;
+        let mut unit: Option<(usize, usize)> = None;
+        let mut at = 0;
         for word in para.split(' ') {
-            let open_code = |u: &String| u.matches('`').count() % 2 == 1 && u.len() < 40;
-            match units.last_mut() {
-                Some(last) if open_code(last) => {
-                    last.push(' ');
-                    last.push_str(word);
+            let (ws, we) = (at, at + word.len());
+            at = we + 1;
+            unit = match unit {
+                Some((us, ue)) => {
+                    let u = &para[us..ue];
+                    let open_code = u.matches('`').count() % 2 == 1 && u.len() < 40;
+                    if open_code || matches!(word, "->" | "→" | "×" | "=" | "+") {
+                        Some((us, we))
+                    } else {
+                        flush(
+                            para,
+                            (us, ue),
+                            (&mut line, &mut line_w),
+                            &mut lines,
+                            (width, first, rest),
+                        );
+                        Some((ws, we))
+                    }
                 }
-                Some(last) if matches!(word, "->" | "→" | "×" | "=" | "+") => {
-                    last.push(' ');
-                    last.push_str(word);
-                }
-                _ => units.push(word.to_string()),
-            }
+                None => Some((ws, we)),
+            };
         }
-        for word in &units {
-            let w = word.chars().count();
-            let avail = width
-                .saturating_sub(if lines.is_empty() { first } else { rest })
-                .max(MIN_WIDTH / 2);
-            if cur_w > 0 && cur_w + 1 + w > avail {
-                lines.push(std::mem::take(&mut cur));
-                cur_w = 0;
-            }
-            if cur_w > 0 {
-                cur.push(' ');
-                cur_w += 1;
-            }
-            cur.push_str(word);
-            cur_w += w;
+        if let Some(u) = unit {
+            flush(
+                para,
+                u,
+                (&mut line, &mut line_w),
+                &mut lines,
+                (width, first, rest),
+            );
         }
-        lines.push(cur);
+        lines.push(line.map_or("", |(s, e)| &para[s..e]));
     }
     lines
+}
+
+/// Add a unit (a byte range of `para`) to the current line, or start a new line
+/// with it when it does not fit.
+fn flush<'t>(
+    para: &'t str,
+    u: (usize, usize),
+    (line, line_w): (&mut Option<(usize, usize)>, &mut usize),
+    lines: &mut Vec<&'t str>,
+    (width, first, rest): (usize, usize, usize),
+) {
+    let w = para[u.0..u.1].chars().count();
+    let avail = width
+        .saturating_sub(if lines.is_empty() { first } else { rest })
+        .max(MIN_WIDTH / 2);
+    match line {
+        Some((ls, le)) if *line_w + 1 + w > avail => {
+            lines.push(&para[*ls..*le]);
+            *line = Some(u);
+            *line_w = w;
+        }
+        Some((_, le)) => {
+            *le = u.1;
+            *line_w += 1 + w;
+        }
+        None => {
+            *line = Some(u);
+            *line_w = w;
+        }
+    }
 }
 
 /// One finding, as rustc would print it.
@@ -300,6 +334,30 @@ fn narrowed_primary(src: &SourceFile, d: &Diagnostic) -> crate::source::Span {
     }
 }
 
+/// A source line as shown: its characters, borrowed when it is plain ASCII.
+enum LineText<'a> {
+    Ascii(&'a str),
+    Chars(Vec<char>),
+}
+
+impl LineText<'_> {
+    fn len(&self) -> usize {
+        match self {
+            LineText::Ascii(s) => s.len(),
+            LineText::Chars(c) => c.len(),
+        }
+    }
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn push_range(&self, out: &mut String, from: usize, to: usize) {
+        match self {
+            LineText::Ascii(s) => out.push_str(&s[from..to]),
+            LineText::Chars(c) => out.extend(&c[from..to]),
+        }
+    }
+}
+
 struct Mark<'a> {
     from: usize,
     to: usize,
@@ -320,9 +378,21 @@ fn line_range(src: &SourceFile, n: usize) -> (usize, usize) {
 }
 
 fn gutter(out: &mut String, p: &Painter, pad: &str, n: Option<usize>) {
+    if p.0 {
+        match n {
+            Some(n) => p.paint(out, Paint::Gutter, &format!("{n:>w$} |", w = pad.len())),
+            None => p.paint(out, Paint::Gutter, &format!("{pad} |")),
+        }
+        return;
+    }
     match n {
-        Some(n) => p.paint(out, Paint::Gutter, &format!("{n:>w$} |", w = pad.len())),
-        None => p.paint(out, Paint::Gutter, &format!("{pad} |")),
+        Some(n) => {
+            let _ = write!(out, "{n:>w$} |", w = pad.len());
+        }
+        None => {
+            out.push_str(pad);
+            out.push_str(" |");
+        }
     }
 }
 
@@ -355,10 +425,17 @@ fn source_line(
     gw: usize,
     marks: &[Mark],
 ) {
-    let chars: Vec<char> = text
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
+    // ASCII lines (nearly all) are used as they are; others as characters, so that
+    // columns count characters as the line:column of the header does
+    let chars = if text.is_ascii() && !text.contains('\t') {
+        LineText::Ascii(text)
+    } else {
+        LineText::Chars(
+            text.chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect(),
+        )
+    };
     let avail = width.saturating_sub(gw + 3).max(MIN_WIDTH / 2);
     // The window of the line shown: all of it when it fits, else the part around the
     // first mark with `...` where it is cut.
@@ -388,7 +465,7 @@ fn source_line(
         if from > 0 {
             out.push_str("...");
         }
-        out.extend(&chars[from..to]);
+        chars.push_range(out, from, to);
         if to < chars.len() {
             out.push_str("...");
         }
