@@ -15,7 +15,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::FileResult;
+use crate::input::FileResult;
 
 pub const VERSION: u32 = 1;
 

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::FileResult;
 use crate::diag::{Diagnostic, Severity, suggest};
+use crate::input::FileResult;
 use crate::model::yaml::{self, Limits, Node};
 use crate::rules::{self, CATEGORIES, RULES, Settings};
 use crate::source::{SourceFile, Span};
@@ -177,7 +177,7 @@ impl Loader {
 /// Load a config file. Errors come back as a [`FileResult`] for the config file.
 pub fn load(path: &Path) -> Result<Config, Box<FileResult>> {
     let display = path.display().to_string();
-    let src = crate::read_source(path, &display, 1024 * 1024).map_err(Box::new)?;
+    let src = crate::input::read_source(path, &display, 1024 * 1024).map_err(Box::new)?;
     parse(src, Some(path.to_path_buf()))
 }
 
@@ -345,9 +345,9 @@ fn rules_section(l: &mut Loader, cfg: &mut Config, v: &Node) {
                     ),
                 },
                 opt => {
-                    let Some(_) = rule.options.iter().find(|(n, _)| *n == opt) else {
+                    let Some(_) = rule.options().iter().find(|(n, _)| n == opt) else {
                         let mut valid: Vec<&str> = vec!["severity", "enabled"];
-                        valid.extend(rule.options.iter().map(|(n, _)| *n));
+                        valid.extend(rule.options().iter().map(|(n, _)| n.as_str()));
                         let help = suggest(opt, valid.iter().copied())
                             .map(|s| format!("did you mean `{s}`?"))
                             .unwrap_or_else(|| format!("`{id}` takes: {}", valid.join(", ")));
@@ -375,9 +375,9 @@ fn rules_section(l: &mut Loader, cfg: &mut Config, v: &Node) {
                             &format!("{path}.{opt}"),
                             ov.span,
                             format!("option `{opt}` must be a number"),
-                            rule.options
+                            rule.options()
                                 .iter()
-                                .find(|(n, _)| *n == opt)
+                                .find(|(n, _)| n == opt)
                                 .map(|(_, d)| format!("write it as `{opt}: {d}` (the default)")),
                         ),
                     }

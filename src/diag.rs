@@ -115,6 +115,18 @@ impl Diagnostic {
     }
 }
 
+/// Diagnostics sorted by position, then rule (SPEC §3.3).
+pub fn sort(ds: &mut [Diagnostic]) {
+    ds.sort_by(|a, b| {
+        (a.span.start, &a.rule, a.span.end, &a.message).cmp(&(
+            b.span.start,
+            &b.rule,
+            b.span.end,
+            &b.message,
+        ))
+    });
+}
+
 /// "did you mean `x`?" for the closest candidate, if any is close enough.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lw = word.to_ascii_lowercase();

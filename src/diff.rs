@@ -13,8 +13,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::FileResult;
 use crate::diag::{Diagnostic, Severity};
+use crate::input::FileResult;
 use crate::model::yaml::Node;
 
 /// One field that differs; `old` or `new` is absent when the field was added or removed.

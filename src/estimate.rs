@@ -5,7 +5,6 @@
 //! whose calls only read or only write) and flows along every call, multiplied by each
 //! call's `per_request` fan-out, in one pass over a topological order of the graph.
 
-use petgraph::algo::tarjan_scc;
 use serde::Serialize;
 
 use crate::graph::{Origin, SystemGraph};
@@ -104,17 +103,15 @@ pub fn loads(m: &Architecture, g: &SystemGraph, t: &Traffic) -> Vec<f64> {
     for (v, rate, _) in entry_rates(m, g, t) {
         load[v] += rate;
     }
-    let mut order = tarjan_scc(&g.graph);
-    order.reverse();
+    let order = g.components_in_flow_order();
     let mut scc = vec![0; n];
     for (i, members) in order.iter().enumerate() {
-        for x in members {
-            scc[x.index()] = i;
+        for &x in members {
+            scc[x] = i;
         }
     }
     for members in &order {
-        for x in members {
-            let u = x.index();
+        for &u in members {
             if load[u] == 0.0 {
                 continue;
             }

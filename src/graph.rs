@@ -47,6 +47,12 @@ pub struct SystemGraph {
     incoming: Vec<Vec<usize>>,
 }
 
+/// A loaded, valid file with its graph.
+pub struct Analysis {
+    pub model: Architecture,
+    pub graph: SystemGraph,
+}
+
 /// The best path found by a dynamic program: a value and, per node, the edge taken.
 pub struct PathTable {
     pub value: Vec<f64>,
@@ -309,6 +315,17 @@ impl SystemGraph {
         } else {
             0.0
         }
+    }
+
+    /// Components grouped by the strongly connected components of all edges (sync and
+    /// async), groups in topological order (senders before receivers).
+    pub fn components_in_flow_order(&self) -> Vec<Vec<usize>> {
+        let mut order: Vec<Vec<usize>> = tarjan_scc(&self.graph)
+            .into_iter()
+            .map(|g| g.into_iter().map(|x| x.index()).collect())
+            .collect();
+        order.reverse();
+        order
     }
 
     /// A call to an in-process cache: a function call inside the caller, not a network

@@ -293,8 +293,10 @@ fn main() -> ExitCode {
         Command::Schema => {
             out(&format!(
                 "{}\n",
-                serde_json::to_string_pretty(&archlint::model::schema::schema())
-                    .expect("serializes")
+                serde_json::to_string_pretty(&archlint::model::schema::schema(
+                    &archlint::rules::ids()
+                ))
+                .expect("serializes")
             ));
             0
         }
@@ -635,7 +637,7 @@ fn list_rules(format: ListFormat) -> u8 {
                 serde_json::json!({
                     "id": r.id, "category": m.category, "severity": m.severity,
                     "summary": m.summary, "default_enabled": m.default_enabled,
-                    "options": r.options.iter().map(|(n, v)| (n.to_string(), *v)).collect::<std::collections::BTreeMap<_, _>>(),
+                    "options": r.options().iter().map(|(n, v)| (n.to_string(), *v)).collect::<std::collections::BTreeMap<_, _>>(),
                 })
             })
             .collect();

@@ -112,10 +112,11 @@ fn page_examples_fire_and_fixes_do_not() {
 #[test]
 fn pages_write_options_in_yaml() {
     for r in archlint::rules::RULES {
-        for (name, _) in r.options {
+        for (name, default) in r.options() {
             assert!(
-                r.page().contains(&format!("{}: {{ {name}: ", r.id)),
-                "rules/{}.md does not show option `{name}` as YAML",
+                r.page()
+                    .contains(&format!("{}: {{ {name}: {default} }}", r.id)),
+                "rules/{}.md does not show option `{name}` with its default {default} (front matter) as YAML",
                 r.id
             );
         }

@@ -18,72 +18,67 @@ fn fixture(id: &str, which: &str) -> String {
     format!("tests/fixtures/rules/{id}/{which}.arch.yaml")
 }
 
+/// One case per rule (insta's `glob!`): a failing rule does not hide the others, and
+/// `INSTA_GLOB_FILTER=sync-chain-too-long/* cargo test --test rules` runs one alone.
+/// Each rule fires on `fires.arch.yaml` (every finding says what to do), stays silent on
+/// its near miss `ok.arch.yaml`, and its human and JSON output are snapshotted.
 #[test]
-fn every_rule_fires_on_its_fixture() {
-    for r in RULES {
-        let res = lint_file(&fixture(r.id, "fires"), &selection(r.id));
-        assert!(
-            !res.input_error,
-            "{}: fixture is invalid: {:?}",
-            r.id, res.diagnostics
-        );
-        assert!(
-            rules_of(&res).contains(&r.id),
-            "{} does not fire on its fixture; got {:?}",
-            r.id,
-            rules_of(&res)
-        );
-        for d in &res.diagnostics {
-            assert!(
-                !d.message.is_empty() && d.help.is_some(),
-                "{}: every finding says what to do: {d:?}",
-                r.id
-            );
-            assert!(
-                !d.path.contains("..") && !d.path.ends_with('.'),
-                "{}: bad path {}",
-                r.id,
-                d.path
-            );
-        }
-    }
-}
-
-#[test]
-fn no_rule_fires_on_its_near_miss() {
-    for r in RULES {
-        let res = lint_file(&fixture(r.id, "ok"), &selection(r.id));
-        assert!(
-            !res.input_error,
-            "{}: near-miss fixture is invalid: {:?}",
-            r.id, res.diagnostics
-        );
-        assert!(
-            res.diagnostics.is_empty(),
-            "{} fires on its near miss: {:#?}",
-            r.id,
-            res.diagnostics
-        );
-    }
-}
-
-#[test]
-fn snapshots_of_each_rule() {
+fn each_rule_fires_on_its_fixture_and_not_on_its_near_miss() {
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_path("snapshots/rules");
     settings.bind(|| {
-        for r in RULES {
-            let path = fixture(r.id, "fires");
-            insta::assert_snapshot!(
-                format!("{}.human", r.id),
-                human(lint_file(&path, &selection(r.id)))
+        insta::glob!("fixtures/rules/*/fires.arch.yaml", |path| {
+            let dir = path.parent().unwrap();
+            let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+            let rel = |which: &str| fixture(&id, which);
+            let res = lint_file(&rel("fires"), &selection(&id));
+            assert!(
+                !res.input_error,
+                "{id}: fixture is invalid: {:?}",
+                res.diagnostics
             );
-            insta::assert_snapshot!(
-                format!("{}.json", r.id),
-                json_of(lint_file(&path, &selection(r.id)))
+            assert!(
+                rules_of(&res).contains(&id.as_str()),
+                "{id} does not fire on its fixture; got {:?}",
+                rules_of(&res)
             );
-        }
+            for d in &res.diagnostics {
+                assert!(
+                    !d.message.is_empty() && d.help.is_some(),
+                    "{id}: every finding says what to do: {d:?}"
+                );
+                assert!(
+                    !d.path.contains("..") && !d.path.ends_with('.'),
+                    "{id}: bad path {}",
+                    d.path
+                );
+            }
+            let near = lint_file(&rel("ok"), &selection(&id));
+            assert!(
+                !near.input_error,
+                "{id}: near-miss fixture is invalid: {:?}",
+                near.diagnostics
+            );
+            assert!(
+                near.diagnostics.is_empty(),
+                "{id} fires on its near miss: {:#?}",
+                near.diagnostics
+            );
+            // snapshots keep their names (`rules/ID.human.snap`), without glob's suffix
+            let mut named = insta::Settings::clone_current();
+            named.remove_snapshot_suffix();
+            named.bind(|| {
+                insta::assert_snapshot!(
+                    format!("{id}.human"),
+                    human(lint_file(&rel("fires"), &selection(&id)))
+                );
+                insta::assert_snapshot!(
+                    format!("{id}.json"),
+                    json_of(lint_file(&rel("fires"), &selection(&id)))
+                );
+            });
+        });
     });
 }
 
@@ -129,50 +124,5 @@ fn every_rule_has_both_fixtures() {
             let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture(r.id, which));
             assert!(p.is_file(), "missing fixture {}", p.display());
         }
-    }
-}
-
-/// The example that each page shows as firing really fires (page and code agree).
-#[test]
-fn page_examples_fire() {
-    for r in RULES {
-        let body = &r.meta().body;
-        let start = body.find("## Example that fires").expect("section");
-        let rest = &body[start..];
-        let code = rest
-            .split("```yaml\n")
-            .nth(1)
-            .and_then(|s| s.split("\n```").next())
-            .expect("a yaml block");
-        let text = if code.starts_with("name:") {
-            code.to_string()
-        } else {
-            format!("name: example\n{code}")
-        };
-        let settings = archlint::config::Config::default()
-            .settings(
-                Some(
-                    &selection(r.id)
-                        .iter()
-                        .map(|s| s.to_string())
-                        .collect::<Vec<_>>(),
-                ),
-                None,
-            )
-            .unwrap();
-        let res = archlint::lint_source(
-            archlint::source::SourceFile::new("page.yaml", text),
-            &settings,
-        );
-        assert!(
-            !res.input_error,
-            "{}: page example is invalid: {:?}",
-            r.id, res.diagnostics
-        );
-        assert!(
-            rules_of(&res).contains(&r.id),
-            "{}: page example does not fire",
-            r.id
-        );
     }
 }

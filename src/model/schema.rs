@@ -78,7 +78,7 @@ fn ty(t: FieldType, doc: &str) -> Value {
         }
         FieldType::Allow => json!({
             "type": "object",
-            "propertyNames": { "enum": crate::rules::ids() },
+            "propertyNames": { "$ref": "#/definitions/ruleId" },
             "additionalProperties": { "anyOf": [
                 { "type": "string", "minLength": 1 },
                 object(fields::ALLOW_ENTRY, &["reason"]),
@@ -134,7 +134,9 @@ fn kind_constraints() -> Vec<Value> {
         .collect()
 }
 
-pub fn schema() -> Value {
+/// The schema; `rule_ids` are the ids an `allow` may name (the caller's registry, so
+/// the model does not depend on the rules).
+pub fn schema(rule_ids: &[&str]) -> Value {
     let mut top = object(fields::TOP, &["name"]);
     top["patternProperties"] = json!({ "^x-": {
         "description": "An extension key, ignored by archlint: a place for anchors (`&defaults`) to merge with `<<: *defaults`."
@@ -153,6 +155,6 @@ pub fn schema() -> Value {
     top["description"] = json!(
         "A system design: components, the calls between them, and the requirements it must meet."
     );
-    top["definitions"] = json!({ "component": component });
+    top["definitions"] = json!({ "component": component, "ruleId": { "enum": rule_ids } });
     top
 }

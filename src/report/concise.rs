@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::locate;
-use crate::FileResult;
+use crate::input::FileResult;
 
 /// One line per finding; files that could not be linted are left to stderr when
 /// `skip_input` is set.

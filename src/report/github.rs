@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 
 use super::locate;
-use crate::FileResult;
 use crate::diag::{Diagnostic, Severity};
+use crate::input::FileResult;
 use crate::source::SourceFile;
 
 /// Annotations GitHub displays per level (error, warning, notice) in one step.

@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 use super::locate;
-use crate::FileResult;
 use crate::diag::Severity;
+use crate::input::FileResult;
 
 #[derive(Serialize)]
 struct Lines {

@@ -8,8 +8,8 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
-use crate::Analysis;
 use crate::diag::{Diagnostic, Severity};
+use crate::graph::Analysis;
 use crate::graph::Origin;
 use crate::model::{Component, Kind};
 

@@ -22,8 +22,8 @@
 
 use std::fmt::Write as _;
 
-use crate::FileResult;
 use crate::diag::{Diagnostic, Severity};
+use crate::input::FileResult;
 use crate::source::SourceFile;
 
 /// Render options: colour and width.

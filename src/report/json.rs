@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::locate;
-use crate::FileResult;
 use crate::diag::Severity;
+use crate::input::FileResult;
 
 #[derive(Serialize)]
 pub struct JsonRelated {

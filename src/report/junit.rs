@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::locate;
-use crate::FileResult;
 use crate::diag::Diagnostic;
+use crate::input::FileResult;
 
 /// Escape text for an XML attribute or element; drop characters XML 1.0 forbids.
 fn esc(s: &str) -> String {

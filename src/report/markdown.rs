@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use crate::Analysis;
 use crate::diag::{Diagnostic, Severity};
 use crate::estimate::{self, Estimate};
+use crate::graph::Analysis;
 use crate::graph::Origin;
 use crate::model::quantity::{fmt_count, fmt_duration, fmt_percent, fmt_size, trim_num};
 use crate::model::*;
@@ -15,32 +15,8 @@ use crate::source::SourceFile;
 
 /// The review section a rule's findings belong to (1-based, as in the document).
 pub fn section_of(rule: &str) -> usize {
-    match rule {
-        "missing-requirement" => 1,
-        "capacity-exceeded" => 2,
-        "microservices-for-v1"
-        | "sync-chain-too-long"
-        | "sync-call-cycle"
-        | "public-api-without-rate-limit"
-        | "custom-message-queue" => 3,
-        "queue-tech-mismatch"
-        | "non-idempotent-consumer"
-        | "grpc-on-public-api"
-        | "polling-for-realtime"
-        | "sticky-sessions"
-        | "l4-balancer-with-l7-needs"
-        | "optimistic-lock-without-retry" => 4,
-        "shared-database"
-        | "relational-over-10tb"
-        | "database-model-mismatch"
-        | "search-as-primary-store"
-        | "cache-consistency-mismatch"
-        | "in-process-cache-with-replicas"
-        | "cache-without-invalidation"
-        | "stale-read-under-strong-consistency" => 5,
-        "undocumented-choice" | "multi-region-strong-consistency" | "unused-allow" => 6,
-        _ => 7,
-    }
+    // the rule's page says where its findings belong; an input error has none
+    crate::rules::find(rule).map_or(7, |r| usize::from(r.meta().section))
 }
 
 struct Doc<'a> {

@@ -54,7 +54,9 @@ pub fn locate<'a>(src: &SourceFile, d: &'a Diagnostic) -> Located<'a> {
 }
 
 /// `--statistics`: how many findings each rule made, most first.
-pub fn statistics(results: &[crate::FileResult]) -> Vec<(String, crate::diag::Severity, usize)> {
+pub fn statistics(
+    results: &[crate::input::FileResult],
+) -> Vec<(String, crate::diag::Severity, usize)> {
     let mut m: std::collections::BTreeMap<(&str, crate::diag::Severity), usize> =
         std::collections::BTreeMap::new();
     for d in results.iter().flat_map(|r| &r.diagnostics) {
@@ -69,7 +71,7 @@ pub fn statistics(results: &[crate::FileResult]) -> Vec<(String, crate::diag::Se
 }
 
 /// `--statistics` as text: a count, the severity and the rule, one line each.
-pub fn statistics_text(results: &[crate::FileResult]) -> String {
+pub fn statistics_text(results: &[crate::input::FileResult]) -> String {
     let stats = statistics(results);
     let w = stats
         .iter()
@@ -87,7 +89,7 @@ pub fn statistics_text(results: &[crate::FileResult]) -> String {
 }
 
 /// `--statistics --format json`.
-pub fn statistics_json(results: &[crate::FileResult]) -> String {
+pub fn statistics_json(results: &[crate::input::FileResult]) -> String {
     let v: Vec<_> = statistics(results)
         .into_iter()
         .map(|(rule, severity, count)| serde_json::json!({"rule": rule, "severity": severity, "count": count}))

@@ -6,8 +6,8 @@
 use serde::Serialize;
 
 use super::{locate, rule_url};
-use crate::FileResult;
 use crate::diag::{INVALID_INPUT, Severity};
+use crate::input::FileResult;
 use crate::rules::{Meta, RULES};
 
 fn level(s: Severity) -> &'static str {

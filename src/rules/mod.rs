@@ -42,9 +42,9 @@ impl<'a> Ctx<'a> {
     pub fn opt(&self, name: &str) -> f64 {
         self.opts.get(name).copied().unwrap_or_else(|| {
             self.rule
-                .options
+                .options()
                 .iter()
-                .find(|(n, _)| *n == name)
+                .find(|(n, _)| n == name)
                 .map_or(0.0, |(_, v)| *v)
         })
     }
@@ -56,8 +56,6 @@ pub type Check = fn(&Ctx) -> Vec<Diagnostic>;
 pub struct Rule {
     pub id: &'static str,
     pub check: Check,
-    /// Options with their defaults (`max_hops = 3`).
-    pub options: &'static [(&'static str, f64)],
     page: &'static str,
 }
 
@@ -70,6 +68,14 @@ pub struct Meta {
     pub summary: String,
     /// Off unless selected (the trade-off rules).
     pub default_enabled: bool,
+    /// The section of `archlint report` its findings go to (1-7).
+    pub section: u8,
+    /// Options with their defaults (`max_hops: 3`), from `options: { ... }`.
+    pub options: Vec<(String, f64)>,
+    /// Public sources a learner can read, from `references:` (`- TITLE <URL>` lines).
+    pub references: Vec<String>,
+    /// Where a custom rule is defined (`.archlint.yaml:12`); `None` for built-ins.
+    pub defined_in: Option<String>,
     /// The page without its front matter.
     pub body: String,
 }
@@ -94,6 +100,10 @@ impl Rule {
     pub fn page(&self) -> &'static str {
         self.page
     }
+    /// The rule's options with their defaults.
+    pub fn options(&self) -> &'static [(String, f64)] {
+        &self.meta().options
+    }
 }
 
 /// Parse a page's front matter (`key: value` lines between `---` fences).
@@ -107,9 +117,21 @@ fn parse_page_in(id: &str, page: &str, categories: &[&str]) -> Result<Meta, Stri
         .split_once("\n---\n")
         .ok_or("front matter not closed")?;
     let mut kv = HashMap::new();
+    let mut references = Vec::new();
+    let mut in_refs = false;
     for line in front.lines() {
+        if in_refs && let Some(item) = line.trim_start().strip_prefix("- ") {
+            references.push(item.trim().to_string());
+            continue;
+        }
+        in_refs = false;
         if let Some((k, v)) = line.split_once(':') {
-            kv.insert(k.trim(), v.trim().trim_matches('"').to_string());
+            let (k, v) = (k.trim(), v.trim());
+            if k == "references" && v.is_empty() {
+                in_refs = true;
+                continue;
+            }
+            kv.insert(k, v.trim_matches('"').to_string());
         }
     }
     let get = |k: &str| {
@@ -117,12 +139,42 @@ fn parse_page_in(id: &str, page: &str, categories: &[&str]) -> Result<Meta, Stri
             .cloned()
             .ok_or(format!("front matter has no `{k}`"))
     };
+    let section: u8 = match kv.get("section") {
+        Some(v) => v
+            .parse()
+            .ok()
+            .filter(|n| (1..=7).contains(n))
+            .ok_or(format!("`section: {v}` is not a report section 1-7"))?,
+        None if categories == ["input"] => 0,
+        None => return Err("front matter has no `section` (the report section, 1-7)".into()),
+    };
+    let mut options = Vec::new();
+    if let Some(o) = kv.get("options") {
+        let inner = o
+            .strip_prefix('{')
+            .and_then(|x| x.strip_suffix('}'))
+            .ok_or("`options` must be written `{ name: default, ... }`")?;
+        for pair in inner.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (n, v) = pair
+                .split_once(':')
+                .ok_or(format!("option `{pair}` must be `name: default`"))?;
+            let v: f64 = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("option `{n}` has a default that is not a number"))?;
+            options.push((n.trim().to_string(), v));
+        }
+    }
     let meta = Meta {
         id: get("id")?,
         category: get("category")?,
         severity: Severity::parse(&get("severity")?).ok_or("bad severity")?,
         summary: get("summary")?,
         default_enabled: kv.get("default").is_none_or(|v| v != "off"),
+        section,
+        options,
+        references,
+        defined_in: None,
         body: body.trim_start().to_string(),
     };
     if meta.id != id {
@@ -148,15 +200,14 @@ pub const CATEGORIES: &[&str] = &[
     "suppressions",
 ];
 
+/// One registry line per rule: its id and check function. Everything else about the
+/// rule (category, severity, summary, report section, options and their defaults,
+/// references, the teaching text) is the front matter and body of `rules/ID.md`.
 macro_rules! rule {
     ($id:literal, $check:path) => {
-        rule!($id, $check, &[])
-    };
-    ($id:literal, $check:path, $opts:expr) => {
         Rule {
             id: $id,
             check: $check,
-            options: $opts,
             page: include_str!(concat!("../../rules/", $id, ".md")),
         }
     };
@@ -165,22 +216,10 @@ macro_rules! rule {
 /// Every rule, in documentation order.
 pub static RULES: &[Rule] = &[
     rule!("missing-requirement", requirements::missing_requirement),
-    rule!(
-        "microservices-for-v1",
-        antipatterns::microservices_for_v1,
-        &[("max_services", 3.0)]
-    ),
-    rule!(
-        "sync-chain-too-long",
-        antipatterns::sync_chain_too_long,
-        &[("max_hops", 3.0)]
-    ),
+    rule!("microservices-for-v1", antipatterns::microservices_for_v1),
+    rule!("sync-chain-too-long", antipatterns::sync_chain_too_long),
     rule!("sync-call-cycle", antipatterns::sync_call_cycle),
-    rule!(
-        "shared-database",
-        antipatterns::shared_database,
-        &[("max_writers", 1.0)]
-    ),
+    rule!("shared-database", antipatterns::shared_database),
     rule!(
         "public-api-without-rate-limit",
         antipatterns::public_api_without_rate_limit
@@ -194,11 +233,7 @@ pub static RULES: &[Rule] = &[
         antipatterns::cache_without_invalidation
     ),
     rule!("custom-message-queue", antipatterns::custom_message_queue),
-    rule!(
-        "relational-over-10tb",
-        components::relational_over_10tb,
-        &[("max_tb", 10.0)]
-    ),
+    rule!("relational-over-10tb", components::relational_over_10tb),
     rule!(
         "database-model-mismatch",
         components::database_model_mismatch
@@ -215,11 +250,7 @@ pub static RULES: &[Rule] = &[
         "in-process-cache-with-replicas",
         components::in_process_cache_with_replicas
     ),
-    rule!(
-        "queue-tech-mismatch",
-        components::queue_tech_mismatch,
-        &[("high_throughput", 50_000.0)]
-    ),
+    rule!("queue-tech-mismatch", components::queue_tech_mismatch),
     rule!(
         "non-idempotent-consumer",
         components::non_idempotent_consumer
@@ -241,19 +272,14 @@ pub static RULES: &[Rule] = &[
     ),
     rule!(
         "single-point-of-failure",
-        resilience::single_point_of_failure,
-        &[("min_availability", 99.9)]
+        resilience::single_point_of_failure
     ),
     rule!(
         "sync-call-without-timeout",
         resilience::sync_call_without_timeout
     ),
     rule!("retry-without-backoff", resilience::retry_without_backoff),
-    rule!(
-        "retry-amplification",
-        resilience::retry_amplification,
-        &[("max_retrying_calls", 1.0)]
-    ),
+    rule!("retry-amplification", resilience::retry_amplification),
     rule!(
         "missing-circuit-breaker",
         resilience::missing_circuit_breaker
@@ -316,6 +342,15 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Every rule on, the trade-offs included, default severities and options (what
+    /// pictures and the review use).
+    pub fn all() -> Settings {
+        Settings {
+            enabled: RULES.iter().map(|r| (r.id.to_string(), true)).collect(),
+            ..Settings::default()
+        }
+    }
+
     pub fn is_enabled(&self, r: &Rule) -> bool {
         self.enabled
             .get(r.id)
