@@ -3,12 +3,14 @@
 //! Found in the linted file's directory or the nearest parent; `--config FILE` names
 //! one, `--no-config` skips it. CLI `--select`/`--ignore` replace the file's lists.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Severity, suggest};
 use crate::input::FileResult;
 use crate::model::yaml::{self, Limits, Node};
+use crate::rules::custom::{self, CustomRule};
 use crate::rules::{self, CATEGORIES, RULES, Settings};
 use crate::source::{SourceFile, Span};
 
@@ -25,6 +27,8 @@ pub struct Config {
     pub fail_on: Option<String>,
     /// `baseline: FILE`, resolved against the configuration file's directory.
     pub baseline: Option<PathBuf>,
+    /// `custom_rules:` and the rules of every `rule_packs:` file, in order.
+    pub custom: Vec<Arc<CustomRule>>,
 }
 
 /// The nearest config file at or above `dir`.
@@ -62,26 +66,41 @@ fn category(s: &str) -> Option<&'static str> {
     })
 }
 
-/// Resolve selectors (`all`, a category, or a rule id) to rule ids.
+/// Resolve selectors (`all`, a category, or a rule id) to built-in rule ids.
 pub fn resolve(selectors: &[String]) -> Result<Vec<&'static str>, String> {
+    Ok(resolve_with(selectors, &[])?
+        .into_iter()
+        .filter_map(|id| rules::find(&id).map(|r| r.id))
+        .collect())
+}
+
+/// Resolve selectors to rule ids, custom rules included (`all`, `custom`, or an id).
+pub fn resolve_with(selectors: &[String], custom: &[Arc<CustomRule>]) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for s in selectors {
         let s = s.trim();
         let cat = category(s).unwrap_or(s);
         if s.eq_ignore_ascii_case("all") {
-            out.extend(RULES.iter().map(|r| r.id));
+            out.extend(RULES.iter().map(|r| r.id.to_string()));
+            out.extend(custom.iter().map(|c| c.meta.id.clone()));
         } else if CATEGORIES.contains(&cat) {
             out.extend(
                 RULES
                     .iter()
                     .filter(|r| r.meta().category == cat)
-                    .map(|r| r.id),
+                    .map(|r| r.id.to_string()),
             );
+        } else if s.eq_ignore_ascii_case(custom::CATEGORY) {
+            out.extend(custom.iter().map(|c| c.meta.id.clone()));
         } else if let Some(r) = rules::find(s) {
-            out.push(r.id);
+            out.push(r.id.to_string());
+        } else if let Some(c) = custom.iter().find(|c| c.meta.id == s) {
+            out.push(c.meta.id.clone());
         } else {
             let mut names: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+            names.extend(custom.iter().map(|c| c.meta.id.as_str()));
             names.extend_from_slice(CATEGORIES);
+            names.push(custom::CATEGORY);
             names.push("all");
             return Err(match suggest(s, names) {
                 Some(x) => format!("unknown rule or category `{s}`; did you mean `{x}`?"),
@@ -107,13 +126,16 @@ impl Config {
             for r in RULES {
                 s.enabled.insert(r.id.to_string(), false);
             }
-            for id in resolve(&sel)? {
-                s.enabled.insert(id.to_string(), true);
+            for c in &self.custom {
+                s.enabled.insert(c.meta.id.clone(), false);
             }
-            // `unused-allow` belongs to whatever is selected unless ignored
-            s.enabled
-                .entry(rules::UNUSED_ALLOW.into())
-                .and_modify(|e| *e = true);
+            for id in resolve_with(&sel, &self.custom)? {
+                s.enabled.insert(id, true);
+            }
+            // the suppression rules belong to whatever is selected unless ignored
+            for id in [rules::UNUSED_ALLOW, rules::EXPIRED_ALLOW] {
+                s.enabled.entry(id.into()).and_modify(|e| *e = true);
+            }
         }
         for (id, on) in &self.enabled {
             s.enabled.insert(id.clone(), *on);
@@ -121,11 +143,12 @@ impl Config {
         let ignore = cli_ignore
             .map(<[String]>::to_vec)
             .unwrap_or_else(|| self.ignore.clone());
-        for id in resolve(&ignore)? {
-            s.enabled.insert(id.to_string(), false);
+        for id in resolve_with(&ignore, &self.custom)? {
+            s.enabled.insert(id, false);
         }
         s.severity = self.severity.clone();
         s.options = self.options.clone();
+        s.custom = self.custom.clone();
         Ok(s)
     }
 }
@@ -176,7 +199,7 @@ impl Loader {
 
 /// Load a config file. Errors come back as a [`FileResult`] for the config file.
 pub fn load(path: &Path) -> Result<Config, Box<FileResult>> {
-    let display = path.display().to_string();
+    let display = display_path(path);
     let src = crate::input::read_source(path, &display, 1024 * 1024).map_err(Box::new)?;
     parse(src, Some(path.to_path_buf()))
 }
@@ -210,8 +233,45 @@ pub fn parse(src: SourceFile, path: Option<PathBuf>) -> Result<Config, Box<FileR
                     Some("use keys `select`, `ignore`, `rules`, `fail_on`, `baseline`".into()),
                 ),
                 Some(map) => {
+                    // custom rules first, so `rules:`, `select` and `ignore` may name them
+                    let builtin = rules::ids();
+                    let mut taken = HashSet::new();
+                    let mut pack_failure = None;
+                    if let Some(v) = parsed.root.get("custom_rules") {
+                        let rs = custom::parse_rules(&src, v, "custom_rules", &builtin, &mut taken, &mut l.errors);
+                        cfg.custom.extend(rs.into_iter().map(Arc::new));
+                    }
+                    if let Some(v) = parsed.root.get("rule_packs") {
+                        let base = cfg
+                            .path
+                            .as_deref()
+                            .and_then(Path::parent)
+                            .unwrap_or(Path::new("."))
+                            .to_path_buf();
+                        match strings_of(v) {
+                            None => l.err("rule_packs", v.span, "`rule_packs` must list files".into(), Some("e.g. `rule_packs: [rules/acme.yaml]` (relative to this file)".into())),
+                            Some(files) => {
+                                for (i, (f, span)) in files.into_iter().enumerate() {
+                                    match load_pack(&base.join(&f), &builtin, &mut taken) {
+                                        Ok(rs) => cfg.custom.extend(rs.into_iter().map(Arc::new)),
+                                        Err(PackError::Unreadable(msg)) => l.err(&format!("rule_packs[{i}]"), span, msg, Some("the path is relative to this configuration file".into())),
+                                        Err(PackError::Invalid(r)) => {
+                                            pack_failure.get_or_insert(r);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    if let Some(r) = pack_failure
+                        && l.errors.is_empty()
+                    {
+                        // the pack's own errors, located in the pack file
+                        return Err(r);
+                    }
                     for (k, v) in map {
                         match k.as_scalar() {
+                            Some("custom_rules" | "rule_packs") => {}
                             Some("select") => cfg.select = Some(l.str_list("select", v)),
                             Some("ignore") => cfg.ignore = l.str_list("ignore", v),
                             Some("fail_on" | "fail-on") => match v.as_scalar() {
@@ -245,14 +305,14 @@ pub fn parse(src: SourceFile, path: Option<PathBuf>) -> Result<Config, Box<FileR
                                 ),
                             },
                             Some(other) => {
-                                let help = suggest(other, ["select", "ignore", "rules", "fail_on", "baseline"])
+                                let help = suggest(other, ["select", "ignore", "rules", "fail_on", "baseline", "custom_rules", "rule_packs"])
                                     .map(|s| format!("did you mean `{s}`?"));
                                 l.err(
                                     other,
                                     k.span,
                                     format!("unknown key `{other}` in the configuration"),
                                     help.or(Some(
-                                        "valid keys: `select`, `ignore`, `rules`, `fail_on`, `baseline`".into(),
+                                        "valid keys: `select`, `ignore`, `rules`, `fail_on`, `baseline`, `custom_rules`, `rule_packs`".into(),
                                     )),
                                 );
                             }
@@ -283,15 +343,22 @@ fn rules_section(l: &mut Loader, cfg: &mut Config, v: &Node) {
     for (k, settings) in map {
         let Some(id) = k.as_scalar() else { continue };
         let path = format!("rules.{id}");
-        let Some(rule) = rules::find(id) else {
-            let help = suggest(id, rules::ids()).map(|s| format!("did you mean `{s}`?"));
-            l.err(
-                &path,
-                k.span,
-                format!("unknown rule `{id}`"),
-                help.or(Some("`archlint rules` lists the rule ids".into())),
-            );
-            continue;
+        let custom_rule = cfg.custom.iter().find(|c| c.meta.id == id).cloned();
+        let options: Vec<(String, f64)> = match (rules::find(id), &custom_rule) {
+            (Some(r), _) => r.options().to_vec(),
+            (None, Some(_)) => Vec::new(),
+            (None, None) => {
+                let mut ids = rules::ids();
+                ids.extend(cfg.custom.iter().map(|c| c.meta.id.as_str()));
+                let help = suggest(id, ids).map(|s| format!("did you mean `{s}`?"));
+                l.err(
+                    &path,
+                    k.span,
+                    format!("unknown rule `{id}`"),
+                    help.or(Some("`archlint rules` lists the rule ids".into())),
+                );
+                continue;
+            }
         };
         if let Some(sev) = settings.as_scalar() {
             match sev {
@@ -345,9 +412,9 @@ fn rules_section(l: &mut Loader, cfg: &mut Config, v: &Node) {
                     ),
                 },
                 opt => {
-                    let Some(_) = rule.options().iter().find(|(n, _)| n == opt) else {
+                    let Some(_) = options.iter().find(|(n, _)| n == opt) else {
                         let mut valid: Vec<&str> = vec!["severity", "enabled"];
-                        valid.extend(rule.options().iter().map(|(n, _)| n.as_str()));
+                        valid.extend(options.iter().map(|(n, _)| n.as_str()));
                         let help = suggest(opt, valid.iter().copied())
                             .map(|s| format!("did you mean `{s}`?"))
                             .unwrap_or_else(|| format!("`{id}` takes: {}", valid.join(", ")));
@@ -375,7 +442,7 @@ fn rules_section(l: &mut Loader, cfg: &mut Config, v: &Node) {
                             &format!("{path}.{opt}"),
                             ov.span,
                             format!("option `{opt}` must be a number"),
-                            rule.options()
+                            options
                                 .iter()
                                 .find(|(n, _)| n == opt)
                                 .map(|(_, d)| format!("write it as `{opt}: {d}` (the default)")),
@@ -385,4 +452,103 @@ fn rules_section(l: &mut Loader, cfg: &mut Config, v: &Node) {
             }
         }
     }
+}
+
+enum PackError {
+    /// The file could not be read: reported at its `rule_packs` entry.
+    Unreadable(String),
+    /// The pack has errors, located in the pack file.
+    Invalid(Box<FileResult>),
+}
+
+/// Read a rule pack: a YAML file with a `rules:` list.
+fn load_pack(
+    path: &Path,
+    builtin: &[&str],
+    taken: &mut HashSet<String>,
+) -> Result<Vec<CustomRule>, PackError> {
+    let display = display_path(path);
+    let src = match crate::input::read_source(path, &display, 1024 * 1024) {
+        Ok(s) => s,
+        Err(r) => {
+            return Err(PackError::Unreadable(
+                r.diagnostics
+                    .first()
+                    .map_or("cannot read the rule pack".into(), |d| d.message.clone()),
+            ));
+        }
+    };
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    match yaml::parse(&src, Limits::default()) {
+        Err(e) => errors.push(
+            Diagnostic::invalid("", e.span, e.message)
+                .label(e.label)
+                .maybe_help(e.help),
+        ),
+        Ok(parsed) => {
+            for e in parsed.problems {
+                errors.push(
+                    Diagnostic::invalid("", e.span, e.message)
+                        .label(e.label)
+                        .maybe_help(e.help),
+                );
+            }
+            match parsed.root.as_map() {
+                Some(map) => {
+                    for (k, _) in map {
+                        let key = k.as_scalar().unwrap_or("");
+                        if !matches!(key, "rules" | "name" | "description") {
+                            let help = suggest(key, ["rules", "name", "description"])
+                                .map_or("a rule pack has `rules:` (and optionally `name:`, `description:`)".to_string(), |s| format!("did you mean `{s}`?"));
+                            errors.push(
+                                Diagnostic::invalid(key, k.span, format!("unknown key `{key}` in a rule pack"))
+                                    .label("unknown key")
+                                    .help(help),
+                            );
+                        }
+                    }
+                    match parsed.root.get("rules") {
+                        Some(v) => out = custom::parse_rules(&src, v, "rules", builtin, taken, &mut errors),
+                        None => errors.push(
+                            Diagnostic::invalid("", parsed.root.span, "a rule pack has no `rules:` list")
+                                .label("no `rules:`")
+                                .help("write `rules:` followed by the rules, each `- id: ...`"),
+                        ),
+                    }
+                }
+                None => errors.push(
+                    Diagnostic::invalid("", parsed.root.span, "a rule pack must be a mapping with `rules:`")
+                        .label("not a mapping")
+                        .help("write `rules:` followed by the rules, each `- id: ...`"),
+                ),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(PackError::Invalid(Box::new(FileResult::failed(src, errors))))
+    }
+}
+
+/// A string or a list of strings, with their spans.
+fn strings_of(v: &Node) -> Option<Vec<(String, Span)>> {
+    if let Some(s) = v.as_scalar().filter(|_| !v.is_null()) {
+        return Some(vec![(s.trim().to_string(), v.span)]);
+    }
+    v.as_seq()?
+        .iter()
+        .map(|x| x.as_scalar().map(|s| (s.trim().to_string(), x.span)))
+        .collect()
+}
+
+/// A path as shown: relative to the working directory when it is inside it.
+fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }

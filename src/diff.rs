@@ -466,10 +466,9 @@ pub fn markdown(
             let l = crate::report::locate(&new.source, d);
             let _ = writeln!(
                 s,
-                "| {} | [`{}`]({}) | `{}` (line {}) | {} |",
+                "| {} | {} | `{}` (line {}) | {} |",
                 badge(d.severity),
-                d.rule,
-                crate::report::rule_url(&d.rule),
+                crate::report::rule_link(&d.rule),
                 cell(&d.path),
                 l.line,
                 cell(&d.message)

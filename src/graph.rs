@@ -287,6 +287,15 @@ impl SystemGraph {
         v
     }
 
+    /// Public in the sense of SPEC §1.4: `public: true`, or called by a client directly.
+    pub fn is_public(&self, m: &Architecture, c: usize) -> bool {
+        m.components[c].is_public()
+            || self.incoming(c).any(|e| {
+                matches!(self.edges[e].origin, Origin::Call(_))
+                    && m.components[self.edges[e].from].kind() == Kind::Client
+            })
+    }
+
     /// Entry points that no other entry point calls synchronously: the origins of
     /// traffic. A path from any other entry point is a suffix of a path from a root.
     pub fn root_entry_points(&self, m: &Architecture) -> Vec<usize> {

@@ -41,7 +41,17 @@ pub fn analyse_with(
     src: &SourceFile,
     limits: model::yaml::Limits,
 ) -> Result<Analysis, Vec<Diagnostic>> {
-    let loaded = model::load::load(src, &rules::ids(), limits);
+    analyse_for(src, limits, &rules::ids())
+}
+
+/// [`analyse_with`], where `allow` may name these rule ids (the built-ins and a
+/// configuration's custom rules).
+pub fn analyse_for(
+    src: &SourceFile,
+    limits: model::yaml::Limits,
+    rule_ids: &[&str],
+) -> Result<Analysis, Vec<Diagnostic>> {
+    let loaded = model::load::load(src, rule_ids, limits);
     match loaded.model {
         Some(model) if loaded.errors.is_empty() => {
             let graph = SystemGraph::build(&model);
@@ -62,7 +72,7 @@ pub fn lint_source_with(
     settings: &rules::Settings,
     limits: model::yaml::Limits,
 ) -> FileResult {
-    match analyse_with(&src, limits) {
+    match analyse_for(&src, limits, &settings.rule_ids()) {
         Ok(a) => {
             let mut diagnostics = rules::run(&a.model, &a.graph, settings);
             sort(&mut diagnostics);
@@ -79,7 +89,16 @@ pub fn lint_source_with(
 
 /// Findings for pictures and reports: every rule, the trade-offs included, no config.
 pub fn all_findings(a: &Analysis) -> Vec<Diagnostic> {
-    let settings = rules::Settings::all();
+    all_findings_with(a, &[])
+}
+
+/// [`all_findings`] with a configuration's custom rules too.
+pub fn all_findings_with(
+    a: &Analysis,
+    custom: &[std::sync::Arc<rules::custom::CustomRule>],
+) -> Vec<Diagnostic> {
+    let mut settings = rules::Settings::all();
+    settings.custom = custom.to_vec();
     let mut ds = rules::run(&a.model, &a.graph, &settings);
     sort(&mut ds);
     ds

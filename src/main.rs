@@ -479,6 +479,17 @@ fn check(args: CheckArgs) -> u8 {
         max_components: args.max_components,
         ..Default::default()
     };
+    // the custom rules of every configuration used, for SARIF's rule list
+    let mut custom_metas: Vec<archlint::rules::Meta> = Vec::new();
+    for slot in &slots {
+        if let Slot::Lint(_, st) = slot {
+            for c in &st.custom {
+                if !custom_metas.iter().any(|m| m.id == c.meta.id) {
+                    custom_metas.push(c.meta.clone());
+                }
+            }
+        }
+    }
     let mut results: Vec<FileResult> = slots
         .into_par_iter()
         .map(|slot| match slot {
@@ -551,7 +562,7 @@ fn check(args: CheckArgs) -> u8 {
                 t
             }
             Format::Json => report::json::render_with(&results, baseline_report),
-            Format::Sarif => report::sarif::render(&results),
+            Format::Sarif => report::sarif::render_with(&results, &custom_metas),
             Format::Github => report::github::render(&results),
             Format::Junit => report::junit::render(&results),
             Format::Gitlab => report::gitlab::render(&results),
@@ -628,9 +639,37 @@ fn exit_code(results: &[FileResult], fail_on: FailOn) -> u8 {
     }
 }
 
+/// The configuration that applies at `dir` (discovered), for the commands that have no
+/// `--config`: its custom rules join the built-ins. A bad one is reported (exit 2).
+fn config_at(dir: &Path) -> Result<Config, u8> {
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    match config::discover(&dir).map(|p| config::load(&p)) {
+        None => Ok(Config::default()),
+        Some(Ok(c)) => Ok(c),
+        Some(Err(r)) => {
+            input_errors(&[*r]);
+            Err(2)
+        }
+    }
+}
+
+/// The configuration for a file argument: the one of its directory (the working
+/// directory for stdin).
+fn config_for_file(file: &Path) -> Result<Config, u8> {
+    let dir = match file.parent() {
+        Some(p) if file != Path::new("-") && !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    config_at(&dir)
+}
+
 fn list_rules(format: ListFormat) -> u8 {
+    let cfg = match config_at(Path::new(".")) {
+        Ok(c) => c,
+        Err(c) => return c,
+    };
     if format == ListFormat::Json {
-        let v: Vec<_> = RULES
+        let mut v: Vec<_> = RULES
             .iter()
             .map(|r| {
                 let m = r.meta();
@@ -641,13 +680,34 @@ fn list_rules(format: ListFormat) -> u8 {
                 })
             })
             .collect();
+        v.extend(cfg.custom.iter().map(|c| {
+            serde_json::json!({
+                "id": c.meta.id, "category": c.meta.category, "severity": c.meta.severity,
+                "summary": c.meta.summary, "default_enabled": true, "options": {},
+                "defined_in": c.meta.defined_in,
+            })
+        }));
         out(&format!(
             "{}\n",
             serde_json::to_string_pretty(&v).expect("serializes")
         ));
         return 0;
     }
-    out(&archlint::rules::table());
+    let mut t = archlint::rules::table();
+    if !cfg.custom.is_empty() {
+        let w = cfg.custom.iter().map(|c| c.meta.id.len()).max().unwrap_or(0);
+        t.push_str("\ncustom (from the configuration)\n");
+        for c in &cfg.custom {
+            t.push_str(&format!(
+                "  {:w$}  {:7}  {}  ({})\n",
+                c.meta.id,
+                c.meta.severity.as_str(),
+                c.meta.summary,
+                c.meta.defined_in.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    out(&t);
     0
 }
 
@@ -656,28 +716,41 @@ fn explain(id: &str) -> u8 {
         out(&format!("{}\n", rules::input_meta().body.trim_end()));
         return 0;
     }
-    match rules::find(id) {
-        Some(r) => {
-            // the page without its front matter: the body repeats the metadata in prose
-            out(&format!("{}\n", r.meta().body.trim_end()));
-            0
+    if let Some(r) = rules::find(id) {
+        // the page without its front matter: the body repeats the metadata in prose
+        let m = r.meta();
+        let mut page = m.body.trim_end().to_string();
+        if !m.references.is_empty() {
+            page.push_str("\n\n## References\n\n");
+            for x in &m.references {
+                page.push_str(&format!("- {x}\n"));
+            }
         }
-        None => {
-            let hint = archlint::diag::suggest(id, rules::ids())
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            usage_error(&format!(
-                "unknown rule `{id}`{hint} (`archlint rules` lists them)"
-            ))
-        }
+        out(&format!("{}\n", page.trim_end()));
+        return 0;
     }
+    let cfg = match config_at(Path::new(".")) {
+        Ok(c) => c,
+        Err(c) => return c,
+    };
+    if let Some(c) = cfg.custom.iter().find(|c| c.meta.id == id) {
+        out(&format!("{}\n", c.meta.body.trim_end()));
+        return 0;
+    }
+    let mut ids = rules::ids();
+    ids.extend(cfg.custom.iter().map(|c| c.meta.id.as_str()));
+    let hint = archlint::diag::suggest(id, ids)
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    usage_error(&format!(
+        "unknown rule `{id}`{hint} (`archlint rules` lists them)"
+    ))
 }
 
-fn load_one(file: &Path) -> Result<archlint::Analysis, u8> {
-    load_with_source(file).map(|(a, _)| a)
-}
-
-fn load_with_source(file: &Path) -> Result<(archlint::Analysis, SourceFile), u8> {
+/// Read and analyse a file for `graph`, `estimate` and `report`, with the custom rules
+/// of its configuration (an `allow` may name them).
+fn load_with_source(file: &Path) -> Result<(archlint::Analysis, SourceFile, Config), u8> {
+    let cfg = config_for_file(file)?;
     let src = match read_input(file, archlint::DEFAULT_MAX_FILE_BYTES, "<stdin>") {
         Ok(s) => s,
         Err(r) => {
@@ -685,8 +758,10 @@ fn load_with_source(file: &Path) -> Result<(archlint::Analysis, SourceFile), u8>
             return Err(2);
         }
     };
-    match archlint::analyse(&src) {
-        Ok(a) => Ok((a, src)),
+    let mut ids = rules::ids();
+    ids.extend(cfg.custom.iter().map(|c| c.meta.id.as_str()));
+    match archlint::analyse_for(&src, Default::default(), &ids) {
+        Ok(a) => Ok((a, src, cfg)),
         Err(errors) => {
             input_errors(&[FileResult::failed(src, errors)]);
             Err(2)
@@ -695,8 +770,8 @@ fn load_with_source(file: &Path) -> Result<(archlint::Analysis, SourceFile), u8>
 }
 
 fn estimate(file: &Path, format: ListFormat) -> u8 {
-    let a = match load_one(file) {
-        Ok(a) => a,
+    let a = match load_with_source(file) {
+        Ok((a, _, _)) => a,
         Err(c) => return c,
     };
     let e = archlint::estimate::estimate(&a.model, &a.graph);
@@ -731,11 +806,11 @@ fn init(path: &Path, force: bool) -> u8 {
 }
 
 fn graph(file: &Path, format: GraphFormat) -> u8 {
-    let a = match load_one(file) {
-        Ok(a) => a,
+    let (a, _, cfg) = match load_with_source(file) {
+        Ok(x) => x,
         Err(c) => return c,
     };
-    let findings = archlint::all_findings(&a);
+    let findings = archlint::all_findings_with(&a, &cfg.custom);
     let pic = report::graph::Picture::new(&a, &findings);
     out(&match format {
         GraphFormat::Mermaid => pic.mermaid(),
@@ -745,11 +820,11 @@ fn graph(file: &Path, format: GraphFormat) -> u8 {
 }
 
 fn review(file: &Path, output: Option<&Path>) -> u8 {
-    let (a, src) = match load_with_source(file) {
+    let (a, src, cfg) = match load_with_source(file) {
         Ok(x) => x,
         Err(c) => return c,
     };
-    let findings = archlint::all_findings(&a);
+    let findings = archlint::all_findings_with(&a, &cfg.custom);
     let doc = report::markdown::render(&a, &src, &findings);
     match output {
         None => out(&doc),

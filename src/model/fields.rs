@@ -366,6 +366,16 @@ pub const COMPONENT: &[FieldDef] = &[
     ),
     f("owner", FieldType::Str, "Owning team."),
     f(
+        "tags",
+        FieldType::StrList,
+        "Free labels for your own rules' selectors (`pci`, `edge`, `tier-1`).",
+    ),
+    f(
+        "domain",
+        FieldType::Str,
+        "The business domain it belongs to (`payments`, `marketing`), for your own rules.",
+    ),
+    f(
         "stateful",
         FieldType::Bool,
         "Keeps session or user state in memory.",

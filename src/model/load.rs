@@ -933,6 +933,8 @@ impl<'a> Loader<'a> {
                 "public" => set!(public, self.boolean(p, v)),
                 "replicas" => set!(replicas, self.int(p, v, 1, 1_000_000)),
                 "owner" => set!(owner, self.string(p, v)),
+                "tags" => set!(tags, self.str_list(p, v)),
+                "domain" => set!(domain, self.string(p, v)),
                 "stateful" => set!(stateful, self.boolean(p, v)),
                 "rate_limit" => set!(rate_limit, self.rate_limit(p, v)),
                 "latency" => set!(latency, self.qty(p, v, QuantityKind::Duration)),

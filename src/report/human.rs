@@ -289,8 +289,8 @@ fn render_into(out: &mut String, src: &SourceFile, d: &Diagnostic, style: Style,
     if let Some(h) = &d.help {
         note(out, &p, &pad, "help", h, width);
     }
-    if show_url {
-        note(out, &p, &pad, "note", &super::rule_url(&d.rule), width);
+    if show_url && let Some(url) = super::page_url(&d.rule) {
+        note(out, &p, &pad, "note", &url, width);
     }
 }
 

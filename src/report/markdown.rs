@@ -15,8 +15,9 @@ use crate::source::SourceFile;
 
 /// The review section a rule's findings belong to (1-based, as in the document).
 pub fn section_of(rule: &str) -> usize {
-    // the rule's page says where its findings belong; an input error has none
-    crate::rules::find(rule).map_or(7, |r| usize::from(r.meta().section))
+    // the rule's page says where its findings belong; custom rules (the organisation's
+    // own design rules) go to the high-level design
+    crate::rules::find(rule).map_or(3, |r| usize::from(r.meta().section))
 }
 
 struct Doc<'a> {
@@ -64,10 +65,9 @@ impl Doc<'_> {
             let line = self.src.line_col(d.span.start).line;
             let _ = writeln!(
                 s,
-                "- {} [`{}`]({}) at `{}` (line {line}): {}",
+                "- {} {} at `{}` (line {line}): {}",
                 sev_word(d.severity),
-                d.rule,
-                super::rule_url(&d.rule),
+                super::rule_link(&d.rule),
                 d.path,
                 d.message
             );

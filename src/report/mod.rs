@@ -27,6 +27,21 @@ pub fn rule_url(rule: &str) -> String {
     format!("{}/blob/main/rules/{rule}.md", env!("CARGO_PKG_REPOSITORY"))
 }
 
+/// The page of a built-in rule (or of `invalid-input`); a custom rule has none (its
+/// definition is its page: `archlint explain ID`).
+pub fn page_url(rule: &str) -> Option<String> {
+    (crate::rules::find(rule).is_some() || rule == crate::diag::INVALID_INPUT)
+        .then(|| rule_url(rule))
+}
+
+/// `` [`rule`](url) `` for a built-in rule, `` `rule` `` for a custom one.
+pub fn rule_link(rule: &str) -> String {
+    match page_url(rule) {
+        Some(u) => format!("[`{rule}`]({u})"),
+        None => format!("`{rule}`"),
+    }
+}
+
 /// A diagnostic with its resolved 1-based positions.
 pub struct Located<'a> {
     pub d: &'a Diagnostic,

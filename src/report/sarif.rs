@@ -144,7 +144,14 @@ fn descriptor<'a>(id: &'a str, m: &'a Meta) -> ReportingDescriptor<'a> {
             text: &m.body,
             markdown: &m.body,
         },
-        help_uri: rule_url(id),
+        help_uri: match &m.defined_in {
+            // a custom rule's page is its definition: `FILE#L12`
+            Some(at) => match at.rsplit_once(':') {
+                Some((file, line)) => format!("{}#L{line}", uri(file)),
+                None => uri(at),
+            },
+            None => rule_url(id),
+        },
         default_configuration: DefaultConfiguration {
             level: level(m.severity),
             enabled: m.default_enabled,
@@ -262,10 +269,16 @@ struct Log<'a> {
 }
 
 pub fn render(results: &[FileResult]) -> String {
+    render_with(results, &[])
+}
+
+/// [`render`], listing a configuration's custom rules after the built-ins.
+pub fn render_with(results: &[FileResult], custom: &[Meta]) -> String {
     let input = crate::rules::input_meta();
     let mut rules: Vec<ReportingDescriptor> =
         RULES.iter().map(|r| descriptor(r.id, r.meta())).collect();
     rules.push(descriptor(INVALID_INPUT, input));
+    rules.extend(custom.iter().map(|m| descriptor(&m.id, m)));
     let index: std::collections::HashMap<&str, usize> =
         rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let uris: Vec<String> = results.iter().map(|r| uri(&r.source.name)).collect();

@@ -8,6 +8,7 @@
 mod antipatterns;
 mod capacity;
 mod components;
+pub mod custom;
 mod requirements;
 mod resilience;
 mod tradeoffs;
@@ -339,6 +340,8 @@ pub struct Settings {
     /// The day `allow ... until:` dates are compared with; `None`: today's date
     /// ([`crate::model::Date::today`]).
     pub today: Option<crate::model::Date>,
+    /// The configuration's own rules (on unless turned off in `enabled`).
+    pub custom: Vec<std::sync::Arc<custom::CustomRule>>,
 }
 
 impl Settings {
@@ -349,6 +352,28 @@ impl Settings {
             enabled: RULES.iter().map(|r| (r.id.to_string(), true)).collect(),
             ..Settings::default()
         }
+    }
+
+    /// Every rule id an `allow` may name: the built-ins and the custom rules.
+    pub fn rule_ids(&self) -> Vec<&str> {
+        let mut v = ids();
+        v.extend(self.custom.iter().map(|c| c.meta.id.as_str()));
+        v
+    }
+
+    /// Whether the rule with this id (built-in or custom) runs.
+    pub fn is_enabled_id(&self, id: &str) -> bool {
+        match find(id) {
+            Some(r) => self.is_enabled(r),
+            None => self.enabled.get(id).copied().unwrap_or(true),
+        }
+    }
+
+    /// The metadata of a rule by id: a built-in's page or a custom rule's definition.
+    pub fn meta(&self, id: &str) -> Option<&Meta> {
+        find(id)
+            .map(|r| r.meta())
+            .or_else(|| self.custom.iter().find(|c| c.meta.id == id).map(|c| &c.meta))
     }
 
     pub fn is_enabled(&self, r: &Rule) -> bool {
@@ -375,6 +400,18 @@ pub fn run(m: &Architecture, g: &SystemGraph, settings: &Settings) -> Vec<Diagno
         };
         let mut ds = (rule.check)(&ctx);
         if let Some(&sev) = settings.severity.get(rule.id) {
+            for d in &mut ds {
+                d.severity = sev;
+            }
+        }
+        out.extend(ds);
+    }
+    for c in &settings.custom {
+        if !settings.is_enabled_id(&c.meta.id) {
+            continue;
+        }
+        let mut ds = c.check(m, g);
+        if let Some(&sev) = settings.severity.get(&c.meta.id) {
             for d in &mut ds {
                 d.severity = sev;
             }
@@ -502,8 +539,7 @@ fn unused_allows(
         .collect();
     let mut out = Vec::new();
     for (path, a) in allows(m) {
-        let Some(rule) = find(&a.rule) else { continue };
-        if !settings.is_enabled(rule) || a.rule == UNUSED_ALLOW || expired(a, today) {
+        if !settings.is_enabled_id(&a.rule) || a.rule == UNUSED_ALLOW || expired(a, today) {
             continue;
         }
         if covered.contains(&(a.rule.as_str(), path.as_str())) {
