@@ -4,8 +4,8 @@
 //! one, `--no-config` skips it. CLI `--select`/`--ignore` replace the file's lists.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Severity, suggest};
 use crate::input::FileResult;
@@ -75,7 +75,10 @@ pub fn resolve(selectors: &[String]) -> Result<Vec<&'static str>, String> {
 }
 
 /// Resolve selectors to rule ids, custom rules included (`all`, `custom`, or an id).
-pub fn resolve_with(selectors: &[String], custom: &[Arc<CustomRule>]) -> Result<Vec<String>, String> {
+pub fn resolve_with(
+    selectors: &[String],
+    custom: &[Arc<CustomRule>],
+) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for s in selectors {
         let s = s.trim();
@@ -238,7 +241,14 @@ pub fn parse(src: SourceFile, path: Option<PathBuf>) -> Result<Config, Box<FileR
                     let mut taken = HashSet::new();
                     let mut pack_failure = None;
                     if let Some(v) = parsed.root.get("custom_rules") {
-                        let rs = custom::parse_rules(&src, v, "custom_rules", &builtin, &mut taken, &mut l.errors);
+                        let rs = custom::parse_rules(
+                            &src,
+                            v,
+                            "custom_rules",
+                            &builtin,
+                            &mut taken,
+                            &mut l.errors,
+                        );
                         cfg.custom.extend(rs.into_iter().map(Arc::new));
                     }
                     if let Some(v) = parsed.root.get("rule_packs") {
@@ -249,12 +259,28 @@ pub fn parse(src: SourceFile, path: Option<PathBuf>) -> Result<Config, Box<FileR
                             .unwrap_or(Path::new("."))
                             .to_path_buf();
                         match strings_of(v) {
-                            None => l.err("rule_packs", v.span, "`rule_packs` must list files".into(), Some("e.g. `rule_packs: [rules/acme.yaml]` (relative to this file)".into())),
+                            None => l.err(
+                                "rule_packs",
+                                v.span,
+                                "`rule_packs` must list files".into(),
+                                Some(
+                                    "e.g. `rule_packs: [rules/acme.yaml]` (relative to this file)"
+                                        .into(),
+                                ),
+                            ),
                             Some(files) => {
                                 for (i, (f, span)) in files.into_iter().enumerate() {
                                     match load_pack(&base.join(&f), &builtin, &mut taken) {
                                         Ok(rs) => cfg.custom.extend(rs.into_iter().map(Arc::new)),
-                                        Err(PackError::Unreadable(msg)) => l.err(&format!("rule_packs[{i}]"), span, msg, Some("the path is relative to this configuration file".into())),
+                                        Err(PackError::Unreadable(msg)) => l.err(
+                                            &format!("rule_packs[{i}]"),
+                                            span,
+                                            msg,
+                                            Some(
+                                                "the path is relative to this configuration file"
+                                                    .into(),
+                                            ),
+                                        ),
                                         Err(PackError::Invalid(r)) => {
                                             pack_failure.get_or_insert(r);
                                         }
@@ -499,28 +525,45 @@ fn load_pack(
                     for (k, _) in map {
                         let key = k.as_scalar().unwrap_or("");
                         if !matches!(key, "rules" | "name" | "description") {
-                            let help = suggest(key, ["rules", "name", "description"])
-                                .map_or("a rule pack has `rules:` (and optionally `name:`, `description:`)".to_string(), |s| format!("did you mean `{s}`?"));
+                            let help = suggest(key, ["rules", "name", "description"]).map_or(
+                                "a rule pack has `rules:` (and optionally `name:`, `description:`)"
+                                    .to_string(),
+                                |s| format!("did you mean `{s}`?"),
+                            );
                             errors.push(
-                                Diagnostic::invalid(key, k.span, format!("unknown key `{key}` in a rule pack"))
-                                    .label("unknown key")
-                                    .help(help),
+                                Diagnostic::invalid(
+                                    key,
+                                    k.span,
+                                    format!("unknown key `{key}` in a rule pack"),
+                                )
+                                .label("unknown key")
+                                .help(help),
                             );
                         }
                     }
                     match parsed.root.get("rules") {
-                        Some(v) => out = custom::parse_rules(&src, v, "rules", builtin, taken, &mut errors),
+                        Some(v) => {
+                            out = custom::parse_rules(&src, v, "rules", builtin, taken, &mut errors)
+                        }
                         None => errors.push(
-                            Diagnostic::invalid("", parsed.root.span, "a rule pack has no `rules:` list")
-                                .label("no `rules:`")
-                                .help("write `rules:` followed by the rules, each `- id: ...`"),
+                            Diagnostic::invalid(
+                                "",
+                                parsed.root.span,
+                                "a rule pack has no `rules:` list",
+                            )
+                            .label("no `rules:`")
+                            .help("write `rules:` followed by the rules, each `- id: ...`"),
                         ),
                     }
                 }
                 None => errors.push(
-                    Diagnostic::invalid("", parsed.root.span, "a rule pack must be a mapping with `rules:`")
-                        .label("not a mapping")
-                        .help("write `rules:` followed by the rules, each `- id: ...`"),
+                    Diagnostic::invalid(
+                        "",
+                        parsed.root.span,
+                        "a rule pack must be a mapping with `rules:`",
+                    )
+                    .label("not a mapping")
+                    .help("write `rules:` followed by the rules, each `- id: ...`"),
                 ),
             }
         }
@@ -528,7 +571,9 @@ fn load_pack(
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(PackError::Invalid(Box::new(FileResult::failed(src, errors))))
+        Err(PackError::Invalid(Box::new(FileResult::failed(
+            src, errors,
+        ))))
     }
 }
 

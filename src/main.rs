@@ -695,7 +695,12 @@ fn list_rules(format: ListFormat) -> u8 {
     }
     let mut t = archlint::rules::table();
     if !cfg.custom.is_empty() {
-        let w = cfg.custom.iter().map(|c| c.meta.id.len()).max().unwrap_or(0);
+        let w = cfg
+            .custom
+            .iter()
+            .map(|c| c.meta.id.len())
+            .max()
+            .unwrap_or(0);
         t.push_str("\ncustom (from the configuration)\n");
         for c in &cfg.custom {
             t.push_str(&format!(

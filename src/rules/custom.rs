@@ -214,12 +214,14 @@ fn parse_num(unit: Unit, s: &str) -> Result<f64, String> {
         Unit::Count => q::parse_count(s),
         Unit::Duration => q::parse_duration(s),
         Unit::Size => q::parse_size(s),
-        Unit::Percent => q::parse_percent(if s.ends_with('%') {
-            s.to_string()
-        } else {
-            format!("{s}%")
-        }
-        .as_str()),
+        Unit::Percent => q::parse_percent(
+            if s.ends_with('%') {
+                s.to_string()
+            } else {
+                format!("{s}%")
+            }
+            .as_str(),
+        ),
     }
 }
 
@@ -343,26 +345,35 @@ fn selector(p: &mut P, path: &str, n: &Node, in_call_to: bool) -> Selector {
 fn condition(p: &mut P, path: &str, field: &str, v: &Node) -> Option<Cond> {
     let unit = field_unit(field)?;
     if let Some(m) = v.as_map() {
-        for (k, x) in m {
-            if k.as_scalar() != Some("in") {
-                p.unknown_key(path, k, &["in"], "a condition");
-                return None;
-            }
-            return match strings(x) {
-                Some(vals) => Some(Cond::In(vals)),
-                None => {
-                    p.err(
-                        path,
-                        x.span,
-                        "`in` takes a list of values".into(),
-                        Some("e.g. `{ in: [postgresql, mysql] }`".into()),
-                    );
-                    None
-                }
-            };
+        let Some((k, x)) = m.first() else {
+            p.err(
+                path,
+                v.span,
+                "an empty condition".into(),
+                Some("write `{ in: [a, b] }`".into()),
+            );
+            return None;
+        };
+        if m.len() > 1 || k.as_scalar() != Some("in") {
+            let bad = m
+                .iter()
+                .find(|(k, _)| k.as_scalar() != Some("in"))
+                .map_or(k, |(k, _)| k);
+            p.unknown_key(path, bad, &["in"], "a condition");
+            return None;
         }
-        p.err(path, v.span, "an empty condition".into(), Some("write `{ in: [a, b] }`".into()));
-        return None;
+        return match strings(x) {
+            Some(vals) => Some(Cond::In(vals)),
+            None => {
+                p.err(
+                    path,
+                    x.span,
+                    "`in` takes a list of values".into(),
+                    Some("e.g. `{ in: [postgresql, mysql] }`".into()),
+                );
+                None
+            }
+        };
     }
     let Some(text) = v.as_scalar().filter(|_| !v.is_null()) else {
         p.err(
@@ -398,7 +409,10 @@ fn condition(p: &mut P, path: &str, field: &str, v: &Node) -> Option<Cond> {
                     path,
                     v.span,
                     format!("the comparison `{text}` does not parse: {e}"),
-                    Some(format!("write it as `\"{} N\"` with N as `{field}` is written", op.as_str())),
+                    Some(format!(
+                        "write it as `\"{} N\"` with N as `{field}` is written",
+                        op.as_str()
+                    )),
                 );
                 None
             }
@@ -477,7 +491,12 @@ fn one_rule(
     taken: &mut HashSet<String>,
 ) -> Option<CustomRule> {
     let Some(map) = item.as_map() else {
-        p.err(ip, item.span, format!("a rule must be a mapping, found {}", item.type_name()), None);
+        p.err(
+            ip,
+            item.span,
+            format!("a rule must be a mapping, found {}", item.type_name()),
+            None,
+        );
         return None;
     };
     let before = p.errors.len();
@@ -487,28 +506,51 @@ fn one_rule(
         }
     }
     let get = |k: &str| item.entry(k);
-    let text = |k: &str| get(k).and_then(|(_, v)| v.as_scalar().filter(|_| !v.is_null())).map(|s| s.trim().to_string());
+    let text = |k: &str| {
+        get(k)
+            .and_then(|(_, v)| v.as_scalar().filter(|_| !v.is_null()))
+            .map(|s| s.trim().to_string())
+    };
     // id: kebab-case, not a built-in, unique
     let id = match get("id") {
         None => {
-            p.err(ip, item.span, "a custom rule has no `id`".into(), Some("add `id: acme-...` (kebab-case, not a built-in id)".into()));
+            p.err(
+                ip,
+                item.span,
+                "a custom rule has no `id`".into(),
+                Some("add `id: acme-...` (kebab-case, not a built-in id)".into()),
+            );
             None
         }
         Some((_, v)) => {
             let id = v.as_scalar().unwrap_or("").trim().to_string();
             let kebab = !id.is_empty()
-                && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 && !id.starts_with('-')
                 && !id.ends_with('-')
                 && !id.contains("--");
             if !kebab {
-                p.err(&format!("{ip}.id"), v.span, format!("the id `{id}` is not kebab-case"), Some("use lowercase words joined by `-`, e.g. `acme-service-owner`".into()));
+                p.err(
+                    &format!("{ip}.id"),
+                    v.span,
+                    format!("the id `{id}` is not kebab-case"),
+                    Some("use lowercase words joined by `-`, e.g. `acme-service-owner`".into()),
+                );
                 None
             } else if builtin.contains(&id.as_str()) || id == crate::diag::INVALID_INPUT {
                 p.err(&format!("{ip}.id"), v.span, format!("`{id}` is a built-in rule id"), Some("give your rule its own id, e.g. with your organisation's prefix (`acme-...`); to change a built-in, use `rules:` in .archlint.yaml".into()));
                 None
             } else if !taken.insert(id.clone()) {
-                p.err(&format!("{ip}.id"), v.span, format!("the id `{id}` is defined twice"), Some("rule ids must be unique across `custom_rules` and every rule pack".into()));
+                p.err(
+                    &format!("{ip}.id"),
+                    v.span,
+                    format!("the id `{id}` is defined twice"),
+                    Some(
+                        "rule ids must be unique across `custom_rules` and every rule pack".into(),
+                    ),
+                );
                 None
             } else {
                 Some(id)
@@ -520,7 +562,12 @@ fn one_rule(
         Some((_, v)) => match v.as_scalar().and_then(Severity::parse) {
             Some(s) => s,
             None => {
-                p.err(&format!("{ip}.severity"), v.span, "`severity` must be `error`, `warning` or `info`".into(), None);
+                p.err(
+                    &format!("{ip}.severity"),
+                    v.span,
+                    "`severity` must be `error`, `warning` or `info`".into(),
+                    None,
+                );
                 Severity::Warning
             }
         },
@@ -531,7 +578,12 @@ fn one_rule(
     }
     let help = text("help").unwrap_or_default();
     if help.is_empty() {
-        p.err(ip, item.span, "a custom rule has no `help`".into(), Some("add `help:` saying what to do instead; every finding shows it".into()));
+        p.err(
+            ip,
+            item.span,
+            "a custom rule has no `help`".into(),
+            Some("add `help:` saying what to do instead; every finding shows it".into()),
+        );
     }
     let message = text("message");
     if let Some((_, v)) = get("message")
@@ -539,7 +591,19 @@ fn one_rule(
     {
         for name in placeholders(m) {
             if !PLACEHOLDERS.contains(&name.as_str()) {
-                p.err(&format!("{ip}.message"), v.span, format!("unknown placeholder `{{{name}}}`"), Some(format!("placeholders: {}", PLACEHOLDERS.iter().map(|x| format!("`{{{x}}}`")).collect::<Vec<_>>().join(" "))));
+                p.err(
+                    &format!("{ip}.message"),
+                    v.span,
+                    format!("unknown placeholder `{{{name}}}`"),
+                    Some(format!(
+                        "placeholders: {}",
+                        PLACEHOLDERS
+                            .iter()
+                            .map(|x| format!("`{{{x}}}`"))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )),
+                );
             }
         }
     }
@@ -549,14 +613,23 @@ fn one_rule(
         let msg = if present.is_empty() {
             "a custom rule has no form".to_string()
         } else {
-            format!("a custom rule has {} forms ({}); it takes exactly one", present.len(), list(&present))
+            format!(
+                "a custom rule has {} forms ({}); it takes exactly one",
+                present.len(),
+                list(&present)
+            )
         };
         p.err(ip, item.span, msg, Some("use one of `match` + `require`, `forbid_call`, `forbid_path`, `limit`, `layers`; split the rule in two if you need both".into()));
         return None;
     }
     if present[0] != "match" && get("require").is_some() {
         let (k, _) = get("require").unwrap();
-        p.err(&format!("{ip}.require"), k.span, "`require` goes with `match`".into(), None);
+        p.err(
+            &format!("{ip}.require"),
+            k.span,
+            "`require` goes with `match`".into(),
+            None,
+        );
     }
     let form = parse_form(p, ip, item, present[0]);
     if p.errors.len() > before {
@@ -583,7 +656,15 @@ fn one_rule(
         .collect::<Vec<_>>()
         .join("\n");
     let definition = definition.trim_end();
-    let body = page(&id, severity, &summary, &help, &defined_in, &form, definition);
+    let body = page(
+        &id,
+        severity,
+        &summary,
+        &help,
+        &defined_in,
+        &form,
+        definition,
+    );
     Some(CustomRule {
         meta: Meta {
             id,
@@ -613,12 +694,22 @@ fn parse_form(p: &mut P, ip: &str, item: &Node, form: &str) -> Option<Form> {
         "match" => {
             let select = selector(p, &fp, v, false);
             let Some((rk, rv)) = item.entry("require") else {
-                p.err(ip, item.span, "`match` needs `require`: the conditions matching components must meet".into(), Some("e.g. `require: { owner: present, replicas: \">= 2\" }`".into()));
+                p.err(
+                    ip,
+                    item.span,
+                    "`match` needs `require`: the conditions matching components must meet".into(),
+                    Some("e.g. `require: { owner: present, replicas: \">= 2\" }`".into()),
+                );
                 return None;
             };
             let rp = format!("{ip}.require");
             let Some(map) = rv.as_map().filter(|m| !m.is_empty()) else {
-                p.err(&rp, rk.span, "`require` must map fields to conditions".into(), Some("e.g. `require: { owner: present, replicas: \">= 2\" }`".into()));
+                p.err(
+                    &rp,
+                    rk.span,
+                    "`require` must map fields to conditions".into(),
+                    Some("e.g. `require: { owner: present, replicas: \">= 2\" }`".into()),
+                );
                 return None;
             };
             let mut conds = Vec::new();
@@ -642,7 +733,12 @@ fn parse_form(p: &mut P, ip: &str, item: &Node, form: &str) -> Option<Form> {
                 &["from", "to", "sync_only", "unless_via"]
             };
             let Some(map) = v.as_map() else {
-                p.err(&fp, v.span, format!("`{form}` must be a mapping with `from` and `to`"), None);
+                p.err(
+                    &fp,
+                    v.span,
+                    format!("`{form}` must be a mapping with `from` and `to`"),
+                    None,
+                );
                 return None;
             };
             for (k, _) in map {
@@ -651,7 +747,12 @@ fn parse_form(p: &mut P, ip: &str, item: &Node, form: &str) -> Option<Form> {
                 }
             }
             let (Some(f), Some(t)) = (v.get("from"), v.get("to")) else {
-                p.err(&fp, v.span, format!("`{form}` needs both `from` and `to` selectors"), Some("e.g. `{ from: { kind: client }, to: { kind: database } }`".into()));
+                p.err(
+                    &fp,
+                    v.span,
+                    format!("`{form}` needs both `from` and `to` selectors"),
+                    Some("e.g. `{ from: { kind: client }, to: { kind: database } }`".into()),
+                );
                 return None;
             };
             let from = selector(p, &format!("{fp}.from"), f, false);
@@ -663,7 +764,12 @@ fn parse_form(p: &mut P, ip: &str, item: &Node, form: &str) -> Option<Form> {
                         Some("sync") => Some(true),
                         Some("async") => Some(false),
                         _ => {
-                            p.err(&format!("{fp}.mode"), m.span, "`mode` must be `sync` or `async`".into(), None);
+                            p.err(
+                                &format!("{fp}.mode"),
+                                m.span,
+                                "`mode` must be `sync` or `async`".into(),
+                                None,
+                            );
                             None
                         }
                     },
@@ -673,28 +779,55 @@ fn parse_form(p: &mut P, ip: &str, item: &Node, form: &str) -> Option<Form> {
                     Some((_, a)) => match a.as_scalar() {
                         Some(x @ ("read" | "write")) => Some(x.to_string()),
                         _ => {
-                            p.err(&format!("{fp}.access"), a.span, "`access` must be `read` or `write`".into(), None);
+                            p.err(
+                                &format!("{fp}.access"),
+                                a.span,
+                                "`access` must be `read` or `write`".into(),
+                                None,
+                            );
                             None
                         }
                     },
                 };
-                Some(Form::ForbidCall { from, to, sync, access })
+                Some(Form::ForbidCall {
+                    from,
+                    to,
+                    sync,
+                    access,
+                })
             } else {
                 let sync_only = match v.entry("sync_only") {
                     None => false,
                     Some((_, b)) => b.as_bool().unwrap_or_else(|| {
-                        p.err(&format!("{fp}.sync_only"), b.span, "`sync_only` must be true or false".into(), None);
+                        p.err(
+                            &format!("{fp}.sync_only"),
+                            b.span,
+                            "`sync_only` must be true or false".into(),
+                            None,
+                        );
                         false
                     }),
                 };
-                let unless_via = v.get("unless_via").map(|u| selector(p, &format!("{fp}.unless_via"), u, false));
-                Some(Form::ForbidPath { from, to, sync_only, unless_via })
+                let unless_via = v
+                    .get("unless_via")
+                    .map(|u| selector(p, &format!("{fp}.unless_via"), u, false));
+                Some(Form::ForbidPath {
+                    from,
+                    to,
+                    sync_only,
+                    unless_via,
+                })
             }
         }
         "limit" => {
             let keys = ["match", "fan_out", "fan_in", "sync_depth"];
             let Some(map) = v.as_map() else {
-                p.err(&fp, v.span, "`limit` must be a mapping".into(), Some("e.g. `limit: { match: { kind: service }, fan_out: \"<= 8\" }`".into()));
+                p.err(
+                    &fp,
+                    v.span,
+                    "`limit` must be a mapping".into(),
+                    Some("e.g. `limit: { match: { kind: service }, fan_out: \"<= 8\" }`".into()),
+                );
                 return None;
             };
             for (k, _) in map {
@@ -711,7 +844,12 @@ fn parse_form(p: &mut P, ip: &str, item: &Node, form: &str) -> Option<Form> {
                 .filter_map(|m| v.get(m).map(|n| (m, n)))
                 .collect();
             if metrics.len() != 1 {
-                p.err(&fp, v.span, "`limit` takes exactly one of `fan_out`, `fan_in`, `sync_depth`".into(), Some("write one limit per rule".into()));
+                p.err(
+                    &fp,
+                    v.span,
+                    "`limit` takes exactly one of `fan_out`, `fan_in`, `sync_depth`".into(),
+                    Some("write one limit per rule".into()),
+                );
                 return None;
             }
             let (name, node) = metrics[0];
@@ -721,11 +859,25 @@ fn parse_form(p: &mut P, ip: &str, item: &Node, form: &str) -> Option<Form> {
                 "fan_in" => Metric::FanIn,
                 _ => Metric::SyncDepth,
             };
-            Some(Form::Limit { select, metric, op, bound, text })
+            Some(Form::Limit {
+                select,
+                metric,
+                op,
+                bound,
+                text,
+            })
         }
         _ => {
             let Some(items) = v.as_seq().filter(|s| s.len() >= 2) else {
-                p.err(&fp, v.span, "`layers` must list two or more selectors, top layer first".into(), Some("e.g. `layers: [{ kind: gateway }, { kind: service }, { kind: database }]`".into()));
+                p.err(
+                    &fp,
+                    v.span,
+                    "`layers` must list two or more selectors, top layer first".into(),
+                    Some(
+                        "e.g. `layers: [{ kind: gateway }, { kind: service }, { kind: database }]`"
+                            .into(),
+                    ),
+                );
                 return None;
             };
             Some(Form::Layers(
@@ -857,7 +1009,13 @@ fn any_glob(pats: &[String], text: &str) -> bool {
 impl Selector {
     /// Whether component `c` matches; `caller` is the component a call starts at (for
     /// `domain: other`).
-    pub fn matches(&self, m: &Architecture, g: &SystemGraph, c: usize, caller: Option<usize>) -> bool {
+    pub fn matches(
+        &self,
+        m: &Architecture,
+        g: &SystemGraph,
+        c: usize,
+        caller: Option<usize>,
+    ) -> bool {
         let comp = &m.components[c];
         if !self.kind.is_empty() && !self.kind.contains(&comp.kind()) {
             return false;
@@ -876,7 +1034,11 @@ impl Selector {
         }
         if !self.tags.is_empty() {
             let tags = comp.tags.as_ref().map_or(&[][..], |t| t.v.as_slice());
-            if !self.tags.iter().any(|want| tags.iter().any(|t| glob(want, t))) {
+            if !self
+                .tags
+                .iter()
+                .any(|want| tags.iter().any(|t| glob(want, t)))
+            {
                 return false;
             }
         }
@@ -890,7 +1052,9 @@ impl Selector {
             let mine = comp.domain.as_ref().map(|d| d.v.as_str());
             let ok = self.domain.iter().any(|want| {
                 if want == "other" {
-                    let theirs = caller.and_then(|u| m.components[u].domain.as_ref()).map(|d| d.v.as_str());
+                    let theirs = caller
+                        .and_then(|u| m.components[u].domain.as_ref())
+                        .map(|d| d.v.as_str());
                     matches!((mine, theirs), (Some(a), Some(b)) if a != b)
                 } else {
                     mine.is_some_and(|d| glob(want, d))
@@ -935,10 +1099,17 @@ impl CustomRule {
     }
 
     fn diag(&self, path: String, span: Span, message: String, label: String) -> Diagnostic {
-        let at = self.meta.defined_in.as_deref().unwrap_or("the configuration");
+        let at = self
+            .meta
+            .defined_in
+            .as_deref()
+            .unwrap_or("the configuration");
         Diagnostic::new(&self.meta.id, self.meta.severity, path, span, message)
             .label(label)
-            .help(format!("{} (custom rule `{}`, defined in {at})", self.help, self.meta.id))
+            .help(format!(
+                "{} (custom rule `{}`, defined in {at})",
+                self.help, self.meta.id
+            ))
     }
 
     fn fill_component<'a>(&self, c: &'a Component, path: String) -> Fill<'a> {
@@ -956,14 +1127,36 @@ impl CustomRule {
     pub fn check(&self, m: &Architecture, g: &SystemGraph) -> Vec<Diagnostic> {
         match &self.form {
             Form::Require { select, conds } => self.require(m, g, select, conds),
-            Form::ForbidCall { from, to, sync, access } => self.forbid_call(m, g, from, to, *sync, access.as_deref()),
-            Form::ForbidPath { from, to, sync_only, unless_via } => self.forbid_path(m, g, from, to, *sync_only, unless_via.as_ref()),
-            Form::Limit { select, metric, op, bound, text } => self.limit(m, g, select, metric, *op, *bound, text),
+            Form::ForbidCall {
+                from,
+                to,
+                sync,
+                access,
+            } => self.forbid_call(m, g, from, to, *sync, access.as_deref()),
+            Form::ForbidPath {
+                from,
+                to,
+                sync_only,
+                unless_via,
+            } => self.forbid_path(m, g, from, to, *sync_only, unless_via.as_ref()),
+            Form::Limit {
+                select,
+                metric,
+                op,
+                bound,
+                text,
+            } => self.limit(m, g, select, metric, *op, *bound, text),
             Form::Layers(layers) => self.layers(m, g, layers),
         }
     }
 
-    fn require(&self, m: &Architecture, g: &SystemGraph, select: &Selector, conds: &[(String, Cond)]) -> Vec<Diagnostic> {
+    fn require(
+        &self,
+        m: &Architecture,
+        g: &SystemGraph,
+        select: &Selector,
+        conds: &[(String, Cond)],
+    ) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for (ci, c) in m.components.iter().enumerate() {
             if !select.matches(m, g, ci, None) {
@@ -979,14 +1172,27 @@ impl CustomRule {
                     None => (c.path(), c.span),
                 };
                 let fill = self.fill_component(c, path.clone());
-                let default = format!("{} `{}` breaks `{}`: {problem}", c.kind(), c.id, self.meta.id);
+                let default = format!(
+                    "{} `{}` breaks `{}`: {problem}",
+                    c.kind(),
+                    c.id,
+                    self.meta.id
+                );
                 out.push(self.diag(path, span, self.message(&fill, default), problem));
             }
         }
         out
     }
 
-    fn forbid_call(&self, m: &Architecture, g: &SystemGraph, from: &Selector, to: &Selector, sync: Option<bool>, access: Option<&str>) -> Vec<Diagnostic> {
+    fn forbid_call(
+        &self,
+        m: &Architecture,
+        g: &SystemGraph,
+        from: &Selector,
+        to: &Selector,
+        sync: Option<bool>,
+        access: Option<&str>,
+    ) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for (e, ed) in g.edges.iter().enumerate() {
             if sync.is_some_and(|s| s != ed.sync) {
@@ -1009,18 +1215,47 @@ impl CustomRule {
             }
             let (u, v) = (&m.components[ed.from], &m.components[ed.to]);
             let path = g.edge_path(m, e);
-            let fill = Fill { id: &u.id, kind: u.kind().as_str(), tech: u.tech.as_ref().map_or("", |t| t.v.as_str()), from: &u.id, to: &v.id, path: path.clone() };
-            let mode = if ed.sync { "synchronous" } else { "asynchronous" };
-            let default = format!("{mode} call from `{}` to `{}` is forbidden by `{}`", u.id, v.id, self.meta.id);
-            out.push(self.diag(path, g.edge_span(m, e), self.message(&fill, default), format!("{} -> {} is forbidden", u.id, v.id)));
+            let fill = Fill {
+                id: &u.id,
+                kind: u.kind().as_str(),
+                tech: u.tech.as_ref().map_or("", |t| t.v.as_str()),
+                from: &u.id,
+                to: &v.id,
+                path: path.clone(),
+            };
+            let mode = if ed.sync {
+                "synchronous"
+            } else {
+                "asynchronous"
+            };
+            let default = format!(
+                "{mode} call from `{}` to `{}` is forbidden by `{}`",
+                u.id, v.id, self.meta.id
+            );
+            out.push(self.diag(
+                path,
+                g.edge_span(m, e),
+                self.message(&fill, default),
+                format!("{} -> {} is forbidden", u.id, v.id),
+            ));
         }
         out
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn forbid_path(&self, m: &Architecture, g: &SystemGraph, from: &Selector, to: &Selector, sync_only: bool, unless_via: Option<&Selector>) -> Vec<Diagnostic> {
+    fn forbid_path(
+        &self,
+        m: &Architecture,
+        g: &SystemGraph,
+        from: &Selector,
+        to: &Selector,
+        sync_only: bool,
+        unless_via: Option<&Selector>,
+    ) -> Vec<Diagnostic> {
         let n = m.components.len();
-        let blocked: Vec<bool> = (0..n).map(|c| unless_via.is_some_and(|u| u.matches(m, g, c, None))).collect();
+        let blocked: Vec<bool> = (0..n)
+            .map(|c| unless_via.is_some_and(|u| u.matches(m, g, c, None)))
+            .collect();
         let sources: Vec<usize> = {
             let mut s: Vec<usize> = (0..n).filter(|&c| from.matches(m, g, c, None)).collect();
             s.sort_by_key(|&c| &m.components[c].id);
@@ -1084,15 +1319,48 @@ impl CustomRule {
                 hops.reverse();
                 let mut nodes = vec![origin[v]];
                 nodes.extend(hops.iter().map(|&e| g.edges[e].to));
-                let chain = nodes.iter().map(|&c| m.components[c].id.as_str()).collect::<Vec<_>>().join(" -> ");
+                let chain = nodes
+                    .iter()
+                    .map(|&c| m.components[c].id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" -> ");
                 let (a, b) = (&m.components[origin[v]], &m.components[v]);
                 let first = hops[0];
-                let fill = Fill { id: &a.id, kind: a.kind().as_str(), tech: a.tech.as_ref().map_or("", |t| t.v.as_str()), from: &a.id, to: &b.id, path: chain.clone() };
-                let default = format!("`{}` reaches `{}` by {chain}, a path `{}` forbids", a.id, b.id, self.meta.id);
-                let mut d = self.diag(g.edge_path(m, first), g.edge_span(m, first), self.message(&fill, default), format!("hop 1 of {}: {} -> {}", hops.len(), a.id, m.components[g.edges[first].to].id));
+                let fill = Fill {
+                    id: &a.id,
+                    kind: a.kind().as_str(),
+                    tech: a.tech.as_ref().map_or("", |t| t.v.as_str()),
+                    from: &a.id,
+                    to: &b.id,
+                    path: chain.clone(),
+                };
+                let default = format!(
+                    "`{}` reaches `{}` by {chain}, a path `{}` forbids",
+                    a.id, b.id, self.meta.id
+                );
+                let mut d = self.diag(
+                    g.edge_path(m, first),
+                    g.edge_span(m, first),
+                    self.message(&fill, default),
+                    format!(
+                        "hop 1 of {}: {} -> {}",
+                        hops.len(),
+                        a.id,
+                        m.components[g.edges[first].to].id
+                    ),
+                );
                 for (i, &e) in hops.iter().enumerate().skip(1) {
                     let ed = g.edges[e];
-                    d = d.related(g.edge_path(m, e), g.edge_span(m, e), format!("hop {}: {} -> {}", i + 1, m.components[ed.from].id, m.components[ed.to].id));
+                    d = d.related(
+                        g.edge_path(m, e),
+                        g.edge_span(m, e),
+                        format!(
+                            "hop {}: {} -> {}",
+                            i + 1,
+                            m.components[ed.from].id,
+                            m.components[ed.to].id
+                        ),
+                    );
                 }
                 out.push(d);
             }
@@ -1106,8 +1374,18 @@ impl CustomRule {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn limit(&self, m: &Architecture, g: &SystemGraph, select: &Selector, metric: &Metric, op: Op, bound: f64, text: &str) -> Vec<Diagnostic> {
-        let depth = matches!(metric, Metric::SyncDepth).then(|| g.longest_from(|e| g.hop_weight(m, e), |_| 0.0).0);
+    fn limit(
+        &self,
+        m: &Architecture,
+        g: &SystemGraph,
+        select: &Selector,
+        metric: &Metric,
+        op: Op,
+        bound: f64,
+        text: &str,
+    ) -> Vec<Diagnostic> {
+        let depth = matches!(metric, Metric::SyncDepth)
+            .then(|| g.longest_from(|e| g.hop_weight(m, e), |_| 0.0).0);
         let mut out = Vec::new();
         for (ci, c) in m.components.iter().enumerate() {
             if !select.matches(m, g, ci, None) {
@@ -1116,7 +1394,10 @@ impl CustomRule {
             let (value, what) = match metric {
                 Metric::FanOut => {
                     let callees: HashSet<&str> = c.calls.iter().map(|x| x.to.v.as_str()).collect();
-                    (callees.len() as f64, "fan-out (distinct components it calls)")
+                    (
+                        callees.len() as f64,
+                        "fan-out (distinct components it calls)",
+                    )
                 }
                 Metric::FanIn => {
                     let callers: HashSet<usize> = g
@@ -1124,17 +1405,33 @@ impl CustomRule {
                         .filter(|&e| matches!(g.edges[e].origin, Origin::Call(_)))
                         .map(|e| g.edges[e].from)
                         .collect();
-                    (callers.len() as f64, "fan-in (distinct components calling it)")
+                    (
+                        callers.len() as f64,
+                        "fan-in (distinct components calling it)",
+                    )
                 }
-                Metric::SyncDepth => (depth.as_ref().map_or(0.0, |d| d.value[ci]), "synchronous depth (hops of its longest synchronous chain)"),
+                Metric::SyncDepth => (
+                    depth.as_ref().map_or(0.0, |d| d.value[ci]),
+                    "synchronous depth (hops of its longest synchronous chain)",
+                ),
             };
             if op.holds(value, bound) {
                 continue;
             }
             let path = c.path();
             let fill = self.fill_component(c, path.clone());
-            let default = format!("{} `{}` has a {what} of {value}, but `{}` requires {text}", c.kind(), c.id, self.meta.id);
-            out.push(self.diag(path, c.span, self.message(&fill, default), format!("{value}, limit {text}")));
+            let default = format!(
+                "{} `{}` has a {what} of {value}, but `{}` requires {text}",
+                c.kind(),
+                c.id,
+                self.meta.id
+            );
+            out.push(self.diag(
+                path,
+                c.span,
+                self.message(&fill, default),
+                format!("{value}, limit {text}"),
+            ));
         }
         out
     }
@@ -1154,9 +1451,27 @@ impl CustomRule {
             }
             let (u, v) = (&m.components[ed.from], &m.components[ed.to]);
             let path = g.edge_path(m, e);
-            let fill = Fill { id: &u.id, kind: u.kind().as_str(), tech: u.tech.as_ref().map_or("", |t| t.v.as_str()), from: &u.id, to: &v.id, path: path.clone() };
-            let default = format!("`{}` (layer {}) calls `{}` in a higher layer ({}): calls may only go down", u.id, lu + 1, v.id, lv + 1);
-            out.push(self.diag(path, g.edge_span(m, e), self.message(&fill, default), format!("upward call: layer {} -> layer {}", lu + 1, lv + 1)));
+            let fill = Fill {
+                id: &u.id,
+                kind: u.kind().as_str(),
+                tech: u.tech.as_ref().map_or("", |t| t.v.as_str()),
+                from: &u.id,
+                to: &v.id,
+                path: path.clone(),
+            };
+            let default = format!(
+                "`{}` (layer {}) calls `{}` in a higher layer ({}): calls may only go down",
+                u.id,
+                lu + 1,
+                v.id,
+                lv + 1
+            );
+            out.push(self.diag(
+                path,
+                g.edge_span(m, e),
+                self.message(&fill, default),
+                format!("upward call: layer {} -> layer {}", lu + 1, lv + 1),
+            ));
         }
         out
     }
@@ -1190,26 +1505,52 @@ fn field_value(c: &Component, name: &str) -> Option<(FVal, Span)> {
         "tags" => c.tags.as_ref().map(|t| (FVal::List(t.v.clone()), t.span)),
         "domain" => text!(c.domain),
         "stateful" => text!(c.stateful),
-        "rate_limit" => c.rate_limit.as_ref().map(|r| (FVal::Text("true".into()), r.span)),
+        "rate_limit" => c
+            .rate_limit
+            .as_ref()
+            .map(|r| (FVal::Text("true".into()), r.span)),
         "latency" => num!(c.latency),
         "availability" => num!(c.availability),
         "capacity" => num!(c.capacity),
         "rationale" => text!(c.rationale),
-        "alternatives" => c.alternatives.as_ref().map(|a| (FVal::List(a.v.iter().map(|(k, _)| k.clone()).collect()), a.span)),
-        "model" => c.model.as_ref().map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
+        "alternatives" => c.alternatives.as_ref().map(|a| {
+            (
+                FVal::List(a.v.iter().map(|(k, _)| k.clone()).collect()),
+                a.span,
+            )
+        }),
+        "model" => c
+            .model
+            .as_ref()
+            .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
         "data_volume" => num!(c.data_volume),
         "write_rps" => num!(c.write_rps),
-        "replication" => c.replication.as_ref().map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
+        "replication" => c
+            .replication
+            .as_ref()
+            .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
         "sharded" => text!(c.sharded),
-        "pattern" => c.pattern.as_ref().map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
+        "pattern" => c
+            .pattern
+            .as_ref()
+            .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
         "ttl" => c.ttl.as_ref().map(|x| match x.v {
             Some(d) => (FVal::Num(d), x.span),
             None => (FVal::Text("none".into()), x.span),
         }),
-        "invalidation" => c.invalidation.as_ref().map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
-        "scope" => c.scope.as_ref().map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
+        "invalidation" => c
+            .invalidation
+            .as_ref()
+            .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
+        "scope" => c
+            .scope
+            .as_ref()
+            .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
         "caches" => text!(c.caches),
-        "delivery" => c.delivery.as_ref().map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
+        "delivery" => c
+            .delivery
+            .as_ref()
+            .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
         "ordering" => text!(c.ordering),
         "replay" => text!(c.replay),
         "dead_letter" => text!(c.dead_letter),
@@ -1217,7 +1558,12 @@ fn field_value(c: &Component, name: &str) -> Option<(FVal, Span)> {
         "layer" => num!(c.layer),
         "sticky_sessions" => text!(c.sticky_sessions),
         "tls_termination" => text!(c.tls_termination),
-        "routing" => c.routing.as_ref().map(|x| (FVal::List(x.v.iter().map(|r| r.as_str().to_string()).collect()), x.span)),
+        "routing" => c.routing.as_ref().map(|x| {
+            (
+                FVal::List(x.v.iter().map(|r| r.as_str().to_string()).collect()),
+                x.span,
+            )
+        }),
         _ => None,
     }
 }
@@ -1229,11 +1575,17 @@ fn fails(cond: &Cond, value: Option<&FVal>, field: &str) -> Option<String> {
         (Cond::Present, Some(_)) | (Cond::Absent, None) => None,
         (Cond::Present, None) => Some(format!("`{field}` is absent, required present")),
         (Cond::Absent, Some(_)) => Some(format!("`{field}` is set, required absent")),
-        (_, None) => Some(format!("`{field}` is absent, required {}", describe_cond(cond))),
+        (_, None) => Some(format!(
+            "`{field}` is absent, required {}",
+            describe_cond(cond)
+        )),
         (Cond::Is(want), Some(v)) => {
             let ok = match v {
                 FVal::Text(t) => eq(t, want),
-                FVal::Num(x) => want.trim().parse::<f64>().is_ok_and(|w| (w - x).abs() < 1e-9),
+                FVal::Num(x) => want
+                    .trim()
+                    .parse::<f64>()
+                    .is_ok_and(|w| (w - x).abs() < 1e-9),
                 FVal::List(l) => l.iter().any(|t| eq(t, want)),
             };
             (!ok).then(|| format!("`{field}` is {}, required {want}", show(v)))
@@ -1241,10 +1593,18 @@ fn fails(cond: &Cond, value: Option<&FVal>, field: &str) -> Option<String> {
         (Cond::In(set), Some(v)) => {
             let ok = match v {
                 FVal::Text(t) => set.iter().any(|w| eq(t, w)),
-                FVal::Num(x) => set.iter().any(|w| w.trim().parse::<f64>().is_ok_and(|w| (w - x).abs() < 1e-9)),
+                FVal::Num(x) => set
+                    .iter()
+                    .any(|w| w.trim().parse::<f64>().is_ok_and(|w| (w - x).abs() < 1e-9)),
                 FVal::List(l) => l.iter().any(|t| set.iter().any(|w| eq(t, w))),
             };
-            (!ok).then(|| format!("`{field}` is {}, required one of [{}]", show(v), set.join(", ")))
+            (!ok).then(|| {
+                format!(
+                    "`{field}` is {}, required one of [{}]",
+                    show(v),
+                    set.join(", ")
+                )
+            })
         }
         (Cond::Cmp(op, bound, text), Some(v)) => match v {
             FVal::Num(x) if op.holds(*x, *bound) => None,
@@ -1277,7 +1637,10 @@ mod tests {
 
     #[test]
     fn comparisons_and_placeholders() {
-        assert_eq!(split_cmp("<= 8").map(|(o, r)| (o, r.to_string())), Some((Op::Le, "8".into())));
+        assert_eq!(
+            split_cmp("<= 8").map(|(o, r)| (o, r.to_string())),
+            Some((Op::Le, "8".into()))
+        );
         assert_eq!(parse_num(Unit::Duration, "500ms"), Ok(0.5));
         assert!(Op::Lt.holds(0.2, 0.5));
         assert_eq!(placeholders("{kind} `{id}` has {no owner}"), ["kind", "id"]);

@@ -371,9 +371,12 @@ impl Settings {
 
     /// The metadata of a rule by id: a built-in's page or a custom rule's definition.
     pub fn meta(&self, id: &str) -> Option<&Meta> {
-        find(id)
-            .map(|r| r.meta())
-            .or_else(|| self.custom.iter().find(|c| c.meta.id == id).map(|c| &c.meta))
+        find(id).map(|r| r.meta()).or_else(|| {
+            self.custom
+                .iter()
+                .find(|c| c.meta.id == id)
+                .map(|c| &c.meta)
+        })
     }
 
     pub fn is_enabled(&self, r: &Rule) -> bool {
