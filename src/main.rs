@@ -718,20 +718,13 @@ fn list_rules(format: ListFormat) -> u8 {
 
 fn explain(id: &str) -> u8 {
     if id == archlint::diag::INVALID_INPUT {
-        out(&format!("{}\n", rules::input_meta().body.trim_end()));
+        out(&format!("{}\n", rules::page_text(rules::input_meta())));
         return 0;
     }
     if let Some(r) = rules::find(id) {
-        // the page without its front matter: the body repeats the metadata in prose
-        let m = r.meta();
-        let mut page = m.body.trim_end().to_string();
-        if !m.references.is_empty() {
-            page.push_str("\n\n## References\n\n");
-            for x in &m.references {
-                page.push_str(&format!("- {x}\n"));
-            }
-        }
-        out(&format!("{}\n", page.trim_end()));
+        // the page without its front matter (the body states the metadata in prose),
+        // then its references
+        out(&format!("{}\n", rules::page_text(r.meta())));
         return 0;
     }
     let cfg = match config_at(Path::new(".")) {

@@ -328,3 +328,123 @@ fn item_fields(y: &mut String, table: &[FieldDef], fs: &[(u32, u32)], skip: &[&s
         }
     }
 }
+
+// ---- rule packs ---------------------------------------------------------------------
+
+/// A configuration from raw bytes and a design: if the configuration loads, its custom
+/// rules run on the design with every output rendered; an input error in either is
+/// fine. Panics only if an invariant breaks.
+pub fn rule_pack_bytes(config: &[u8], design: &str) -> Vec<String> {
+    let Ok(src) = crate::source_from_bytes(".archlint.yaml", config.to_vec(), 1 << 20) else {
+        return Vec::new();
+    };
+    let cfg = match crate::config::parse(src, None) {
+        Ok(c) => c,
+        Err(r) => {
+            check_result(&r);
+            return render_all(std::slice::from_ref(&*r));
+        }
+    };
+    let Ok(settings) = cfg.settings(Some(&["all".to_string()]), None) else {
+        return Vec::new();
+    };
+    let result = lint_source_with(
+        crate::source::SourceFile::new("design.arch.yaml", design),
+        &settings,
+        Default::default(),
+    );
+    check_result(&result);
+    render_all(std::slice::from_ref(&result))
+}
+
+/// A random *valid* rule pack: each rule a form with selectors and conditions drawn
+/// from the vocabularies below, by index (modulo their lengths).
+#[derive(Debug, Clone, Default)]
+pub struct PackSpec {
+    /// (form, choices)
+    pub rules: Vec<(u32, Vec<u32>)>,
+}
+
+const SEL: &[&str] = &[
+    "{ kind: service }",
+    "{ kind: [gateway, service] }",
+    "{ kind: database }",
+    "{ kind: client }",
+    "{ id: \"c*\" }",
+    "{ tags: pci }",
+    "{ domain: payments }",
+    "{ kind: queue }",
+    "{ public: true }",
+    "{ tech: postgresql }",
+    "{}",
+];
+const TO_SEL: &[&str] = &[
+    "{ domain: other }",
+    "{ kind: [database, cache] }",
+    "{ id: \"*\" }",
+];
+const REQ: &[&str] = &[
+    "{ owner: present }",
+    "{ replicas: \">= 2\" }",
+    "{ latency: \"< 500ms\" }",
+    "{ tech: { in: [go, postgresql] } }",
+    "{ domain: absent }",
+    "{ kind: service }",
+    "{ availability: \">= 99.9%\", data_volume: \"<= 10TB\" }",
+];
+const LIMITS: &[&str] = &[
+    "fan_out: \"<= 2\"",
+    "fan_in: \"< 3\"",
+    "sync_depth: \"<= 1\"",
+];
+
+impl PackSpec {
+    /// The pack as the `custom_rules:` of a configuration.
+    pub fn to_yaml(&self) -> String {
+        let pick = |v: &[&'static str], c: &[u32], i: usize| {
+            v[c.get(i).copied().unwrap_or(0) as usize % v.len()]
+        };
+        let mut s = String::from("custom_rules:\n");
+        for (n, (form, c)) in self.rules.iter().enumerate() {
+            s.push_str(&format!(
+                "  - id: acme-r{n}\n    summary: rule {n}\n    help: fix {n}\n    message: \"{{kind}} {{id}} {{from}} {{to}} {{path}}\"\n"
+            ));
+            let body = match form % 5 {
+                0 => format!(
+                    "    match: {}\n    require: {}\n",
+                    pick(SEL, c, 0),
+                    pick(REQ, c, 1)
+                ),
+                1 => format!(
+                    "    forbid_call: {{ from: {}, to: {} }}\n",
+                    pick(SEL, c, 0),
+                    if c.get(2).is_some_and(|x| x % 2 == 0) {
+                        pick(TO_SEL, c, 1)
+                    } else {
+                        pick(SEL, c, 1)
+                    }
+                ),
+                2 => format!(
+                    "    forbid_path: {{ from: {}, to: {}, sync_only: {}, unless_via: {} }}\n",
+                    pick(SEL, c, 0),
+                    pick(SEL, c, 1),
+                    c.get(2).is_some_and(|x| x % 2 == 0),
+                    pick(SEL, c, 3)
+                ),
+                3 => format!(
+                    "    limit: {{ match: {}, {} }}\n",
+                    pick(SEL, c, 0),
+                    pick(LIMITS, c, 1)
+                ),
+                _ => format!(
+                    "    layers: [{}, {}, {}]\n",
+                    pick(SEL, c, 0),
+                    pick(SEL, c, 1),
+                    pick(SEL, c, 2)
+                ),
+            };
+            s.push_str(&body);
+        }
+        s
+    }
+}

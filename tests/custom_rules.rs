@@ -342,3 +342,61 @@ fn a_pack_with_errors_is_reported_in_the_pack_file() {
     assert!(err.contains("packs/p.yaml:5:"), "{err}");
     assert!(err.contains("the limit `about 8` does not parse"), "{err}");
 }
+
+mod generated {
+    use archlint::testing::{ComponentSpec, PackSpec, Spec};
+    use proptest::prelude::*;
+
+    fn model() -> impl Strategy<Value = Spec> {
+        let comp = (
+            any::<u32>(),
+            proptest::collection::vec((any::<u32>(), any::<u32>()), 0..8),
+            proptest::collection::vec(
+                (
+                    any::<u32>(),
+                    proptest::collection::vec((any::<u32>(), any::<u32>()), 0..4),
+                ),
+                0..4,
+            ),
+        )
+            .prop_map(|(kind, fields, calls)| ComponentSpec {
+                kind,
+                fields,
+                calls,
+                consumes: Vec::new(),
+            });
+        (proptest::collection::vec(comp, 0..30), any::<u32>()).prop_map(|(components, stage)| {
+            Spec {
+                requirements: Vec::new(),
+                stage,
+                components,
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Packs drawn by the structured fuzzer's generator load without an input error
+        /// and run on random valid models without a panic, every output rendered.
+        #[test]
+        fn generated_packs_load_and_run(
+            rules in proptest::collection::vec((any::<u32>(), proptest::collection::vec(any::<u32>(), 4)), 1..8),
+            m in model(),
+        ) {
+            let pack = PackSpec { rules };
+            let yaml = pack.to_yaml();
+            let src = archlint::source::SourceFile::new(".archlint.yaml", yaml.as_str());
+            let loaded = archlint::config::parse(src, None);
+            prop_assert!(loaded.is_ok(), "{yaml}");
+            let outputs = archlint::testing::rule_pack_bytes(yaml.as_bytes(), &m.to_yaml());
+            prop_assert!(!outputs.is_empty());
+        }
+
+        /// Arbitrary bytes as a configuration never panic.
+        #[test]
+        fn arbitrary_configurations_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            archlint::testing::rule_pack_bytes(&bytes, "name: x\ncomponents:\n  a: { kind: service }\n");
+        }
+    }
+}

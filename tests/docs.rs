@@ -122,3 +122,31 @@ fn pages_write_options_in_yaml() {
         }
     }
 }
+
+/// Every page names 1-3 public sources a learner can read; `explain` and SARIF show them.
+#[test]
+fn pages_have_references_shown_by_explain_and_sarif() {
+    let mut metas: Vec<&archlint::rules::Meta> =
+        archlint::rules::RULES.iter().map(|r| r.meta()).collect();
+    metas.push(archlint::rules::input_meta());
+    for m in metas {
+        assert!(
+            (1..=3).contains(&m.references.len()),
+            "rules/{}.md has {} references (want 1-3)",
+            m.id,
+            m.references.len()
+        );
+        let page = archlint::rules::page_text(m);
+        assert!(page.contains("## References"));
+        for r in &m.references {
+            assert!(page.contains(r.as_str()));
+            if let Some(i) = r.find('<') {
+                assert!(
+                    r[i..].starts_with("<https://") && r.ends_with('>'),
+                    "{}: {r}",
+                    m.id
+                );
+            }
+        }
+    }
+}

@@ -105,9 +105,9 @@ struct Text<'a> {
 }
 
 #[derive(Serialize)]
-struct Help<'a> {
-    text: &'a str,
-    markdown: &'a str,
+struct Help {
+    text: String,
+    markdown: String,
 }
 
 #[derive(Serialize)]
@@ -128,7 +128,7 @@ struct ReportingDescriptor<'a> {
     name: String,
     short_description: Text<'a>,
     full_description: Text<'a>,
-    help: Help<'a>,
+    help: Help,
     help_uri: String,
     default_configuration: DefaultConfiguration,
     properties: Properties<'a>,
@@ -140,9 +140,12 @@ fn descriptor<'a>(id: &'a str, m: &'a Meta) -> ReportingDescriptor<'a> {
         name: camel(id),
         short_description: Text { text: &m.summary },
         full_description: Text { text: &m.summary },
-        help: Help {
-            text: &m.body,
-            markdown: &m.body,
+        help: {
+            let page = crate::rules::page_text(m);
+            Help {
+                text: page.clone(),
+                markdown: page,
+            }
         },
         help_uri: match &m.defined_in {
             // a custom rule's page is its definition: `FILE#L12`

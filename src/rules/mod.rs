@@ -299,6 +299,18 @@ pub static RULES: &[Rule] = &[
     rule!("expired-allow", unused_allow_placeholder),
 ];
 
+/// A rule's page as `explain` prints it: the body, then its references.
+pub fn page_text(m: &Meta) -> String {
+    let mut page = m.body.trim_end().to_string();
+    if !m.references.is_empty() {
+        page.push_str("\n\n## References\n\n");
+        for x in &m.references {
+            page.push_str(&format!("- {x}\n"));
+        }
+    }
+    page.trim_end().to_string()
+}
+
 /// The page of `invalid-input`: not a rule (it cannot be selected, ignored or
 /// allowed) but documented like one, for `explain`, SARIF and the rule links.
 pub fn input_meta() -> &'static Meta {
