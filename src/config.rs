@@ -60,6 +60,7 @@ fn category(s: &str) -> Option<&'static str> {
         "component" | "componentguidance" => "components",
         "resilience" | "failuremode" | "failuremodesandresilience" => "resilience",
         "capacity" => "capacity",
+        "datamodel" => "data-model",
         "tradeoff" => "tradeoffs",
         "suppression" => "suppressions",
         _ => return None,

@@ -166,6 +166,56 @@ pub struct Estimate {
     pub bottleneck: Option<String>,
     /// Things the estimate could not compute, and why.
     pub missing: Vec<String>,
+    /// Requests per second on each entity, from the data model's stated access
+    /// pattern rates (SPEC §4.6), busiest first.
+    pub entities: Vec<EntityLoad>,
+}
+
+/// The stated load on one entity: the sum of its access patterns' `rate`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityLoad {
+    pub entity: String,
+    pub store: String,
+    pub rps: f64,
+    /// Each pattern with a rate: (what, rps).
+    pub patterns: Vec<(String, f64)>,
+}
+
+/// Entity loads from the access patterns that state a `rate`.
+pub fn entity_loads(m: &Architecture) -> Vec<EntityLoad> {
+    let mut v: Vec<EntityLoad> = m
+        .entities
+        .iter()
+        .filter_map(|e| {
+            let patterns: Vec<(String, f64)> = e
+                .access_patterns
+                .iter()
+                .filter_map(|p| {
+                    let r = p.rate?;
+                    let mut what = p
+                        .kind
+                        .as_ref()
+                        .map_or("access".to_string(), |k| k.v.to_string());
+                    if !p.by.is_empty() {
+                        what.push_str(&format!(" by {}", p.by.join(", ")));
+                    }
+                    Some((what, r))
+                })
+                .collect();
+            (!patterns.is_empty()).then(|| EntityLoad {
+                entity: e.name.clone(),
+                store: e.store.as_ref().map_or(String::new(), |s| s.v.clone()),
+                rps: patterns.iter().map(|(_, r)| r).sum(),
+                patterns,
+            })
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.rps
+            .total_cmp(&a.rps)
+            .then_with(|| a.entity.cmp(&b.entity))
+    });
+    v
 }
 
 pub fn storage(m: &Architecture) -> Option<Storage> {
@@ -278,6 +328,7 @@ pub fn estimate(m: &Architecture, g: &SystemGraph) -> Estimate {
         components,
         bottleneck,
         missing,
+        entities: entity_loads(m),
     }
 }
 
@@ -309,6 +360,37 @@ pub fn render(m: &Architecture, e: &Estimate) -> String {
         }
         if let Some(o) = b.egress_bytes_per_s {
             s.push_str(&format!("  egress  ≈ {}/s\n", fmt_size(o)));
+        }
+        s.push('\n');
+    }
+    if !e.entities.is_empty() {
+        s.push_str("Data access (stated rates of the entities' access patterns)\n");
+        for x in &e.entities {
+            let parts: Vec<String> = x
+                .patterns
+                .iter()
+                .map(|(w, r)| format!("{w} {}", fmt_count(*r)))
+                .collect();
+            s.push_str(&format!(
+                "  {} in {}: {} rps ({})\n",
+                x.entity,
+                x.store,
+                fmt_count(x.rps),
+                parts.join(" + ")
+            ));
+        }
+        let mut stores: Vec<(&str, f64)> = Vec::new();
+        for x in &e.entities {
+            match stores.iter_mut().find(|(st, _)| *st == x.store) {
+                Some((_, r)) => *r += x.rps,
+                None => stores.push((&x.store, x.rps)),
+            }
+        }
+        for (st, r) in stores {
+            s.push_str(&format!(
+                "  store {st}: {} rps from its entities\n",
+                fmt_count(r)
+            ));
         }
         s.push('\n');
     }

@@ -59,6 +59,9 @@ enum Command {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
         format: GraphFormat,
+        /// Draw the data model's entities beside their stores, with their relationships.
+        #[arg(long)]
+        entities: bool,
     },
     /// Draft a Markdown design review: requirements, capacity, design, components, data
     /// model, trade-offs, failure modes; every finding in its section.
@@ -287,7 +290,11 @@ fn main() -> ExitCode {
         Command::Rules { format } => list_rules(format),
         Command::Explain { id } => explain(&id),
         Command::Estimate { file, format } => estimate(&file, format),
-        Command::Graph { file, format } => graph(&file, format),
+        Command::Graph {
+            file,
+            format,
+            entities,
+        } => graph(&file, format, entities),
         Command::Report { file, output } => review(&file, output.as_deref()),
         Command::Diff(args) => diff(args),
         Command::Schema => {
@@ -803,13 +810,13 @@ fn init(path: &Path, force: bool) -> u8 {
     }
 }
 
-fn graph(file: &Path, format: GraphFormat) -> u8 {
+fn graph(file: &Path, format: GraphFormat, entities: bool) -> u8 {
     let (a, _, cfg) = match load_with_source(file) {
         Ok(x) => x,
         Err(c) => return c,
     };
     let findings = archlint::all_findings_with(&a, &cfg.custom);
-    let pic = report::graph::Picture::new(&a, &findings);
+    let pic = report::graph::Picture::new(&a, &findings).with_entities(entities);
     out(&match format {
         GraphFormat::Mermaid => pic.mermaid(),
         GraphFormat::Dot => pic.dot(),

@@ -197,6 +197,8 @@ fn value(ty: FieldType, c: u32, depth: u32) -> Option<String> {
             "{{ {}: accepted for the beta }}",
             pick(&crate::rules::ids(), c)
         ),
+        FieldType::StrOrList => pick(&["id", "[region, id]"], c).to_string(),
+        FieldType::MapList(_) | FieldType::StrListList | FieldType::Entities => return None,
         FieldType::Calls | FieldType::Consumes | FieldType::Ref | FieldType::Components => {
             return None;
         }

@@ -183,3 +183,29 @@ fn capacity_exceeded_and_estimate_name_the_same_bottleneck_on_a_tie() {
     let bottleneck = e.bottleneck.expect("a bottleneck");
     assert_eq!(named, [format!("components.{bottleneck}.capacity")]);
 }
+
+/// Stated access-pattern rates add up per entity and per store (SPEC §4.6).
+#[test]
+fn entity_rates_feed_the_estimate() {
+    let o = run(&["estimate", "examples/photo-sharing.arch.yaml"]);
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "photo in photos-db: 12k rps (point-lookup by id 8k + range-scan by album_id 4k)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("store photos-db: 16.2k rps from its entities"),
+        "{text}"
+    );
+    let j = json(&run(&[
+        "estimate",
+        "--format",
+        "json",
+        "examples/photo-sharing.arch.yaml",
+    ]));
+    let first = &j["entities"][0];
+    assert_eq!(first["entity"], "photo");
+    assert_eq!(first["rps"], 12000.0);
+}

@@ -109,3 +109,28 @@ fn explicit_modes_override_the_defaults() {
         .collect();
     assert_eq!(modes, [("q".to_string(), true), ("b".to_string(), false)]);
 }
+
+/// `graph --entities` draws each entity beside its store, with its relationships.
+#[test]
+fn entities_are_drawn_on_request() {
+    let plain = common::stdout(&common::run(&["graph", "examples/petclinic.arch.yaml"]));
+    assert!(!plain.contains("entity visit"));
+    let m = common::stdout(&common::run(&[
+        "graph",
+        "--entities",
+        "examples/petclinic.arch.yaml",
+    ]));
+    assert!(m.contains("[/\"entity visit\"/]"), "{m}");
+    assert!(m.contains("-.-|\"many-to-one via pet_id\"|"), "{m}");
+    let d = common::stdout(&common::run(&[
+        "graph",
+        "--entities",
+        "--format",
+        "dot",
+        "examples/petclinic.arch.yaml",
+    ]));
+    assert!(
+        d.contains("shape=note") && d.contains("label=\"pet_id\""),
+        "{d}"
+    );
+}

@@ -101,7 +101,7 @@ pub fn generate(components: usize, seed: u64) -> Synth {
     let mut rng = Rng(seed.max(1));
     let mut y = String::with_capacity(components * 400);
     y.push_str(
-        "# Synthetic system generated for benchmarks.\nname: synthetic\nstage: growth\nrequirements:\n  scale: { daily_active_users: 1M, requests_per_user_per_day: 10, peak_to_average: 3, data_volume: 5TB }\n  consistency: eventual\n  latency: { p50: 100ms, p99: 2s }\n  availability: 99.9%\n  geography: single-region\n  read_write_ratio: 10:1\n  retention: 1y\n  operations: { team_size: 50, existing: [postgresql], budget: high }\ncomponents:\n  users:\n    kind: client\n    calls:\n      - to: edge\n        protocol: https\n",
+        "# Synthetic system generated for benchmarks.\nname: synthetic\nstage: growth\nrequirements:\n  functional: [serve orders for many shops]\n  scale: { daily_active_users: 1M, requests_per_user_per_day: 10, peak_to_average: 3, data_volume: 5TB }\n  consistency: eventual\n  latency: { p50: 100ms, p99: 2s }\n  availability: 99.9%\n  geography: single-region\n  read_write_ratio: 10:1\n  retention: 1y\n  operations: { team_size: 50, existing: [postgresql], budget: high }\ncomponents:\n  users:\n    kind: client\n    calls:\n      - to: edge\n        protocol: https\n",
     );
     let cells = (components.saturating_sub(2)).div_ceil(8).max(1);
     let mut lb = String::from(

@@ -42,6 +42,14 @@ pub enum FieldType {
     Ref,
     /// The components mapping.
     Components,
+    /// A string or a list of strings.
+    StrOrList,
+    /// A list of mappings with these fields.
+    MapList(&'static [FieldDef]),
+    /// A list of lists of strings.
+    StrListList,
+    /// The entities mapping.
+    Entities,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -97,6 +105,11 @@ pub const TOP: &[FieldDef] = &[
         "allow",
         FieldType::Allow,
         "Rules suppressed in the whole file: rule id -> reason (or { reason, until: YYYY-MM-DD }).",
+    ),
+    f(
+        "entities",
+        FieldType::Entities,
+        "The data model: entities keyed by name, each with its store, key, fields, relationships, access patterns and indexes.",
     ),
 ];
 
@@ -225,6 +238,81 @@ pub const REQUIREMENTS: &[FieldDef] = &[
         FieldType::Map(OPERATIONS),
         "Team, existing infrastructure and budget.",
     ),
+    f(
+        "functional",
+        FieldType::StrList,
+        "What the system does: one sentence per capability.",
+    ),
+    f(
+        "out_of_scope",
+        FieldType::StrList,
+        "What the system deliberately does not do.",
+    ),
+];
+
+/// `entities.NAME`.
+pub const ENTITY: &[FieldDef] = &[
+    f(
+        "store",
+        FieldType::Ref,
+        "The database component that holds it.",
+    ),
+    f(
+        "key",
+        FieldType::StrOrList,
+        "Its key field (or fields, for a composite key).",
+    ),
+    f("fields", FieldType::StrList, "Its fields."),
+    f("description", FieldType::Str, "What it is."),
+    f(
+        "relationships",
+        FieldType::MapList(RELATIONSHIP),
+        "Other entities it refers to: { to, kind, via }.",
+    ),
+    f(
+        "access_patterns",
+        FieldType::MapList(ENTITY_PATTERN),
+        "How it is read and written: { by, sort, kind, rate, on }.",
+    ),
+    f(
+        "indexes",
+        FieldType::StrListList,
+        "Secondary indexes, each a list of fields in order.",
+    ),
+];
+
+pub const RELATIONSHIP: &[FieldDef] = &[
+    f("to", FieldType::Str, "The entity referred to (required)."),
+    f(
+        "kind",
+        FieldType::Enum(RelationKind::NAMES),
+        "one-to-one | one-to-many | many-to-one | many-to-many.",
+    ),
+    f(
+        "via",
+        FieldType::Str,
+        "The field holding the reference (a foreign key).",
+    ),
+];
+
+pub const ENTITY_PATTERN: &[FieldDef] = &[
+    f(
+        "by",
+        FieldType::StrList,
+        "Fields looked up by equality (any order).",
+    ),
+    f("sort", FieldType::Str, "The field results are ordered by."),
+    f(
+        "kind",
+        FieldType::Enum(AccessPattern::NAMES),
+        "What the pattern asks of the store (point-lookup, range-scan, full-text, ...).",
+    ),
+    f(
+        "rate",
+        FieldType::Qty(Q::Count),
+        "Requests per second at peak.",
+    ),
+    f("on", FieldType::StrList, "Fields searched (for full-text)."),
 ];
 
 pub const RATE_LIMIT: &[FieldDef] = &[

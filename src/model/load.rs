@@ -44,9 +44,111 @@ pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
     let model = l.top(&parsed.root);
     if let Some(m) = &model {
         consumes_from_queues(m, &mut l.errors);
+        check_entities(m, &mut l.errors);
     }
     let errors = l.finish();
     Loaded { model, errors }
+}
+
+/// The data model refers to what exists: a store that is a database component, a
+/// relationship to a known entity, and (when `fields` is given) key, `via`, `by`,
+/// `sort`, `on` and index fields among the entity's fields. Each with did-you-mean.
+fn check_entities(m: &Architecture, errors: &mut Vec<Diagnostic>) {
+    let names: Vec<&str> = m.entities.iter().map(|e| e.name.as_str()).collect();
+    for e in &m.entities {
+        let path = e.path();
+        match &e.store {
+            None => errors.push(
+                Diagnostic::invalid(&path, e.span, format!("entity `{}` has no `store`", e.name))
+                    .label("`store` missing")
+                    .help("name the database component that holds it, e.g. `store: orders-db`"),
+            ),
+            Some(st) => match m.index.get(&st.v) {
+                None => {
+                    let mut d = Diagnostic::invalid(format!("{path}.store"), st.span, format!("`store` names unknown component `{}`", st.v))
+                        .label("no component with this id");
+                    let dbs = m.components.iter().filter(|c| c.kind() == Kind::Database).map(|c| c.id.as_str());
+                    d = match suggest(&st.v, dbs) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help("name a `database` component, or add it under `components:`"),
+                    };
+                    errors.push(d);
+                }
+                Some(&i) if m.components[i].kind() != Kind::Database => errors.push(
+                    Diagnostic::invalid(format!("{path}.store"), st.span, format!("`store` names `{}`, a {}, not a database", st.v, m.components[i].kind()))
+                        .label("not a database")
+                        .help("an entity lives in a `database` component (a cache or queue holds copies or messages, not the entity)"),
+                ),
+                Some(_) => {}
+            },
+        }
+        for (i, r) in e.relationships.iter().enumerate() {
+            if !names.contains(&r.to.v.as_str()) {
+                let mut d = Diagnostic::invalid(
+                    format!("{path}.relationships[{i}]"),
+                    r.to.span,
+                    format!("relationship to unknown entity `{}`", r.to.v),
+                )
+                .label("no entity with this name");
+                d = match suggest(&r.to.v, names.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help("define it under `entities:`, or fix the name"),
+                };
+                errors.push(d);
+            }
+        }
+        let Some(fields) = &e.fields else { continue };
+        let known: Vec<&str> = fields.v.iter().map(String::as_str).collect();
+        let mut check = |what: &str, field: &str, p: String, span: Span| {
+            if known.contains(&field) {
+                return;
+            }
+            let mut d = Diagnostic::invalid(
+                p,
+                span,
+                format!("{what} `{field}` is not a field of `{}`", e.name),
+            )
+            .label("not among `fields`");
+            d = match suggest(field, known.iter().copied()) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!(
+                    "add it to `fields:` of `{}`, or fix the name",
+                    e.name
+                )),
+            };
+            errors.push(d);
+        };
+        if let Some(k) = &e.key {
+            for f in &k.v {
+                check("the key", f, format!("{path}.key"), k.span);
+            }
+        }
+        for (i, r) in e.relationships.iter().enumerate() {
+            if let Some(v) = &r.via {
+                check("`via`", &v.v, format!("{path}.relationships[{i}]"), v.span);
+            }
+        }
+        for (i, p) in e.access_patterns.iter().enumerate() {
+            for f in p.by.iter().chain(p.sort.iter()).chain(p.on.iter()) {
+                check(
+                    "the access pattern's field",
+                    f,
+                    format!("{path}.access_patterns[{i}]"),
+                    p.span,
+                );
+            }
+        }
+        for (i, ix) in e.indexes.iter().enumerate() {
+            for f in &ix.v {
+                check(
+                    "the index field",
+                    f,
+                    format!("{path}.indexes[{i}]"),
+                    ix.span,
+                );
+            }
+        }
+    }
 }
 
 /// A consume is an async edge from a queue (SPEC §1.3); consuming from a database or a
@@ -522,6 +624,179 @@ impl<'a> Loader<'a> {
         out
     }
 
+    fn entities(&mut self, v: &Node) -> Vec<Entity> {
+        let mut out = Vec::new();
+        if v.is_null() {
+            return out;
+        }
+        let Some(map) = self.expect_map("entities", v) else {
+            return out;
+        };
+        for (k, ev) in map {
+            let Some(name) = k.as_scalar() else {
+                self.type_error("entities", k, "an entity name");
+                continue;
+            };
+            let path = format!("entities.{name}");
+            let mut e = Entity {
+                name: name.to_string(),
+                span: k.span,
+                store: None,
+                key: None,
+                fields: None,
+                relationships: Vec::new(),
+                access_patterns: Vec::new(),
+                indexes: Vec::new(),
+            };
+            if ev.is_null() {
+                out.push(e);
+                continue;
+            }
+            let Some(em) = self.expect_map(&path, ev) else {
+                continue;
+            };
+            self.check_keys(em, fields::ENTITY, &path, None, &format!("entity `{name}`"));
+            for (fk, fv) in em {
+                let Some(field) = fk.as_scalar() else {
+                    continue;
+                };
+                let fp = join(&path, field);
+                match field {
+                    "store" => e.store = self.string(&fp, fv).map(|x| self.sp(fk, fv, x)),
+                    "key" => {
+                        let key = match fv.as_scalar() {
+                            Some(t) if !fv.is_null() => Some(vec![t.trim().to_string()]),
+                            _ => self.str_list(&fp, fv),
+                        };
+                        e.key = key.map(|x| self.sp(fk, fv, x));
+                    }
+                    "fields" => e.fields = self.str_list(&fp, fv).map(|x| self.sp(fk, fv, x)),
+                    "relationships" => {
+                        let Some(items) = fv.as_seq() else {
+                            self.type_error(&fp, fv, "a list of `{ to, kind, via }`");
+                            continue;
+                        };
+                        for (i, it) in items.iter().enumerate() {
+                            let ip = format!("{fp}[{i}]");
+                            let Some(im) = self.expect_map(&ip, it) else {
+                                continue;
+                            };
+                            self.check_keys(im, fields::RELATIONSHIP, &ip, None, "a relationship");
+                            let mut to = None;
+                            let mut kind = None;
+                            let mut via = None;
+                            for (rk, rv) in im {
+                                let rp = join(&ip, rk.as_scalar().unwrap_or(""));
+                                match rk.as_scalar() {
+                                    Some("to") => {
+                                        to = self.string(&rp, rv).map(|x| self.sp(rk, rv, x))
+                                    }
+                                    Some("kind") => {
+                                        kind = self
+                                            .enumv(
+                                                &rp,
+                                                rv,
+                                                RelationKind::NAMES,
+                                                RelationKind::parse,
+                                            )
+                                            .map(|x| self.sp(rk, rv, x))
+                                    }
+                                    Some("via") => {
+                                        via = self.string(&rp, rv).map(|x| self.sp(rk, rv, x))
+                                    }
+                                    _ => {}
+                                }
+                            }
+                            match to {
+                                Some(to) => e.relationships.push(Relationship { to, kind, via, span: it.span }),
+                                None => self.push(
+                                    Diagnostic::invalid(&ip, it.span, "a relationship has no `to`")
+                                        .label("`to` missing")
+                                        .help("name the entity it refers to, e.g. `{ to: customer, kind: many-to-one, via: customer_id }`"),
+                                ),
+                            }
+                        }
+                    }
+                    "access_patterns" => {
+                        let Some(items) = fv.as_seq() else {
+                            self.type_error(&fp, fv, "a list of `{ by, sort, kind, rate, on }`");
+                            continue;
+                        };
+                        for (i, it) in items.iter().enumerate() {
+                            let ip = format!("{fp}[{i}]");
+                            let Some(im) = self.expect_map(&ip, it) else {
+                                continue;
+                            };
+                            self.check_keys(
+                                im,
+                                fields::ENTITY_PATTERN,
+                                &ip,
+                                None,
+                                "an access pattern",
+                            );
+                            let mut p = EntityPattern {
+                                by: Vec::new(),
+                                sort: None,
+                                kind: None,
+                                rate: None,
+                                on: Vec::new(),
+                                span: it.span,
+                            };
+                            for (pk, pv) in im {
+                                let pp = join(&ip, pk.as_scalar().unwrap_or(""));
+                                match pk.as_scalar() {
+                                    Some("by") => {
+                                        p.by = match pv.as_scalar() {
+                                            Some(t) if !pv.is_null() => vec![t.trim().to_string()],
+                                            _ => self.str_list(&pp, pv).unwrap_or_default(),
+                                        }
+                                    }
+                                    Some("sort") => p.sort = self.string(&pp, pv),
+                                    Some("kind") => {
+                                        p.kind = self
+                                            .enumv(
+                                                &pp,
+                                                pv,
+                                                AccessPattern::NAMES,
+                                                AccessPattern::parse,
+                                            )
+                                            .map(|x| self.sp(pk, pv, x))
+                                    }
+                                    Some("rate") => p.rate = self.qty(&pp, pv, QuantityKind::Count),
+                                    Some("on") => p.on = self.str_list(&pp, pv).unwrap_or_default(),
+                                    _ => {}
+                                }
+                            }
+                            e.access_patterns.push(p);
+                        }
+                    }
+                    "indexes" => {
+                        let Some(items) = fv.as_seq() else {
+                            self.type_error(&fp, fv, "a list of indexes, each a list of fields: `[[customer_id, created_at]]`");
+                            continue;
+                        };
+                        for (i, it) in items.iter().enumerate() {
+                            let ip = format!("{fp}[{i}]");
+                            let cols = match it.as_scalar() {
+                                Some(t) if !it.is_null() => Some(vec![t.trim().to_string()]),
+                                _ => self.str_list(&ip, it),
+                            };
+                            if let Some(cols) = cols {
+                                e.indexes.push(Sp {
+                                    v: cols,
+                                    span: it.span,
+                                });
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            out.push(e);
+        }
+        out
+    }
+
     fn retry(&mut self, path: &str, v: &Node) -> Option<Retry> {
         if let Some(t) = v.as_scalar() {
             if v.is_plain_scalar() && matches!(t, "none" | "false") {
@@ -600,6 +875,7 @@ impl<'a> Loader<'a> {
                 }
                 Some("requirements") => a.requirements = self.requirements(k, v),
                 Some("allow") => a.allow = self.allow("allow", v),
+                Some("entities") => a.entities = self.entities(v),
                 Some("components") => {
                     a.components_span = Some(k.span);
                     if !v.is_null() {
@@ -674,6 +950,10 @@ impl<'a> Loader<'a> {
                     .map(|x| self.sp(k, val, x))
                 }
                 "compliance" => r.compliance = self.str_list(&p, val).map(|x| self.sp(k, val, x)),
+                "functional" => r.functional = self.str_list(&p, val).map(|x| self.sp(k, val, x)),
+                "out_of_scope" => {
+                    r.out_of_scope = self.str_list(&p, val).map(|x| self.sp(k, val, x))
+                }
                 "operations" => r.operations = self.operations(&p, val).map(|x| self.sp(k, val, x)),
                 _ => {}
             }

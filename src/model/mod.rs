@@ -136,6 +136,8 @@ pub struct Architecture {
     pub components: Vec<Component>,
     /// File-level `allow:`: each rule suppressed in the whole file.
     pub allow: Vec<Allow>,
+    /// The data model (`entities:`), in file order.
+    pub entities: Vec<Entity>,
     /// Component id -> index in `components`.
     pub index: HashMap<String, usize>,
 }
@@ -159,6 +161,10 @@ pub struct Requirements {
     pub retention: Option<Sp<Retention>>,
     pub compliance: Option<Sp<Vec<String>>>,
     pub operations: Option<Sp<Operations>>,
+    /// What the system does (SPEC §4.6), one sentence each.
+    pub functional: Option<Sp<Vec<String>>>,
+    /// What it deliberately does not do.
+    pub out_of_scope: Option<Sp<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -239,6 +245,60 @@ pub struct Allow {
     pub span: Span,
     /// The last day before it expires: on and after `until` it no longer suppresses.
     pub until: Option<Sp<Date>>,
+}
+
+string_enum!(RelationKind {
+    OneToOne = "one-to-one",
+    OneToMany = "one-to-many",
+    ManyToOne = "many-to-one",
+    ManyToMany = "many-to-many",
+});
+
+/// An entity of the data model (`entities.NAME`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    pub name: String,
+    /// The entity's key in the file.
+    pub span: Span,
+    /// The database component holding it.
+    pub store: Option<Sp<String>>,
+    /// The key's fields (one, or several for a composite key).
+    pub key: Option<Sp<Vec<String>>>,
+    pub fields: Option<Sp<Vec<String>>>,
+    pub relationships: Vec<Relationship>,
+    pub access_patterns: Vec<EntityPattern>,
+    /// Each index: its fields, in order.
+    pub indexes: Vec<Sp<Vec<String>>>,
+}
+
+impl Entity {
+    pub fn path(&self) -> String {
+        format!("entities.{}", self.name)
+    }
+}
+
+/// `entities.NAME.relationships[N]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relationship {
+    pub to: Sp<String>,
+    pub kind: Option<Sp<RelationKind>>,
+    pub via: Option<Sp<String>>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `entities.NAME.access_patterns[N]`: how the entity is read or written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityPattern {
+    /// Equality fields (their order does not matter).
+    pub by: Vec<String>,
+    pub sort: Option<String>,
+    pub kind: Option<Sp<AccessPattern>>,
+    /// Requests per second at peak, when stated.
+    pub rate: Option<f64>,
+    /// Fields searched (full-text).
+    pub on: Vec<String>,
+    pub span: Span,
 }
 
 /// A calendar date (`2027-03-31`), for expiring `allow` entries.

@@ -96,6 +96,25 @@ fn ty(t: FieldType, doc: &str) -> Value {
         FieldType::Components => {
             json!({ "type": "object", "additionalProperties": { "$ref": "#/definitions/component" } })
         }
+        FieldType::StrOrList => json!({ "anyOf": [
+            { "type": "string" },
+            { "type": "array", "items": { "type": "string" } }
+        ] }),
+        FieldType::MapList(defs) => {
+            let required: &[&str] = if defs.iter().any(|d| d.name == "to") {
+                &["to"]
+            } else {
+                &[]
+            };
+            json!({ "type": "array", "items": object(defs, required) })
+        }
+        FieldType::StrListList => {
+            json!({ "type": "array", "items": { "type": "array", "items": { "type": "string" } } })
+        }
+        FieldType::Entities => json!({
+            "type": "object",
+            "additionalProperties": object(fields::ENTITY, &[]),
+        }),
     }
 }
 

@@ -18,6 +18,8 @@ pub struct Picture<'a> {
     pub a: &'a Analysis,
     worst: HashMap<usize, Severity>,
     critical: HashSet<usize>,
+    /// Draw the data model's entities beside their stores (`graph --entities`).
+    pub entities: bool,
 }
 
 impl<'a> Picture<'a> {
@@ -49,7 +51,31 @@ impl<'a> Picture<'a> {
         for root in a.graph.root_entry_points(&a.model) {
             critical.extend(a.graph.follow(&crit, root));
         }
-        Picture { a, worst, critical }
+        Picture {
+            a,
+            worst,
+            critical,
+            entities: false,
+        }
+    }
+
+    /// Draw the entities too: each one linked to its store, relationships between them.
+    pub fn with_entities(mut self, on: bool) -> Self {
+        self.entities = on;
+        self
+    }
+
+    /// (entity index, store component index) for the entities drawn.
+    fn entity_links(&self) -> Vec<(usize, Option<usize>)> {
+        if !self.entities {
+            return Vec::new();
+        }
+        let m = &self.a.model;
+        m.entities
+            .iter()
+            .enumerate()
+            .map(|(j, e)| (j, e.store.as_ref().and_then(|s| m.index.get(&s.v).copied())))
+            .collect()
     }
 
     fn label(c: &Component) -> String {
@@ -134,6 +160,33 @@ impl<'a> Picture<'a> {
                 );
             }
         }
+        let m = &self.a.model;
+        for (j, store) in self.entity_links() {
+            let e = &m.entities[j];
+            let _ = writeln!(
+                s,
+                "  e{j}[/\"{}\"/]",
+                mermaid_text(&format!("entity {}", e.name))
+            );
+            if let Some(i) = store {
+                let _ = writeln!(s, "  {} --- e{j}", ids[i]);
+            }
+            for r in &e.relationships {
+                if let Some(t) = m.entities.iter().position(|x| x.name == r.to.v) {
+                    let via = r.via.as_ref().map_or(String::new(), |v| v.v.clone());
+                    let kind = r
+                        .kind
+                        .as_ref()
+                        .map_or("refers to".to_string(), |k| k.v.to_string());
+                    let label = if via.is_empty() {
+                        kind
+                    } else {
+                        format!("{kind} via {via}")
+                    };
+                    let _ = writeln!(s, "  e{j} -.-|\"{}\"| e{t}", mermaid_text(&label));
+                }
+            }
+        }
         s.push_str("  classDef error fill:#fdd,stroke:#c00,stroke-width:2px\n");
         s.push_str("  classDef warning fill:#fff3cd,stroke:#d39e00,stroke-width:2px\n");
         s.push_str("  classDef info fill:#e7f1ff,stroke:#4a7ebb\n");
@@ -184,6 +237,28 @@ impl<'a> Picture<'a> {
                 attrs.push("color=\"#cc0000\"".into());
             }
             let _ = writeln!(s, "  n{} -> n{} [{}];", ed.from, ed.to, attrs.join(", "));
+        }
+        let m = &self.a.model;
+        for (j, store) in self.entity_links() {
+            let e = &m.entities[j];
+            let _ = writeln!(
+                s,
+                "  e{j} [label={}, shape=note, fillcolor=\"#f5f5f5\", color=\"#666666\"];",
+                dot_str(&format!("entity {}", e.name))
+            );
+            if let Some(i) = store {
+                let _ = writeln!(s, "  n{i} -> e{j} [style=dotted, arrowhead=none];");
+            }
+            for r in &e.relationships {
+                if let Some(t) = m.entities.iter().position(|x| x.name == r.to.v) {
+                    let label = r.via.as_ref().map_or(String::new(), |v| v.v.clone());
+                    let _ = writeln!(
+                        s,
+                        "  e{j} -> e{t} [style=dotted, label={}];",
+                        dot_str(&label)
+                    );
+                }
+            }
         }
         s.push_str("}\n");
         s

@@ -20,6 +20,31 @@ pub fn section_of(rule: &str) -> usize {
     crate::rules::find(rule).map_or(3, |r| usize::from(r.meta().section))
 }
 
+/// What serves an access pattern without a finding: the key, an index, or the store.
+fn served_by(e: &crate::model::Entity, p: &crate::model::EntityPattern) -> String {
+    let by: BTreeSet<&str> = p.by.iter().map(String::as_str).collect();
+    let fits = |cols: &[String]| {
+        let n = by.len();
+        cols.len() >= n
+            && cols[..n]
+                .iter()
+                .map(String::as_str)
+                .collect::<BTreeSet<_>>()
+                == by
+            && p.sort.as_ref().is_none_or(|s| cols.get(n) == Some(s))
+    };
+    if let Some(k) = &e.key
+        && (k.v.iter().map(String::as_str).collect::<BTreeSet<_>>() == by || fits(&k.v))
+        && !by.is_empty()
+    {
+        return "the key".into();
+    }
+    match e.indexes.iter().find(|ix| fits(&ix.v)) {
+        Some(ix) if !by.is_empty() || p.sort.is_some() => format!("index ({})", ix.v.join(", ")),
+        _ => "the store's model".into(),
+    }
+}
+
 struct Doc<'a> {
     a: &'a Analysis,
     src: &'a SourceFile,
@@ -125,6 +150,19 @@ impl Doc<'_> {
         match &self.m().requirements {
             None => s.push_str("No requirements are stated. Every design decision below is judged without them; answer the questions that follow first.\n"),
             Some(r) => {
+                let list = |s: &mut String, title: &str, items: &[String]| {
+                    let _ = writeln!(s, "**{title}**\n");
+                    for x in items {
+                        let _ = writeln!(s, "- {x}");
+                    }
+                    s.push('\n');
+                };
+                if let Some(f) = &r.functional {
+                    list(&mut s, "What it does", &f.v);
+                }
+                if let Some(o) = &r.out_of_scope {
+                    list(&mut s, "Out of scope", &o.v);
+                }
                 s.push_str("| requirement | value |\n|---|---|\n");
                 if let Some(sc) = &r.scale {
                     let sc = &sc.v;
@@ -435,16 +473,26 @@ impl Doc<'_> {
                         .map_or("queue".to_string(), |d| d.v.to_string()),
                     _ => "objects".to_string(),
                 };
-                let patterns = c
+                // its own access patterns, then those of the entities it stores
+                let mut kinds: Vec<&str> = c
                     .access_patterns
                     .as_ref()
-                    .map(|p| {
-                        p.v.iter()
-                            .map(|x| x.v.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
+                    .map(|p| p.v.iter().map(|x| x.v.as_str()).collect())
                     .unwrap_or_default();
+                for e in m
+                    .entities
+                    .iter()
+                    .filter(|e| e.store.as_ref().is_some_and(|x| x.v == c.id))
+                {
+                    for p in &e.access_patterns {
+                        if let Some(k) = &p.kind
+                            && !kinds.contains(&k.v.as_str())
+                        {
+                            kinds.push(k.v.as_str());
+                        }
+                    }
+                }
+                let patterns = kinds.join(", ");
                 let vol = c
                     .data_volume
                     .as_ref()
@@ -473,8 +521,121 @@ impl Doc<'_> {
                 );
             }
         }
+        if !m.entities.is_empty() {
+            s.push_str(&self.entities());
+        }
         self.out.push_str(&s);
         self.write_findings(5, "Findings");
+    }
+
+    /// Entities per store, their relationships as a Mermaid `erDiagram`, and each access
+    /// pattern with the index that serves it (or the finding that none does).
+    fn entities(&self) -> String {
+        let m = self.m();
+        let mut s = String::from("\n### Entities\n\n");
+        let mut stores: Vec<&str> = m
+            .entities
+            .iter()
+            .filter_map(|e| e.store.as_ref().map(|x| x.v.as_str()))
+            .collect();
+        stores.sort_unstable();
+        stores.dedup();
+        for st in stores {
+            let names: Vec<String> = m
+                .entities
+                .iter()
+                .filter(|e| e.store.as_ref().is_some_and(|x| x.v == st))
+                .map(|e| format!("`{}`", e.name))
+                .collect();
+            let model = m
+                .component(st)
+                .and_then(|c| c.db_model())
+                .map_or("unknown".to_string(), |x| x.to_string());
+            let _ = writeln!(s, "- `{st}` ({model}): {}", names.join(", "));
+        }
+        let ident = |n: &str| n.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_");
+        s.push_str("\n```mermaid\nerDiagram\n");
+        for e in &m.entities {
+            for r in &e.relationships {
+                use crate::model::RelationKind as R;
+                let (a, b) = (ident(&e.name), ident(&r.to.v));
+                let label = r
+                    .via
+                    .as_ref()
+                    .map_or("refers to".to_string(), |v| v.v.clone());
+                let line = match r.kind.as_ref().map(|k| k.v) {
+                    Some(R::OneToOne) => format!("{a} ||--|| {b}"),
+                    Some(R::OneToMany) => format!("{a} ||--o{{ {b}"),
+                    Some(R::ManyToMany) => format!("{a} }}o--o{{ {b}"),
+                    Some(R::ManyToOne) | None => format!("{b} ||--o{{ {a}"),
+                };
+                let _ = writeln!(s, "  {line} : \"{}\"", label.replace('"', "'"));
+            }
+            let key: Vec<&str> = e
+                .key
+                .as_ref()
+                .map(|k| k.v.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            let mut fields: Vec<&str> = e
+                .fields
+                .as_ref()
+                .map(|f| f.v.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            for k in &key {
+                if !fields.contains(k) {
+                    fields.insert(0, k);
+                }
+            }
+            let _ = writeln!(s, "  {} {{", ident(&e.name));
+            for f in fields {
+                let pk = if key.contains(&f) { " PK" } else { "" };
+                let _ = writeln!(s, "    field {}{pk}", ident(f));
+            }
+            s.push_str("  }\n");
+        }
+        s.push_str("```\n");
+        let rows: Vec<String> = m
+            .entities
+            .iter()
+            .flat_map(|e| {
+                e.access_patterns.iter().enumerate().map(move |(i, p)| {
+                    let path = format!("{}.access_patterns[{i}]", e.path());
+                    let what = {
+                        let mut w = p
+                            .kind
+                            .as_ref()
+                            .map_or("access".to_string(), |k| k.v.to_string());
+                        if !p.by.is_empty() {
+                            w.push_str(&format!(" by {}", p.by.join(", ")));
+                        }
+                        if let Some(o) = &p.sort {
+                            w.push_str(&format!(" sorted by {o}"));
+                        }
+                        if !p.on.is_empty() {
+                            w.push_str(&format!(" on {}", p.on.join(", ")));
+                        }
+                        w
+                    };
+                    let rate = p
+                        .rate
+                        .map_or("-".to_string(), |r| format!("{} rps", fmt_count(r)));
+                    let finding = self.findings.iter().find(|d| d.path == path);
+                    let served = match finding {
+                        Some(d) => format!("**{}**: {}", d.rule, cell(&d.message)),
+                        None => served_by(e, p),
+                    };
+                    format!("| `{}` | {} | {rate} | {served} |", e.name, cell(&what))
+                })
+            })
+            .collect();
+        if !rows.is_empty() {
+            s.push_str("\n| entity | access pattern | rate | served by |\n|---|---|---|---|\n");
+            for r in rows {
+                s.push_str(&r);
+                s.push('\n');
+            }
+        }
+        s
     }
 
     fn tradeoffs(&mut self) {

@@ -70,63 +70,108 @@ pub fn relational_over_10tb(cx: &Ctx) -> Vec<Diagnostic> {
     out
 }
 
+/// What to do when access pattern `p` asks for what a `model` store serves badly
+/// (`None` when it serves it well); shared with `entity-model-mismatch`.
+pub fn model_advice(p: AccessPattern, model: DbModel) -> Option<&'static str> {
+    use AccessPattern as A;
+    use DbModel as M;
+    Some(match (p, model) {
+        (A::FullText, m) if m != M::Search => {
+            "add a search engine such as Elasticsearch or OpenSearch, fed from the primary store"
+        }
+        (A::Traversal, m) if m != M::Graph => {
+            "add a graph database such as Neo4j or Neptune for the traversals, or bound the depth and precompute the relationships"
+        }
+        (A::HighWriteThroughput, M::Relational) => {
+            "use a write-optimised store such as Cassandra, ScyllaDB or DynamoDB for the write-heavy data, or shard the relational store"
+        }
+        (A::TimeSeries, M::Relational) => {
+            "use a time-series database such as TimescaleDB or InfluxDB"
+        }
+        (A::Transactions, M::WideColumn | M::KeyValue) => {
+            "keep the transactional data in a relational store such as PostgreSQL"
+        }
+        (A::Joins, M::WideColumn | M::KeyValue) => {
+            "denormalise the data for each query, or keep the joined data in a relational store such as PostgreSQL"
+        }
+        _ => return None,
+    })
+}
+
 pub fn database_model_mismatch(cx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in &cx.m.components {
         if c.kind() != Kind::Database {
             continue;
         }
-        let (Some(model), Some(patterns)) = (c.db_model(), &c.access_patterns) else {
-            continue;
+        let Some(model) = c.db_model() else { continue };
+        let how = if c.model.is_some() {
+            "model".to_string()
+        } else {
+            format!("model inferred from `tech: {}`", tech_name(c))
         };
-        for p in &patterns.v {
-            use AccessPattern as A;
-            use DbModel as M;
-            let advice = match (p.v, model) {
-                (A::FullText, m) if m != M::Search => {
-                    "add a search engine such as Elasticsearch or OpenSearch, fed from the primary store"
-                }
-                (A::Traversal, m) if m != M::Graph => {
-                    "add a graph database such as Neo4j or Neptune for the traversals, or bound the depth and precompute the relationships"
-                }
-                (A::HighWriteThroughput, M::Relational) => {
-                    "use a write-optimised store such as Cassandra, ScyllaDB or DynamoDB for the write-heavy data, or shard the relational store"
-                }
-                (A::TimeSeries, M::Relational) => {
-                    "use a time-series database such as TimescaleDB or InfluxDB"
-                }
-                (A::Transactions, M::WideColumn | M::KeyValue) => {
-                    "keep the transactional data in a relational store such as PostgreSQL"
-                }
-                (A::Joins, M::WideColumn | M::KeyValue) => {
-                    "denormalise the data for each query, or keep the joined data in a relational store such as PostgreSQL"
-                }
-                _ => continue,
-            };
-            let how = if c.model.is_some() {
-                "model".to_string()
-            } else {
-                format!("model inferred from `tech: {}`", tech_name(c))
-            };
-            out.push(
-                cx.diag(
-                    c.field_path("access_patterns"),
-                    patterns.span,
-                    format!(
-                        "{} on `{}` ({}, a {model} store) is served badly by that model: {advice}",
-                        p.v,
-                        c.id,
-                        tech_name(c)
+        let help = |advice: &str| {
+            format!(
+                "{advice} ({how}); if one store is the right call at your scale, say so with `allow: {{ database-model-mismatch: \"reason\" }}`"
+            )
+        };
+        let message = |p: AccessPattern, advice: &str| {
+            format!(
+                "{p} on `{}` ({}, a {model} store) is served badly by that model: {advice}",
+                c.id,
+                tech_name(c)
+            )
+        };
+        let mut seen = Vec::new();
+        if let Some(patterns) = &c.access_patterns {
+            for p in &patterns.v {
+                seen.push(p.v);
+                let Some(advice) = model_advice(p.v, model) else {
+                    continue;
+                };
+                out.push(
+                    cx.diag(
+                        c.field_path("access_patterns"),
+                        patterns.span,
+                        message(p.v, advice),
+                    )
+                    .label(format!("`{}` needs what a {model} store does badly", p.v))
+                    .help(help(advice))
+                    .related(
+                        c.field_path("access_patterns"),
+                        p.span,
+                        format!("`{}` asked for here", p.v),
                     ),
-                )
-                .label(format!("`{}` needs what a {model} store does badly", p.v))
-                .help(format!("{advice} ({how}); if one store is the right call at your scale, say so with `allow: {{ database-model-mismatch: \"reason\" }}`"))
-                .related(
-                    c.field_path("access_patterns"),
-                    p.span,
-                    format!("`{}` asked for here", p.v),
-                ),
-            );
+                );
+            }
+        }
+        // the access patterns of the entities it stores count as its own (SPEC §4.6);
+        // each kind once, at the store, pointing at the entity that asks for it
+        for e in
+            cx.m.entities
+                .iter()
+                .filter(|e| e.store.as_ref().is_some_and(|s| s.v == c.id))
+        {
+            for (i, p) in e.access_patterns.iter().enumerate() {
+                let Some(k) = &p.kind else { continue };
+                if seen.contains(&k.v) {
+                    continue;
+                }
+                seen.push(k.v);
+                let Some(advice) = model_advice(k.v, model) else {
+                    continue;
+                };
+                out.push(
+                    cx.diag(c.path(), c.span, message(k.v, advice))
+                        .label(format!("`{}` needs what a {model} store does badly", k.v))
+                        .help(help(advice))
+                        .related(
+                            format!("{}.access_patterns[{i}]", e.path()),
+                            p.span,
+                            format!("`{}` asked for by entity `{}`", k.v, e.name),
+                        ),
+                );
+            }
         }
     }
     out

@@ -9,6 +9,7 @@ mod antipatterns;
 mod capacity;
 mod components;
 pub mod custom;
+mod datamodel;
 mod requirements;
 mod resilience;
 mod tradeoffs;
@@ -197,6 +198,7 @@ pub const CATEGORIES: &[&str] = &[
     "components",
     "resilience",
     "capacity",
+    "data-model",
     "tradeoffs",
     "suppressions",
 ];
@@ -294,6 +296,12 @@ pub static RULES: &[Rule] = &[
         resilience::latency_budget_exceeded
     ),
     rule!("capacity-exceeded", capacity::capacity_exceeded),
+    rule!("missing-index", datamodel::missing_index),
+    rule!(
+        "cross-service-relationship",
+        datamodel::cross_service_relationship
+    ),
+    rule!("entity-model-mismatch", datamodel::entity_model_mismatch),
     rule!("undocumented-choice", tradeoffs::undocumented_choice),
     rule!("unused-allow", unused_allow_placeholder),
     rule!("expired-allow", unused_allow_placeholder),

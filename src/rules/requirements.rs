@@ -7,6 +7,11 @@ use crate::source::Span;
 /// (field, question, what to write)
 const CHECKLIST: &[(&str, &str, &str)] = &[
     (
+        "functional",
+        "What must the system do: which capabilities are in scope?",
+        "add `functional: [\"users upload photos\", \"followers see new photos in a feed\"]` (and `out_of_scope:` for what it will not do)",
+    ),
+    (
         "scale",
         "How many users and requests must the system serve, and how much data does it hold?",
         "add `scale: { daily_active_users: 1M, requests_per_user_per_day: 20, peak_to_average: 3, data_volume: 500GB }`",
@@ -54,6 +59,7 @@ pub fn missing_requirement(cx: &Ctx) -> Vec<Diagnostic> {
     let present = |f: &str| -> bool {
         let Some(r) = r else { return false };
         match f {
+            "functional" => r.functional.is_some(),
             "scale" => r.scale.is_some(),
             "consistency" => r.consistency.is_some(),
             "latency" => r.latency.is_some(),
