@@ -400,6 +400,16 @@ pub const CALL: &[FieldDef] = &[
         FieldType::Qty(Q::Count),
         "Calls per incoming request (fan-out, default 1).",
     ),
+    f(
+        "optional",
+        FieldType::Bool,
+        "The request can succeed without this call (it degrades instead of failing).",
+    ),
+    f(
+        "fallback",
+        FieldType::Str,
+        "What the caller does when the call fails: cache | default | queue | skip | none, or a sentence.",
+    ),
     f("description", FieldType::Str, "What the call is for."),
     f(
         "allow",

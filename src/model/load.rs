@@ -1423,6 +1423,8 @@ impl<'a> Loader<'a> {
                         realtime: None,
                         streaming: None,
                         per_request: None,
+                        optional: None,
+                        fallback: None,
                         allow: Vec::new(),
                     });
                 }
@@ -1459,6 +1461,8 @@ impl<'a> Loader<'a> {
                 realtime: None,
                 streaming: None,
                 per_request: None,
+                optional: None,
+                fallback: None,
                 allow: Vec::new(),
             };
             for (k, val) in map {
@@ -1489,6 +1493,8 @@ impl<'a> Loader<'a> {
                     "realtime" => set!(realtime, self.boolean(fp, val)),
                     "streaming" => set!(streaming, self.boolean(fp, val)),
                     "per_request" => set!(per_request, self.qty(fp, val, QuantityKind::Count)),
+                    "optional" => set!(optional, self.boolean(fp, val)),
+                    "fallback" => set!(fallback, self.string(fp, val)),
                     "description" => {
                         self.string(fp, val);
                     }

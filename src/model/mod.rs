@@ -389,6 +389,9 @@ pub struct Call {
     pub realtime: Option<Sp<bool>>,
     pub streaming: Option<Sp<bool>>,
     pub per_request: Option<Sp<f64>>,
+    pub optional: Option<Sp<bool>>,
+    /// `cache`, `default`, `queue`, `skip`, `none`, or a sentence.
+    pub fallback: Option<Sp<String>>,
     pub allow: Vec<Allow>,
 }
 

@@ -295,6 +295,11 @@ pub static RULES: &[Rule] = &[
         "latency-budget-exceeded",
         resilience::latency_budget_exceeded
     ),
+    rule!("no-fallback", resilience::no_fallback),
+    rule!(
+        "optional-call-on-critical-path",
+        resilience::optional_call_on_critical_path
+    ),
     rule!("capacity-exceeded", capacity::capacity_exceeded),
     rule!("missing-index", datamodel::missing_index),
     rule!(

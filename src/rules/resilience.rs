@@ -445,3 +445,96 @@ impl IfEmpty for String {
         }
     }
 }
+
+/// A call's fallback, unless it is absent or `none`.
+fn has_fallback(c: &crate::model::Call) -> bool {
+    c.fallback
+        .as_ref()
+        .is_some_and(|f| !f.v.trim().eq_ignore_ascii_case("none"))
+}
+
+pub fn no_fallback(cx: &Ctx) -> Vec<Diagnostic> {
+    let (m, g) = (cx.m, cx.g);
+    let mut out = Vec::new();
+    for (e, ed) in g.edges.iter().enumerate() {
+        let Origin::Call(i) = ed.origin else { continue };
+        let caller = &m.components[ed.from];
+        let callee = &m.components[ed.to];
+        let call = &caller.calls[i];
+        let optional = call.optional.as_ref().is_some_and(|o| o.v);
+        let external = ed.sync && callee.kind() == Kind::External && !caller.kind().is_outside();
+        if !(optional || external) || has_fallback(call) {
+            continue;
+        }
+        let why = if optional {
+            "is optional"
+        } else {
+            "goes to an external system"
+        };
+        let mut d = cx
+            .diag(
+                g.edge_path(m, e),
+                call.span,
+                format!(
+                    "the call from `{}` to `{}` {why} but has no fallback: nothing says what the user gets when it fails",
+                    caller.id, callee.id
+                ),
+            )
+            .label("no fallback")
+            .help(format!(
+                "say how the request degrades: `fallback: cache` (serve the last good answer), `default` (a safe default), `queue` (accept now, do it later), `skip` (leave that part out), or a sentence; if failing the request is right, say so with `allow: {{ no-fallback: \"reason\" }}`"
+            ));
+        if let Some(f) = &call.fallback {
+            d = d.related(
+                format!("{}.fallback", g.edge_path(m, e)),
+                f.span,
+                "`fallback: none`",
+            );
+        }
+        out.push(d);
+    }
+    out
+}
+
+pub fn optional_call_on_critical_path(cx: &Ctx) -> Vec<Diagnostic> {
+    let (m, g) = (cx.m, cx.g);
+    let crit = g.critical_paths(m);
+    let mut on_path: Vec<(usize, usize)> = Vec::new(); // (edge, entry point)
+    let mut seen = std::collections::HashSet::new();
+    for entry in g.entry_points(m) {
+        for e in g.follow(&crit, entry) {
+            if seen.insert(e) {
+                on_path.push((e, entry));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (e, entry) in on_path {
+        let Some(call) = g.call(m, e) else { continue };
+        if !call.optional.as_ref().is_some_and(|o| o.v) || has_fallback(call) {
+            continue;
+        }
+        let ed = g.edges[e];
+        let (caller, callee) = (&m.components[ed.from], &m.components[ed.to]);
+        let path = g.follow(&crit, entry);
+        out.push(
+            cx.diag(
+                g.edge_path(m, e),
+                call.span,
+                format!(
+                    "the optional call from `{}` to `{}` is on the critical path of `{}` ({}) and has no fallback, so its failure still fails the request",
+                    caller.id,
+                    callee.id,
+                    m.components[entry].id,
+                    g.describe(m, &path)
+                ),
+            )
+            .label("optional, but nothing catches its failure")
+            .help(format!(
+                "give it a `fallback:` (cache, default, queue, skip) and a short `timeout:`, or make it asynchronous; `optional: true` alone does not stop `{}` from failing when `{}` does",
+                caller.id, callee.id
+            )),
+        );
+    }
+    out
+}
