@@ -481,9 +481,9 @@ pub fn no_fallback(cx: &Ctx) -> Vec<Diagnostic> {
                 ),
             )
             .label("no fallback")
-            .help(format!(
-                "say how the request degrades: `fallback: cache` (serve the last good answer), `default` (a safe default), `queue` (accept now, do it later), `skip` (leave that part out), or a sentence; if failing the request is right, say so with `allow: {{ no-fallback: \"reason\" }}`"
-            ));
+            .help(
+                "say how the request degrades: `fallback: cache` (serve the last good answer), `default` (a safe default), `queue` (accept now, do it later), `skip` (leave that part out), or a sentence; if failing the request is right, say so with `allow: { no-fallback: \"reason\" }`",
+            );
         if let Some(f) = &call.fallback {
             d = d.related(
                 format!("{}.fallback", g.edge_path(m, e)),
