@@ -198,7 +198,10 @@ fn value(ty: FieldType, c: u32, depth: u32) -> Option<String> {
             pick(&crate::rules::ids(), c)
         ),
         FieldType::StrOrList => pick(&["id", "[region, id]"], c).to_string(),
-        FieldType::MapList(_) | FieldType::StrListList | FieldType::Entities => return None,
+        FieldType::MapList(_)
+        | FieldType::StrListList
+        | FieldType::Entities
+        | FieldType::Journeys => return None,
         FieldType::Calls | FieldType::Consumes | FieldType::Ref | FieldType::Components => {
             return None;
         }

@@ -50,6 +50,8 @@ pub enum FieldType {
     StrListList,
     /// The entities mapping.
     Entities,
+    /// The journeys mapping.
+    Journeys,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -105,6 +107,11 @@ pub const TOP: &[FieldDef] = &[
         "allow",
         FieldType::Allow,
         "Rules suppressed in the whole file: rule id -> reason (or { reason, until: YYYY-MM-DD }).",
+    ),
+    f(
+        "journeys",
+        FieldType::Journeys,
+        "User journeys keyed by name: { steps: [component ids in order], p99, availability }.",
     ),
     f(
         "entities",
@@ -248,6 +255,26 @@ pub const REQUIREMENTS: &[FieldDef] = &[
         FieldType::StrList,
         "What the system deliberately does not do.",
     ),
+];
+
+/// `journeys.NAME`.
+pub const JOURNEY: &[FieldDef] = &[
+    f(
+        "steps",
+        FieldType::StrList,
+        "The components a request meets, in order; each must call the next.",
+    ),
+    f(
+        "p99",
+        FieldType::Qty(Q::Duration),
+        "The journey's p99 latency target.",
+    ),
+    f(
+        "availability",
+        FieldType::Qty(Q::Percent),
+        "The journey's availability target.",
+    ),
+    f("description", FieldType::Str, "What the user does."),
 ];
 
 /// `entities.NAME`.

@@ -45,6 +45,7 @@ pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
     if let Some(m) = &model {
         consumes_from_queues(m, &mut l.errors);
         check_entities(m, &mut l.errors);
+        check_journeys(m, &mut l.errors);
     }
     let errors = l.finish();
     Loaded { model, errors }
@@ -147,6 +148,76 @@ fn check_entities(m: &Architecture, errors: &mut Vec<Diagnostic>) {
                     ix.span,
                 );
             }
+        }
+    }
+}
+
+/// A journey's steps are components, and each step calls the next (SPEC §4.6): the
+/// error is at the step its predecessor does not call.
+fn check_journeys(m: &Architecture, errors: &mut Vec<Diagnostic>) {
+    for j in &m.journeys {
+        let path = j.path();
+        let mut known = true;
+        for (i, s) in j.steps.iter().enumerate() {
+            if m.index.contains_key(&s.v) {
+                continue;
+            }
+            known = false;
+            let mut d = Diagnostic::invalid(
+                format!("{path}.steps[{i}]"),
+                s.span,
+                format!("journey step names unknown component `{}`", s.v),
+            )
+            .label("no component with this id");
+            d = match suggest(&s.v, m.components.iter().map(|c| c.id.as_str())) {
+                Some(x) => d.help(format!("did you mean `{x}`?")),
+                None => d.help("name a component defined under `components:`"),
+            };
+            errors.push(d);
+        }
+        if !known {
+            continue;
+        }
+        for (i, w) in j.steps.windows(2).enumerate() {
+            let (a, b) = (&w[0].v, &w[1].v);
+            let from = &m.components[m.index[a]];
+            let calls = from.calls.iter().any(|c| &c.to.v == b)
+                || m.components[m.index[b]]
+                    .consumes
+                    .iter()
+                    .any(|c| &c.from.v == a);
+            if calls {
+                continue;
+            }
+            let callees: Vec<&str> = from.calls.iter().map(|c| c.to.v.as_str()).collect();
+            let hint = if callees.is_empty() {
+                format!(
+                    "`{a}` calls nothing; add the call to `{b}` under its `calls:`, or fix the order of the steps"
+                )
+            } else {
+                format!(
+                    "`{a}` calls {}; add the call to `{b}`, or fix the order of the steps",
+                    callees
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            errors.push(
+                Diagnostic::invalid(
+                    format!("{path}.steps[{}]", i + 1),
+                    w[1].span,
+                    format!("in journey `{}`, `{a}` does not call `{b}`", j.name),
+                )
+                .label(format!("not called by `{a}`"))
+                .related(
+                    format!("{path}.steps[{i}]"),
+                    w[0].span,
+                    format!("the step before: `{a}`"),
+                )
+                .help(hint),
+            );
         }
     }
 }
@@ -624,6 +695,78 @@ impl<'a> Loader<'a> {
         out
     }
 
+    fn journeys(&mut self, v: &Node) -> Vec<Journey> {
+        let mut out = Vec::new();
+        if v.is_null() {
+            return out;
+        }
+        let Some(map) = self.expect_map("journeys", v) else {
+            return out;
+        };
+        for (k, jv) in map {
+            let Some(name) = k.as_scalar() else {
+                self.type_error("journeys", k, "a journey name");
+                continue;
+            };
+            let path = format!("journeys.{name}");
+            let Some(jm) = self.expect_map(&path, jv) else {
+                continue;
+            };
+            self.check_keys(
+                jm,
+                fields::JOURNEY,
+                &path,
+                None,
+                &format!("journey `{name}`"),
+            );
+            let mut j = Journey {
+                name: name.to_string(),
+                span: k.span,
+                steps: Vec::new(),
+                p99: None,
+                availability: None,
+            };
+            for (fk, fv) in jm {
+                let fp = join(&path, fk.as_scalar().unwrap_or(""));
+                match fk.as_scalar() {
+                    Some("steps") => match fv.as_seq() {
+                        Some(items) => {
+                            for (i, it) in items.iter().enumerate() {
+                                if let Some(id) = self.string(&format!("{fp}[{i}]"), it) {
+                                    j.steps.push(Sp {
+                                        v: id,
+                                        span: it.span,
+                                    });
+                                }
+                            }
+                        }
+                        None => self.type_error(&fp, fv, "a list of component ids"),
+                    },
+                    Some("p99") => {
+                        j.p99 = self
+                            .qty(&fp, fv, QuantityKind::Duration)
+                            .map(|x| self.sp(fk, fv, x))
+                    }
+                    Some("availability") => {
+                        j.availability = self
+                            .qty(&fp, fv, QuantityKind::Percent)
+                            .map(|x| self.sp(fk, fv, x))
+                    }
+                    _ => {}
+                }
+            }
+            if jm.iter().all(|(k, _)| k.as_scalar() != Some("steps")) {
+                self.push(
+                    Diagnostic::invalid(&path, k.span, format!("journey `{name}` has no `steps`"))
+                        .label("`steps` missing")
+                        .help("list the components a request meets, in order, e.g. `steps: [web, api, orders, orders-db]`"),
+                );
+            }
+            out.push(j);
+        }
+        out
+    }
+
     fn entities(&mut self, v: &Node) -> Vec<Entity> {
         let mut out = Vec::new();
         if v.is_null() {
@@ -876,6 +1019,7 @@ impl<'a> Loader<'a> {
                 Some("requirements") => a.requirements = self.requirements(k, v),
                 Some("allow") => a.allow = self.allow("allow", v),
                 Some("entities") => a.entities = self.entities(v),
+                Some("journeys") => a.journeys = self.journeys(v),
                 Some("components") => {
                     a.components_span = Some(k.span);
                     if !v.is_null() {

@@ -138,6 +138,8 @@ pub struct Architecture {
     pub allow: Vec<Allow>,
     /// The data model (`entities:`), in file order.
     pub entities: Vec<Entity>,
+    /// User journeys (`journeys:`), in file order.
+    pub journeys: Vec<Journey>,
     /// Component id -> index in `components`.
     pub index: HashMap<String, usize>,
 }
@@ -274,6 +276,26 @@ pub struct Entity {
 impl Entity {
     pub fn path(&self) -> String {
         format!("entities.{}", self.name)
+    }
+}
+
+/// A user journey (`journeys.NAME`): components in the order a request meets them,
+/// with its own targets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Journey {
+    pub name: String,
+    /// The journey's key.
+    pub span: Span,
+    pub steps: Vec<Sp<String>>,
+    /// Its p99 latency target, in seconds.
+    pub p99: Option<Sp<f64>>,
+    /// Its availability target (0-1).
+    pub availability: Option<Sp<f64>>,
+}
+
+impl Journey {
+    pub fn path(&self) -> String {
+        format!("journeys.{}", self.name)
     }
 }
 

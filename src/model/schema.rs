@@ -111,6 +111,10 @@ fn ty(t: FieldType, doc: &str) -> Value {
         FieldType::StrListList => {
             json!({ "type": "array", "items": { "type": "array", "items": { "type": "string" } } })
         }
+        FieldType::Journeys => json!({
+            "type": "object",
+            "additionalProperties": object(fields::JOURNEY, &["steps"]),
+        }),
         FieldType::Entities => json!({
             "type": "object",
             "additionalProperties": object(fields::ENTITY, &[]),

@@ -354,6 +354,9 @@ impl Doc<'_> {
                 );
             }
         }
+        if !m.journeys.is_empty() {
+            s.push_str(&self.journeys());
+        }
         self.out.push_str(&s);
         self.write_findings(3, "Structural findings");
     }
@@ -526,6 +529,80 @@ impl Doc<'_> {
         }
         self.out.push_str(&s);
         self.write_findings(5, "Findings");
+    }
+
+    /// Each journey with its budget arithmetic: latency against its p99, availability
+    /// against its target.
+    fn journeys(&self) -> String {
+        let (m, g) = (&self.a.model, &self.a.graph);
+        let mut s = String::from(
+            "\n### Journeys\n\n| journey | steps | p99 | availability |\n|---|---|---|---|\n",
+        );
+        for j in &m.journeys {
+            let nodes: Vec<usize> = j
+                .steps
+                .iter()
+                .filter_map(|x| m.index.get(&x.v).copied())
+                .collect();
+            let route = nodes
+                .iter()
+                .map(|&v| m.components[v].id.as_str())
+                .collect::<Vec<_>>()
+                .join(" → ");
+            let lat: Vec<(String, f64)> = nodes
+                .iter()
+                .filter_map(|&v| {
+                    m.components[v]
+                        .latency
+                        .as_ref()
+                        .map(|l| (m.components[v].id.clone(), l.v))
+                })
+                .collect();
+            let total: f64 = lat.iter().map(|(_, x)| x).sum();
+            let latency = match &j.p99 {
+                Some(p) => format!(
+                    "{} = {} {} {} budget",
+                    if lat.is_empty() {
+                        "no latencies stated".to_string()
+                    } else {
+                        lat.iter()
+                            .map(|(c, x)| format!("{c} {}", fmt_duration(*x)))
+                            .collect::<Vec<_>>()
+                            .join(" + ")
+                    },
+                    fmt_duration(total),
+                    if total <= p.v + 1e-12 {
+                        "within the"
+                    } else {
+                        "**over** the"
+                    },
+                    fmt_duration(p.v)
+                ),
+                None => format!("{} (no target)", fmt_duration(total)),
+            };
+            let members: Vec<usize> = nodes
+                .iter()
+                .copied()
+                .filter(|&v| m.components[v].kind() != Kind::Client)
+                .collect();
+            let avail = |v: usize| crate::rules::availability_of(m, g, v);
+            let product: f64 = members.iter().map(|&v| avail(v)).product();
+            let availability = match &j.availability {
+                Some(t) => format!(
+                    "{} {} {} target",
+                    fmt_percent(product),
+                    if product >= t.v - 1e-12 {
+                        "meets the"
+                    } else {
+                        "**misses** the"
+                    },
+                    fmt_percent(t.v)
+                ),
+                None => format!("{} (no target)", fmt_percent(product)),
+            };
+            let _ = writeln!(s, "| {} | {route} | {latency} | {availability} |", j.name);
+        }
+        s
     }
 
     /// Entities per store, their relationships as a Mermaid `erDiagram`, and each access

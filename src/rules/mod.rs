@@ -312,6 +312,12 @@ pub static RULES: &[Rule] = &[
     rule!("expired-allow", unused_allow_placeholder),
 ];
 
+/// One component's availability as the availability rules count it (its replicas, an
+/// in-process cache's host's), for the report's journey arithmetic.
+pub fn availability_of(m: &Architecture, g: &SystemGraph, v: usize) -> f64 {
+    resilience::component_availability(&m.components[v], resilience::effective_replicas(m, g, v))
+}
+
 /// A rule's page as `explain` prints it: the body, then its references.
 pub fn page_text(m: &Meta) -> String {
     let mut page = m.body.trim_end().to_string();

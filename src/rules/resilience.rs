@@ -291,7 +291,7 @@ fn factor_text(c: &Component, n: u64) -> String {
     }
 }
 
-pub fn availability_below_target(cx: &Ctx) -> Vec<Diagnostic> {
+fn availability_of_entries(cx: &Ctx) -> Vec<Diagnostic> {
     let (m, g) = (cx.m, cx.g);
     let Some(target) = availability_target(m) else {
         return vec![];
@@ -372,7 +372,7 @@ pub fn availability_below_target(cx: &Ctx) -> Vec<Diagnostic> {
     out
 }
 
-pub fn latency_budget_exceeded(cx: &Ctx) -> Vec<Diagnostic> {
+fn latency_of_entries(cx: &Ctx) -> Vec<Diagnostic> {
     let (m, g) = (cx.m, cx.g);
     let Some(req) = m.requirements.as_ref().and_then(|r| r.latency.as_ref()) else {
         return vec![];
@@ -535,6 +535,149 @@ pub fn optional_call_on_critical_path(cx: &Ctx) -> Vec<Diagnostic> {
                 caller.id, callee.id
             )),
         );
+    }
+    out
+}
+
+pub fn availability_below_target(cx: &Ctx) -> Vec<Diagnostic> {
+    let mut out = availability_of_entries(cx);
+    out.extend(availability_of_journeys(cx));
+    out
+}
+
+pub fn latency_budget_exceeded(cx: &Ctx) -> Vec<Diagnostic> {
+    let mut out = latency_of_entries(cx);
+    out.extend(latency_of_journeys(cx));
+    out
+}
+
+/// The steps of a journey as component indices (validation made them known).
+fn journey_nodes(m: &Architecture, j: &Journey) -> Vec<usize> {
+    j.steps
+        .iter()
+        .filter_map(|s| m.index.get(&s.v).copied())
+        .collect()
+}
+
+/// `a -> b -> c`.
+fn journey_route(m: &Architecture, nodes: &[usize]) -> String {
+    nodes
+        .iter()
+        .map(|&v| m.components[v].id.as_str())
+        .collect::<Vec<_>>()
+        .join(" -> ")
+}
+
+/// Each journey against its own p99: the sum of its steps' `latency` (unset counts 0).
+fn latency_of_journeys(cx: &Ctx) -> Vec<Diagnostic> {
+    let m = cx.m;
+    let lat = |v: usize| m.components[v].latency.as_ref().map_or(0.0, |l| l.v);
+    let mut out = Vec::new();
+    for j in &m.journeys {
+        let Some(p99) = &j.p99 else { continue };
+        let nodes = journey_nodes(m, j);
+        let total: f64 = nodes.iter().map(|&v| lat(v)).sum();
+        if total <= p99.v + 1e-12 {
+            continue;
+        }
+        let parts: Vec<String> = nodes
+            .iter()
+            .filter(|&&v| lat(v) > 0.0)
+            .map(|&v| format!("{} {}", m.components[v].id, fmt_duration(lat(v))))
+            .collect();
+        let mut d = cx
+            .diag(
+                j.path(),
+                j.span,
+                format!(
+                    "journey `{}` ({}) takes {} = {} at p99, over its {} budget",
+                    j.name,
+                    journey_route(m, &nodes),
+                    parts.join(" + "),
+                    fmt_duration(total),
+                    fmt_duration(p99.v)
+                ),
+            )
+            .label(format!("{} over budget", fmt_duration(total - p99.v)))
+            .help("take work off the journey's synchronous steps (asynchronous, cached or precomputed), call independent steps in parallel, make the slowest step faster, or relax the journey's target")
+            .related(format!("{}.p99", j.path()), p99.span, format!("p99 budget {}", fmt_duration(p99.v)));
+        for (i, s) in j.steps.iter().enumerate() {
+            let v = m.index[&s.v];
+            if lat(v) > 0.0 {
+                d = d.related(
+                    format!("{}.steps[{i}]", j.path()),
+                    s.span,
+                    format!("{} takes {}", s.v, fmt_duration(lat(v))),
+                );
+            }
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Each journey against its own availability target: the product over its steps
+/// (clients not counted, externals counted, replicas as in the entry-point check).
+fn availability_of_journeys(cx: &Ctx) -> Vec<Diagnostic> {
+    let (m, g) = (cx.m, cx.g);
+    let mut out = Vec::new();
+    for j in &m.journeys {
+        let Some(target) = &j.availability else {
+            continue;
+        };
+        let nodes = journey_nodes(m, j);
+        let members: Vec<usize> = nodes
+            .iter()
+            .copied()
+            .filter(|&v| m.components[v].kind() != Kind::Client)
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let avail =
+            |v: usize| component_availability(&m.components[v], effective_replicas(m, g, v));
+        let product: f64 = members.iter().map(|&v| avail(v)).product();
+        if product >= target.v - 1e-12 {
+            continue;
+        }
+        let arithmetic = members
+            .iter()
+            .map(|&v| factor_text(&m.components[v], effective_replicas(m, g, v)))
+            .collect::<Vec<_>>()
+            .join(" × ");
+        let weakest = *members
+            .iter()
+            .min_by(|&&a, &&b| avail(a).total_cmp(&avail(b)))
+            .expect("non-empty");
+        let mut d = cx
+            .diag(
+                j.path(),
+                j.span,
+                format!(
+                    "journey `{}` ({}) is available {arithmetic} = {} < its {} target",
+                    j.name,
+                    journey_route(m, &nodes),
+                    fmt_percent(product),
+                    fmt_percent(target.v)
+                ),
+            )
+            .label(format!("weakest step: `{}` at {}", m.components[weakest].id, fmt_percent(avail(weakest))))
+            .help(format!(
+                "steps in series multiply their availabilities; add replicas to the weakest (starting with `{}`), take a step off the journey's synchronous path, or relax the journey's target",
+                m.components[weakest].id
+            ))
+            .related(format!("{}.availability", j.path()), target.span, format!("{} required", fmt_percent(target.v)));
+        for (i, s) in j.steps.iter().enumerate() {
+            let v = m.index[&s.v];
+            if v == weakest {
+                d = d.related(
+                    format!("{}.steps[{i}]", j.path()),
+                    s.span,
+                    format!("weakest: {}", fmt_percent(avail(v))),
+                );
+            }
+        }
+        out.push(d);
     }
     out
 }
