@@ -56,6 +56,8 @@ pub struct Diagnostic {
     /// Stable identity across edits (SPEC §4.2), set once the file's findings are
     /// sorted ([`crate::fingerprint::assign`]); empty until then.
     pub fingerprint: String,
+    /// Set on a finding that appears only under a projection (`10x`, `3y`).
+    pub projected: Option<String>,
 }
 
 pub const INVALID_INPUT: &str = "invalid-input";
@@ -78,6 +80,7 @@ impl Diagnostic {
             span,
             related: Vec::new(),
             fingerprint: String::new(),
+            projected: None,
         }
     }
     pub fn invalid(path: impl Into<String>, span: Span, message: impl Into<String>) -> Self {

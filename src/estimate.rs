@@ -463,3 +463,122 @@ pub fn cmp_close(a: f64, b: f64) -> std::cmp::Ordering {
         a.total_cmp(&b)
     }
 }
+
+/// Today's numbers beside the projected ones (`estimate --at 10x`), for the totals and
+/// every component whose load changes, busiest at the projection first.
+pub fn render_projected(
+    m: &Architecture,
+    today: &Estimate,
+    later: &Estimate,
+    phrase: &str,
+) -> String {
+    let mut s = render(m, today);
+    s.push_str(&format!("\n{} (users, request rates, data, write and queue rates scaled; capacity and replicas as today)\n", capitalise(phrase)));
+    let row = |s: &mut String, what: &str, a: String, b: String| {
+        s.push_str(&format!("  {what:<22} {a:>14}  {b:>14}\n"));
+    };
+    row(&mut s, "", "today".into(), phrase.to_string());
+    if let (Some(a), Some(b)) = (&today.traffic, &later.traffic) {
+        row(
+            &mut s,
+            "mean",
+            format!("{} rps", fmt_count(a.mean_rps)),
+            format!("{} rps", fmt_count(b.mean_rps)),
+        );
+        row(
+            &mut s,
+            "peak",
+            format!("{} rps", fmt_count(a.peak_rps)),
+            format!("{} rps", fmt_count(b.peak_rps)),
+        );
+        if let (Some(ra), Some(rb), Some(wa), Some(wb)) = (
+            a.reads_peak(),
+            b.reads_peak(),
+            a.writes_peak(),
+            b.writes_peak(),
+        ) {
+            row(
+                &mut s,
+                "reads at peak",
+                format!("{} rps", fmt_count(ra)),
+                format!("{} rps", fmt_count(rb)),
+            );
+            row(
+                &mut s,
+                "writes at peak",
+                format!("{} rps", fmt_count(wa)),
+                format!("{} rps", fmt_count(wb)),
+            );
+        }
+    }
+    if let (Some(a), Some(b)) = (&today.storage, &later.storage) {
+        row(
+            &mut s,
+            "storage today",
+            fmt_size(a.today_bytes),
+            fmt_size(b.today_bytes),
+        );
+        row(
+            &mut s,
+            &format!("storage after {}y", trim_num(a.horizon_years)),
+            fmt_size(a.after_bytes),
+            fmt_size(b.after_bytes),
+        );
+    }
+    let mut comps: Vec<(&ComponentLoad, &ComponentLoad)> = later
+        .components
+        .iter()
+        .filter_map(|b| {
+            today
+                .components
+                .iter()
+                .find(|a| a.component == b.component)
+                .map(|a| (a, b))
+        })
+        .filter(|(a, b)| (a.peak_rps - b.peak_rps).abs() > 1e-9)
+        .collect();
+    comps.sort_by(|x, y| {
+        let u = |c: &ComponentLoad| c.utilisation.unwrap_or(-1.0);
+        u(y.1)
+            .total_cmp(&u(x.1))
+            .then_with(|| y.1.peak_rps.total_cmp(&x.1.peak_rps))
+    });
+    if !comps.is_empty() {
+        s.push_str("  load at peak (utilisation)\n");
+        for (a, b) in comps {
+            let show = |c: &ComponentLoad| match c.utilisation {
+                Some(u) => format!("{} ({}%)", fmt_count(c.peak_rps), trim_num(u * 100.0)),
+                None => fmt_count(c.peak_rps),
+            };
+            let over = if b.utilisation.is_some_and(|u| u > 1.0)
+                && !a.utilisation.is_some_and(|u| u > 1.0)
+            {
+                "  ← over capacity"
+            } else {
+                ""
+            };
+            s.push_str(&format!(
+                "    {:<20} {:>14}  {:>14}{over}\n",
+                a.component,
+                show(a),
+                show(b)
+            ));
+        }
+    }
+    for (a, b) in today.entities.iter().zip(&later.entities) {
+        row(
+            &mut s,
+            &format!("entity {}", a.entity),
+            format!("{} rps", fmt_count(a.rps)),
+            format!("{} rps", fmt_count(b.rps)),
+        );
+    }
+    s
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}

@@ -72,11 +72,39 @@ pub fn lint_source_with(
     settings: &rules::Settings,
     limits: model::yaml::Limits,
 ) -> FileResult {
+    lint_source_projected(src, settings, limits, None)
+}
+
+/// Lint the design as it is and, with a projection, as it would be: the findings of
+/// today plus those that appear only under the projection, each of which says so
+/// ("at 10×: …") and carries `projected`.
+pub fn lint_source_projected(
+    src: SourceFile,
+    settings: &rules::Settings,
+    limits: model::yaml::Limits,
+    projection: Option<&model::projection::ProjectionSpec>,
+) -> FileResult {
     match analyse_for(&src, limits, &settings.rule_ids()) {
         Ok(a) => {
-            let mut diagnostics = rules::run(&a.model, &a.graph, settings);
-            sort(&mut diagnostics);
-            fingerprint::assign(Some(&a.model), &src.name, &mut diagnostics);
+            let mut diagnostics = findings_of(&a.model, &a.graph, settings, &src.name);
+            if let Some(spec) = projection {
+                let p = match spec.resolve(&a.model) {
+                    Ok(p) => p,
+                    Err(msg) => {
+                        let at = a
+                            .model
+                            .requirements
+                            .as_ref()
+                            .map_or(source::Span::new(0, 0), |r| r.span);
+                        let d = Diagnostic::invalid("requirements", at, msg)
+                            .label("no growth to project")
+                            .help("add `growth_per_year: 2x` (or an amount such as `5TB`) under `requirements.scale`");
+                        return FileResult::failed(src, vec![d]);
+                    }
+                };
+                diagnostics.extend(projected_only(&a, settings, &src.name, &p, &diagnostics));
+                sort(&mut diagnostics);
+            }
             FileResult {
                 source: src,
                 diagnostics,
@@ -85,6 +113,56 @@ pub fn lint_source_with(
         }
         Err(errors) => FileResult::failed(src, errors),
     }
+}
+
+fn findings_of(
+    m: &model::Architecture,
+    g: &SystemGraph,
+    settings: &rules::Settings,
+    name: &str,
+) -> Vec<Diagnostic> {
+    let mut ds = rules::run(m, g, settings);
+    sort(&mut ds);
+    fingerprint::assign(Some(m), name, &mut ds);
+    ds
+}
+
+/// What flips at 10×: the findings (every rule, `custom` included) present at ten times
+/// today's load and data and absent now, for the review's section 6.
+pub fn flips_at_10x(
+    a: &Analysis,
+    custom: &[std::sync::Arc<rules::custom::CustomRule>],
+    name: &str,
+) -> Vec<Diagnostic> {
+    let mut settings = rules::Settings::all();
+    settings.custom = custom.to_vec();
+    let today = findings_of(&a.model, &a.graph, &settings, name);
+    let p = model::projection::Projection::at("10x").expect("10x parses");
+    projected_only(a, &settings, name, &p, &today)
+}
+
+/// The findings of the projected design that `today` does not have (by fingerprint),
+/// marked as projected.
+pub fn projected_only(
+    a: &Analysis,
+    settings: &rules::Settings,
+    name: &str,
+    p: &model::projection::Projection,
+    today: &[Diagnostic],
+) -> Vec<Diagnostic> {
+    let mut m = a.model.clone();
+    p.apply(&mut m);
+    let known: std::collections::HashSet<&str> =
+        today.iter().map(|d| d.fingerprint.as_str()).collect();
+    findings_of(&m, &a.graph, settings, name)
+        .into_iter()
+        .filter(|d| !known.contains(d.fingerprint.as_str()))
+        .map(|mut d| {
+            d.message = format!("{}: {}", p.phrase, d.message);
+            d.projected = Some(p.label.clone());
+            d
+        })
+        .collect()
 }
 
 /// Findings for pictures and reports: every rule, the trade-offs included, no config.

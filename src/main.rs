@@ -51,6 +51,12 @@ enum Command {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
+        /// Show the numbers at this multiple of today's load and data beside today's (`10x`).
+        #[arg(long, value_name = "FACTOR", conflicts_with = "in_")]
+        at: Option<String>,
+        /// Show the numbers after this long, compounding growth_per_year (`3y`).
+        #[arg(long = "in", id = "in_", value_name = "DURATION")]
+        in_: Option<String>,
     },
     /// Draw the system: shapes by kind, sync solid and async dashed, critical paths thick,
     /// components coloured by their worst finding.
@@ -143,6 +149,14 @@ struct CheckArgs {
     /// entries that still match, pruning stale ones).
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Also lint the design at this multiple of today's load and data (e.g. `10x`);
+    /// findings that appear only then say so ("at 10×: …").
+    #[arg(long, value_name = "FACTOR", conflicts_with = "in_")]
+    at: Option<String>,
+    /// Also lint the design as it would be after this long, compounding
+    /// requirements.scale.growth_per_year (e.g. `3y`).
+    #[arg(long = "in", id = "in_", value_name = "DURATION")]
+    in_: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -289,7 +303,12 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules { format } => list_rules(format),
         Command::Explain { id } => explain(&id),
-        Command::Estimate { file, format } => estimate(&file, format),
+        Command::Estimate {
+            file,
+            format,
+            at,
+            in_,
+        } => estimate(&file, format, at.as_deref(), in_.as_deref()),
         Command::Graph {
             file,
             format,
@@ -398,6 +417,19 @@ fn check(args: CheckArgs) -> u8 {
         Ok(d) => d,
         Err(e) => return usage_error(&e),
     };
+    let projection = match (&args.at, &args.in_) {
+        (Some(f), _) => match archlint::model::projection::Projection::at(f) {
+            Ok(p) => Some(archlint::model::projection::ProjectionSpec::At(p)),
+            Err(e) => return usage_error(&e),
+        },
+        (None, Some(d)) => {
+            if let Err(e) = archlint::model::quantity::parse_duration(d) {
+                return usage_error(&format!("`--in {d}`: {e}; write a duration such as `3y`"));
+            }
+            Some(archlint::model::projection::ProjectionSpec::In(d.clone()))
+        }
+        (None, None) => None,
+    };
     let explicit = !args.paths.is_empty();
     let paths = if explicit {
         args.paths.clone()
@@ -503,7 +535,9 @@ fn check(args: CheckArgs) -> u8 {
             Slot::Done(r) => r,
             Slot::Lint(f, settings) => {
                 match read_input(f, args.max_file_size, &args.stdin_filename) {
-                    Ok(src) => lint_source_with(src, &settings, limits),
+                    Ok(src) => {
+                        archlint::lint_source_projected(src, &settings, limits, projection.as_ref())
+                    }
                     Err(r) => r,
                 }
             }
@@ -774,18 +808,45 @@ fn load_with_source(file: &Path) -> Result<(archlint::Analysis, SourceFile, Conf
     }
 }
 
-fn estimate(file: &Path, format: ListFormat) -> u8 {
+fn estimate(file: &Path, format: ListFormat, at: Option<&str>, within: Option<&str>) -> u8 {
+    use archlint::model::projection::Projection;
     let a = match load_with_source(file) {
         Ok((a, _, _)) => a,
         Err(c) => return c,
     };
     let e = archlint::estimate::estimate(&a.model, &a.graph);
-    match format {
-        ListFormat::Json => out(&format!(
+    let projection = match (at, within) {
+        (Some(f), _) => Some(Projection::at(f)),
+        (None, Some(d)) => Some(Projection::within(d, &a.model)),
+        (None, None) => None,
+    };
+    let projected = match projection {
+        None => None,
+        Some(Err(msg)) => return usage_error(&msg),
+        Some(Ok(p)) => {
+            let mut m = a.model.clone();
+            p.apply(&mut m);
+            let later = archlint::estimate::estimate(&m, &a.graph);
+            Some((p, later))
+        }
+    };
+    match (format, projected) {
+        (ListFormat::Json, None) => out(&format!(
             "{}\n",
             serde_json::to_string_pretty(&e).expect("serializes")
         )),
-        ListFormat::Human => out(&archlint::estimate::render(&a.model, &e)),
+        (ListFormat::Json, Some((p, later))) => out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "today": e,
+                "projected": { "label": p.label, "load_factor": p.load, "data_factor": p.data, "estimate": later },
+            }))
+            .expect("serializes")
+        )),
+        (ListFormat::Human, None) => out(&archlint::estimate::render(&a.model, &e)),
+        (ListFormat::Human, Some((p, later))) => out(&archlint::estimate::render_projected(
+            &a.model, &e, &later, &p.phrase,
+        )),
     }
     0
 }
@@ -830,7 +891,8 @@ fn review(file: &Path, output: Option<&Path>) -> u8 {
         Err(c) => return c,
     };
     let findings = archlint::all_findings_with(&a, &cfg.custom);
-    let doc = report::markdown::render(&a, &src, &findings);
+    let flips = archlint::flips_at_10x(&a, &cfg.custom, &src.name);
+    let doc = report::markdown::render_with_flips(&a, &src, &findings, &flips);
     match output {
         None => out(&doc),
         Some(p) => {

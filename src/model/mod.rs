@@ -2,6 +2,7 @@
 
 pub mod fields;
 pub mod load;
+pub mod projection;
 pub mod quantity;
 pub mod schema;
 pub mod tech;

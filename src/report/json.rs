@@ -29,6 +29,9 @@ pub struct JsonDiagnostic {
     pub related: Vec<JsonRelated>,
     /// Stable across edits elsewhere in the file (SPEC §4.2).
     pub fingerprint: String,
+    /// `10x` or `3y` for a finding that appears only under `--at` / `--in`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub projected: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -90,6 +93,7 @@ pub fn build(results: &[FileResult]) -> Output {
                     })
                     .collect(),
                 fingerprint: d.fingerprint.clone(),
+                projected: d.projected.clone(),
             });
         }
     }

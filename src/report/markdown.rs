@@ -49,6 +49,7 @@ struct Doc<'a> {
     a: &'a Analysis,
     src: &'a SourceFile,
     findings: &'a [Diagnostic],
+    flips: &'a [Diagnostic],
     est: Estimate,
     out: String,
 }
@@ -758,8 +759,97 @@ impl Doc<'_> {
                 let _ = writeln!(s, "  - Accepted risk (`{}`): {}", a.rule, a.reason);
             }
         }
+        s.push_str(&self.what_flips());
         self.out.push_str(&s);
         self.write_findings(6, "Findings");
+    }
+
+    /// The findings that appear at 10× and not now, each with what grew past its limit.
+    fn what_flips(&self) -> String {
+        let m = self.m();
+        let mut s = String::from("\n### What flips at 10×\n\n");
+        if self.flips.is_empty() {
+            s.push_str("Nothing: at ten times today's users, request rates and data, no rule reports anything it does not report today.\n");
+            return s;
+        }
+        s.push_str("At ten times today's users, request rates and data (capacity and replicas as today), these findings appear:\n\n");
+        let mut later = m.clone();
+        crate::model::projection::Projection::at("10x")
+            .expect("10x parses")
+            .apply(&mut later);
+        let est_later = estimate::estimate(&later, &self.a.graph);
+        for d in self.flips {
+            let id = d
+                .path
+                .strip_prefix("components.")
+                .map(|r| {
+                    m.components
+                        .iter()
+                        .map(|c| c.id.as_str())
+                        .filter(|id| r == *id || r.starts_with(&format!("{id}.")))
+                        .max_by_key(|id| id.len())
+                        .unwrap_or("")
+                })
+                .unwrap_or("");
+            let grew = match (d.rule.as_str(), m.component(id)) {
+                ("relational-over-10tb", Some(c)) => {
+                    let today = c.data_volume.as_ref().map(|x| x.v).or_else(|| {
+                        m.requirements
+                            .as_ref()?
+                            .scale
+                            .as_ref()?
+                            .v
+                            .data_volume
+                            .as_ref()
+                            .map(|x| x.v)
+                    });
+                    today.map(|t| {
+                        format!(
+                            "`{id}` grows from {} to {}: ",
+                            fmt_size(t),
+                            fmt_size(t * 10.0)
+                        )
+                    })
+                }
+                ("capacity-exceeded", Some(_)) => {
+                    let find = |e: &Estimate| {
+                        e.components
+                            .iter()
+                            .find(|x| x.component == id)
+                            .map(|x| x.peak_rps)
+                    };
+                    match (find(&self.est), find(&est_later)) {
+                        (Some(a), Some(b)) => Some(format!(
+                            "`{id}`'s peak load grows from {} to {} rps: ",
+                            fmt_count(a),
+                            fmt_count(b)
+                        )),
+                        _ => None,
+                    }
+                }
+                ("queue-tech-mismatch", Some(c)) => c.throughput.as_ref().map(|t| {
+                    format!(
+                        "`{id}` grows from {} to {} messages/s: ",
+                        fmt_count(t.v),
+                        fmt_count(t.v * 10.0)
+                    )
+                }),
+                _ => None,
+            }
+            .unwrap_or_default();
+            let msg = d
+                .message
+                .split_once(": ")
+                .map_or(d.message.as_str(), |(_, rest)| rest);
+            let _ = writeln!(
+                s,
+                "- {} {}: {grew}{}",
+                sev_word(d.severity),
+                super::rule_link(&d.rule),
+                msg
+            );
+        }
+        s
     }
 
     fn failure_modes(&mut self) {
@@ -772,12 +862,47 @@ impl Doc<'_> {
         {
             let _ = writeln!(s, "Availability target: {}.", fmt_percent(a.v));
         }
+        // what fails first, per entry point: the least available component on its
+        // critical path
+        let crit = g.critical_paths(m);
+        let mut first = String::new();
+        for entry in g.root_entry_points(m) {
+            let path = g.follow(&crit, entry);
+            if path.is_empty() {
+                continue;
+            }
+            let members: Vec<usize> = g
+                .nodes_of(&path)
+                .into_iter()
+                .filter(|&v| !m.components[v].kind().is_outside() || v != entry)
+                .filter(|&v| m.components[v].kind() != Kind::Client)
+                .collect();
+            let Some(&weakest) = members.iter().min_by(|&&a, &&b| {
+                crate::rules::availability_of(m, g, a)
+                    .total_cmp(&crate::rules::availability_of(m, g, b))
+                    .then(m.components[a].id.cmp(&m.components[b].id))
+            }) else {
+                continue;
+            };
+            let _ = writeln!(
+                first,
+                "- From `{}` ({}): `{}` fails first ({} available).",
+                m.components[entry].id,
+                g.describe(m, &path),
+                m.components[weakest].id,
+                fmt_percent(crate::rules::availability_of(m, g, weakest))
+            );
+        }
+        if !first.is_empty() {
+            s.push_str("\n**What fails first**\n\n");
+            s.push_str(&first);
+        }
         let sync_calls: Vec<usize> = (0..g.edges.len())
             .filter(|&e| g.edges[e].sync && m.components[g.edges[e].from].kind().counts_as_hop())
             .collect();
         if !sync_calls.is_empty() {
             s.push_str(
-                "\n| synchronous call | timeout | retry | circuit breaker |\n|---|---|---|---|\n",
+                "\n| synchronous call | timeout | retry | circuit breaker | fallback |\n|---|---|---|---|---|\n",
             );
             for e in sync_calls {
                 let Some(call) = g.call(m, e) else { continue };
@@ -808,9 +933,14 @@ impl Doc<'_> {
                 } else {
                     "-"
                 };
+                let fallback = match (&call.fallback, call.optional.as_ref().is_some_and(|o| o.v)) {
+                    (Some(f), _) => cell(&f.v),
+                    (None, true) => "**none** (optional)".to_string(),
+                    (None, false) => "-".to_string(),
+                };
                 let _ = writeln!(
                     s,
-                    "| {} → {} | {timeout} | {retry} | {cb} |",
+                    "| {} → {} | {timeout} | {retry} | {cb} | {fallback} |",
                     m.components[ed.from].id, m.components[ed.to].id
                 );
             }
@@ -831,11 +961,23 @@ impl Doc<'_> {
 
 /// Render the review document.
 pub fn render(a: &Analysis, src: &SourceFile, findings: &[Diagnostic]) -> String {
+    render_with_flips(a, src, findings, &[])
+}
+
+/// The review, with "What flips at 10×" listing `flips`: findings present at ten times
+/// today's load and data and absent now ([`crate::lib`]'s `flips_at_10x`).
+pub fn render_with_flips(
+    a: &Analysis,
+    src: &SourceFile,
+    findings: &[Diagnostic],
+    flips: &[Diagnostic],
+) -> String {
     let est = estimate::estimate(&a.model, &a.graph);
     let mut d = Doc {
         a,
         src,
         findings,
+        flips,
         est,
         out: String::new(),
     };
