@@ -11,6 +11,7 @@ pub mod diff;
 pub mod discover;
 pub mod estimate;
 pub mod fingerprint;
+pub mod fix;
 pub mod graph;
 pub mod input;
 pub mod model;

@@ -149,6 +149,13 @@ struct CheckArgs {
     /// entries that still match, pruning stale ones).
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Apply the safe fixes (remove unused `allow` entries, exponential backoff with
+    /// jitter) to the files, keeping comments and layout, then report what is left.
+    #[arg(long)]
+    fix: bool,
+    /// Print the fixes as a unified diff instead of writing them (exit 1 when there are any).
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
     /// Also lint the design at this multiple of today's load and data (e.g. `10x`);
     /// findings that appear only then say so ("at 10×: …").
     #[arg(long, value_name = "FACTOR", conflicts_with = "in_")]
@@ -529,6 +536,13 @@ fn check(args: CheckArgs) -> u8 {
             }
         }
     }
+    let slots_settings: Vec<(String, rules::Settings)> = slots
+        .iter()
+        .filter_map(|s| match s {
+            Slot::Lint(f, st) => Some((f.display().to_string(), st.clone())),
+            Slot::Done(_) => None,
+        })
+        .collect();
     let mut results: Vec<FileResult> = slots
         .into_par_iter()
         .map(|slot| match slot {
@@ -543,6 +557,67 @@ fn check(args: CheckArgs) -> u8 {
             }
         })
         .collect();
+    // Fixes: shown as a diff, or written and the file linted again.
+    if args.fix || args.diff {
+        let mut any = false;
+        let mut diff_text = String::new();
+        for r in results.iter_mut() {
+            if r.input_error || r.source.name == args.stdin_filename {
+                continue;
+            }
+            let fixes = archlint::fix::fixes(&r.source, &r.diagnostics);
+            if fixes.is_empty() {
+                continue;
+            }
+            any = true;
+            let edits: Vec<archlint::fix::Edit> =
+                fixes.iter().flat_map(|f| f.edits.clone()).collect();
+            let fixed = archlint::fix::apply(&r.source.text, &edits);
+            if args.diff {
+                diff_text.push_str(
+                    &similar::TextDiff::from_lines(&r.source.text, &fixed)
+                        .unified_diff()
+                        .context_radius(2)
+                        .header(
+                            &format!("a/{}", r.source.name),
+                            &format!("b/{}", r.source.name),
+                        )
+                        .to_string(),
+                );
+                continue;
+            }
+            let path = Path::new(&r.source.name);
+            let bom = std::fs::read(path).is_ok_and(|b| b.starts_with(&[0xef, 0xbb, 0xbf]));
+            let bytes = if bom {
+                format!("\u{feff}{fixed}")
+            } else {
+                fixed.clone()
+            };
+            if let Err(e) = std::fs::write(path, bytes) {
+                return usage_error(&format!("cannot write `{}`: {e}", path.display()));
+            }
+            eprintln!(
+                "fixed {} in {}",
+                report::plural(fixes.len(), "finding"),
+                r.source.name
+            );
+            let settings = match slots_settings.iter().find(|(n, _)| n == &r.source.name) {
+                Some((_, st)) => st.clone(),
+                None => continue,
+            };
+            *r = archlint::lint_source_projected(
+                SourceFile::new(r.source.name.clone(), fixed),
+                &settings,
+                limits,
+                projection.as_ref(),
+            );
+        }
+        if args.diff {
+            out(&diff_text);
+            return if any { 1 } else { 0 };
+        }
+    }
+
     // Baselines: an old one hides what it records; a new one records what is left.
     let mut applied = None;
     if let Some(p) = &baseline_path {

@@ -14,6 +14,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("rules", 6),
     ("config", 7),
     ("baseline", 7),
+    ("fix", 7),
     ("report", 8),
     ("diff", 9),
 ];
