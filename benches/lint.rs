@@ -117,5 +117,22 @@ fn file_outputs(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, phases, file_outputs);
+/// The language server's work after an edit of a 500-component file: lint the new text
+/// and build the LSP diagnostics (SPEC §4.7 asks for 20 ms).
+fn server_relint(c: &mut Criterion) {
+    let s = synth::generate(500, 7);
+    let uri = "file:///tmp/synth-500.arch.yaml";
+    let mut text = s.yaml.clone();
+    let mut g = c.benchmark_group("server");
+    g.bench_function("relint-500", |b| {
+        b.iter(|| {
+            // a one-character edit, as typing makes
+            text.push(' ');
+            black_box(archlint::server::lsp_diagnostics(uri, &text).len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, phases, file_outputs, server_relint);
 criterion_main!(benches);

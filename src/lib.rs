@@ -17,6 +17,7 @@ pub mod input;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod source;
 #[doc(hidden)]
 pub mod testing;

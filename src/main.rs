@@ -84,6 +84,9 @@ enum Command {
         after_help = "Examples:\n  archlint diff old.arch.yaml architecture.yaml\n  archlint diff origin/main:architecture.yaml architecture.yaml --format markdown\n  git show HEAD~1:architecture.yaml | archlint diff - architecture.yaml\n\nREV:PATH is read with `git show REV:PATH` in the current repository (PATH from the repository's root, or ./PATH from the working directory); a revision starting with `-` is refused.\nExit codes: 0 nothing introduced at or above --fail-on, 1 introduced findings, 2 input or usage error."
     )]
     Diff(DiffArgs),
+    /// Run the language server (LSP over stdio) for editors: findings as you type,
+    /// hover, go-to-definition, completion and quick fixes.
+    Server,
     /// Print the JSON Schema of the architecture file (for editor completion).
     Schema,
     /// Write a commented starter `architecture.yaml`.
@@ -323,6 +326,10 @@ fn main() -> ExitCode {
         } => graph(&file, format, entities),
         Command::Report { file, output } => review(&file, output.as_deref()),
         Command::Diff(args) => diff(args),
+        Command::Server => match archlint::server::run_stdio() {
+            Ok(()) => 0,
+            Err(e) => usage_error(&e),
+        },
         Command::Schema => {
             out(&format!(
                 "{}\n",
