@@ -13,6 +13,7 @@ pub mod estimate;
 pub mod fingerprint;
 pub mod fix;
 pub mod graph;
+pub mod import;
 pub mod input;
 pub mod model;
 pub mod report;

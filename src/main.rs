@@ -84,6 +84,21 @@ enum Command {
         after_help = "Examples:\n  archlint diff old.arch.yaml architecture.yaml\n  archlint diff origin/main:architecture.yaml architecture.yaml --format markdown\n  git show HEAD~1:architecture.yaml | archlint diff - architecture.yaml\n\nREV:PATH is read with `git show REV:PATH` in the current repository (PATH from the repository's root, or ./PATH from the working directory); a revision starting with `-` is refused.\nExit codes: 0 nothing introduced at or above --fail-on, 1 introduced findings, 2 input or usage error."
     )]
     Diff(DiffArgs),
+    /// Write an architecture file from the deployment files you already have:
+    /// docker-compose, Kubernetes manifests or a Threagile model.
+    #[command(
+        after_help = "Examples:\n  archlint import compose docker-compose.yml -o architecture.yaml\n  archlint import k8s k8s/ -o architecture.yaml\n  archlint import threagile threagile.yaml\n\nEvery inferred fact carries a comment naming where it came from; review the TODOs and the\nrequirements checklist, run `archlint check`, then commit the file."
+    )]
+    Import {
+        #[arg(value_enum)]
+        from: ImportFrom,
+        /// The input files (for k8s, directories are searched for *.yaml and *.yml).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Write the architecture file here instead of stdout.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Run the language server (LSP over stdio) for editors: findings as you type,
     /// hover, go-to-definition, completion and quick fixes.
     Server,
@@ -212,6 +227,16 @@ enum DiffFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ImportFrom {
+    /// docker-compose files
+    Compose,
+    /// Kubernetes manifests
+    K8s,
+    /// a Threagile model
+    Threagile,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum ColorChoice {
     Auto,
     Always,
@@ -326,6 +351,11 @@ fn main() -> ExitCode {
         } => graph(&file, format, entities),
         Command::Report { file, output } => review(&file, output.as_deref()),
         Command::Diff(args) => diff(args),
+        Command::Import {
+            from,
+            paths,
+            output,
+        } => import(from, &paths, output.as_deref()),
         Command::Server => match archlint::server::run_stdio() {
             Ok(()) => 0,
             Err(e) => usage_error(&e),
@@ -1218,4 +1248,82 @@ fn diff(args: DiffArgs) -> u8 {
         Some(t) if found.introduced.iter().any(|d| d.severity >= t) => 1,
         _ => 0,
     }
+}
+
+fn import(from: ImportFrom, paths: &[PathBuf], output: Option<&Path>) -> u8 {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        if p.is_dir() && from == ImportFrom::K8s {
+            let mut stack = vec![p.clone()];
+            let mut found = Vec::new();
+            while let Some(d) = stack.pop() {
+                let Ok(rd) = std::fs::read_dir(&d) else {
+                    continue;
+                };
+                for e in rd.flatten() {
+                    let path = e.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                        found.push(path);
+                    }
+                }
+            }
+            found.sort();
+            if found.is_empty() {
+                return usage_error(&format!(
+                    "no *.yaml or *.yml manifests under `{}`",
+                    p.display()
+                ));
+            }
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut sources = Vec::new();
+    for f in &files {
+        match read_input(f, archlint::DEFAULT_MAX_FILE_BYTES, "<stdin>") {
+            Ok(s) => sources.push(s),
+            Err(r) => {
+                input_errors(&[r]);
+                return 2;
+            }
+        }
+    }
+    let result = match from {
+        ImportFrom::Compose => archlint::import::compose::import(&sources),
+        ImportFrom::K8s => archlint::import::k8s::import(&sources),
+        ImportFrom::Threagile => {
+            if sources.len() != 1 {
+                return usage_error("`import threagile` takes one model file");
+            }
+            archlint::import::threagile::import(&sources[0])
+        }
+    };
+    let imported = match result {
+        Ok(i) => i,
+        Err(r) => {
+            input_errors(&[*r]);
+            return 2;
+        }
+    };
+    for n in &imported.notes {
+        eprintln!("note: {n}");
+    }
+    eprintln!("{}", imported.summary);
+    match output {
+        Some(p) => {
+            if let Err(e) = std::fs::write(p, &imported.yaml) {
+                return usage_error(&format!("cannot write `{}`: {e}", p.display()));
+            }
+            eprintln!(
+                "wrote {}; run `archlint check {}`",
+                p.display(),
+                p.display()
+            );
+        }
+        None => out(&imported.yaml),
+    }
+    0
 }

@@ -453,3 +453,32 @@ impl PackSpec {
         s
     }
 }
+
+/// Raw bytes through each importer, and what an importer writes through the loader:
+/// never a panic, and an import that succeeds must load without an input error.
+pub fn import_bytes(bytes: &[u8]) {
+    let Ok(src) = crate::source_from_bytes("input.yaml", bytes.to_vec(), 1 << 20) else {
+        return;
+    };
+    let outputs = [
+        crate::import::compose::import(std::slice::from_ref(&src)),
+        crate::import::k8s::import(std::slice::from_ref(&src)),
+        crate::import::threagile::import(&src),
+    ];
+    for out in outputs {
+        match out {
+            Ok(imported) => {
+                let text =
+                    crate::source::SourceFile::new("imported.arch.yaml", imported.yaml.as_str());
+                if let Err(errors) = crate::analyse(&text) {
+                    panic!(
+                        "an import does not load: {:?}\n{}",
+                        errors.iter().map(|d| &d.message).collect::<Vec<_>>(),
+                        imported.yaml
+                    );
+                }
+            }
+            Err(r) => check_result(&r),
+        }
+    }
+}

@@ -11,6 +11,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("graph", 3),
     ("input", 4),
     ("estimate", 5),
+    ("import", 5),
     ("rules", 6),
     ("config", 7),
     ("baseline", 7),

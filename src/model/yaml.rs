@@ -214,6 +214,28 @@ enum Frame<'a> {
 
 /// Parse one YAML document into a spanned tree.
 pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed<'_>, YamlError> {
+    let (roots, problems) = parse_stream(src, limits, false)?;
+    let root = roots
+        .into_iter()
+        .next()
+        .expect("parse_stream returns a root");
+    Ok(Parsed { root, problems })
+}
+
+/// Parse every YAML document of a stream (`---`-separated, as Kubernetes manifests
+/// are); empty documents are skipped.
+pub fn parse_documents(
+    src: &SourceFile,
+    limits: Limits,
+) -> Result<(Vec<Node<'_>>, Vec<YamlError>), YamlError> {
+    parse_stream(src, limits, true)
+}
+
+fn parse_stream(
+    src: &SourceFile,
+    limits: Limits,
+    multi: bool,
+) -> Result<(Vec<Node<'_>>, Vec<YamlError>), YamlError> {
     let text = src.text.as_str();
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
@@ -221,7 +243,7 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed<'_>, YamlError> 
     let mut alias_nodes = 0usize;
     let mut nodes = 0usize;
     let mut problems = Vec::new();
-    let mut root: Option<Node> = None;
+    let mut roots: Vec<Node> = Vec::new();
     let mut documents = 0usize;
 
     let to_span = |s: &saphyr_parser::Span| -> Span {
@@ -246,7 +268,7 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed<'_>, YamlError> 
             Event::StreamEnd => break,
             Event::DocumentStart(_) => {
                 documents += 1;
-                if documents > 1 {
+                if documents > 1 && !multi {
                     return Err(YamlError::new(
                         "the file holds more than one YAML document",
                         "a second document starts here",
@@ -377,7 +399,7 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed<'_>, YamlError> 
         };
         if let Some(node) = finished {
             match stack.last_mut() {
-                None => root = Some(node),
+                None => roots.push(node),
                 Some(Frame::Seq { items, .. }) => items.push(node),
                 Some(Frame::Map { entries, key, .. }) => match key.take() {
                     None => *key = Some(node),
@@ -387,15 +409,15 @@ pub fn parse(src: &SourceFile, limits: Limits) -> Result<Parsed<'_>, YamlError> 
         }
     }
 
-    let Some(root) = root else {
+    if roots.is_empty() {
         return Err(YamlError::new(
             "the file is empty",
             "no YAML document here",
             Span::new(0, 0),
         )
         .help("start with `name: my-system` and a `components:` mapping (`archlint init` writes a starter file)"));
-    };
-    Ok(Parsed { root, problems })
+    }
+    Ok((roots, problems))
 }
 
 fn unreachable_frame<'a>(sp: Span) -> Result<Option<Node<'a>>, YamlError> {
