@@ -382,6 +382,18 @@ impl SystemGraph {
         PathTable { value, next }
     }
 
+    /// Members of a cycle, best value first, ties by id.
+    fn best_first(&self, members: &[usize], value: &[f64]) -> Vec<usize> {
+        let mut order: Vec<usize> = members.to_vec();
+        order.sort_by(|&a, &b| {
+            value[b]
+                .partial_cmp(&value[a])
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(self.rank[a].cmp(&self.rank[b]))
+        });
+        order
+    }
+
     /// Chains running through a cycle (a call cycle is its own error, but it must not
     /// hide or shorten the chains through it). The longest simple path inside a cycle
     /// is NP-hard, so chains are carried along a search tree instead: members are
@@ -397,13 +409,7 @@ impl SystemGraph {
         next: &mut [Option<usize>],
         seen: &mut [bool],
     ) {
-        let mut order: Vec<usize> = members.to_vec();
-        order.sort_by(|&a, &b| {
-            value[b]
-                .partial_cmp(&value[a])
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then(self.rank[a].cmp(&self.rank[b]))
-        });
+        let order = self.best_first(members, value);
         let mut queue = std::collections::VecDeque::new();
         for root in order {
             if seen[root] {
@@ -467,13 +473,7 @@ impl SystemGraph {
             }
             if self.cyclic[si] {
                 // as in `through_cycle_forward`, walking calls backwards
-                let mut order: Vec<usize> = members.to_vec();
-                order.sort_by(|&a, &b| {
-                    value[b]
-                        .partial_cmp(&value[a])
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                        .then(self.rank[a].cmp(&self.rank[b]))
-                });
+                let order = self.best_first(members, &value);
                 let mut queue = std::collections::VecDeque::new();
                 for root in order {
                     if seen[root] {

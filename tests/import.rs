@@ -42,8 +42,8 @@ fn calls(m: &archlint::model::Architecture, from: &str, to: &str) -> bool {
 }
 
 /// The file lints (any findings, but no input error).
-fn lints(yaml: &str) {
-    let d = Dir::new("import-check");
+fn lints(name: &str, yaml: &str) {
+    let d = Dir::new(&format!("import-check-{name}"));
     let f = d.write("imported.arch.yaml", yaml);
     let o = run(&["check", &f]);
     assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -84,7 +84,7 @@ fn sock_shop_compose() {
         err.contains("16 components, 3 calls inferred; 11 images not recognised"),
         "{err}"
     );
-    lints(&yaml);
+    lints("1", &yaml);
     insta::assert_snapshot!("import_sock_shop", yaml);
 }
 
@@ -157,7 +157,7 @@ fn online_boutique_manifests() {
         err.contains("note: skipped ServiceAccount"),
         "unknown kinds are noted: {err}"
     );
-    lints(&yaml);
+    lints("2", &yaml);
     insta::assert_snapshot!("import_online_boutique", yaml);
 }
 
@@ -180,7 +180,7 @@ fn threagile_model() {
         .clone();
     assert_eq!(proto, "https");
     assert!(yaml.contains("# threagile: redundant:"), "{yaml}");
-    lints(&yaml);
+    lints("3", &yaml);
     insta::assert_snapshot!("import_threagile", yaml);
 }
 
@@ -304,7 +304,7 @@ fn a_directory_of_manifests_and_many_documents() {
     assert_eq!(web.layer.as_ref().unwrap().v, 7);
     assert_eq!(web.routing.as_ref().unwrap().v.len(), 2, "host and path");
     assert!(calls(&m, "web", "api") && calls(&m, "users", "web"));
-    lints(&yaml);
+    lints("4", &yaml);
 }
 
 mod properties {

@@ -114,6 +114,15 @@ impl Client {
     }
 }
 
+fn labels_of(items: &Value) -> Vec<&str> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect()
+}
+
 const DESIGN: &str = "name: shop
 components:
   web: { kind: client, calls: [api] }
@@ -248,12 +257,7 @@ fn the_server_answers_an_editor() {
         "textDocument/completion",
         json!({ "textDocument": { "uri": uri }, "position": { "line": 10, "character": 15 } }),
     );
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = labels_of(&items);
     assert!(
         labels.contains(&"orders") && labels.contains(&"orders-db"),
         "{labels:?}"
@@ -267,12 +271,7 @@ fn the_server_answers_an_editor() {
         "textDocument/completion",
         json!({ "textDocument": { "uri": uri }, "position": { "line": 18, "character": 10 } }),
     );
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = labels_of(&items);
     assert!(
         labels.contains(&"cache") && labels.contains(&"database"),
         "{labels:?}"
@@ -286,12 +285,7 @@ fn the_server_answers_an_editor() {
         "textDocument/completion",
         json!({ "textDocument": { "uri": uri }, "position": { "line": 16, "character": 6 } }),
     );
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = labels_of(&items);
     assert!(
         labels.contains(&"tech") && labels.contains(&"replicas") && labels.contains(&"calls"),
         "{labels:?}"

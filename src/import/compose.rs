@@ -17,18 +17,7 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
     let mut services: Vec<(String, SourceFile)> = Vec::new();
     let parsed: Vec<_> = files
         .iter()
-        .map(|src| {
-            yaml::parse(src, Default::default()).map_err(|e| {
-                Box::new(FileResult::failed(
-                    src.clone(),
-                    vec![
-                        crate::diag::Diagnostic::invalid("", e.span, e.message)
-                            .label(e.label)
-                            .maybe_help(e.help),
-                    ],
-                ))
-            })
-        })
+        .map(|src| yaml::parse(src, Default::default()).map_err(|e| super::yaml_failure(src, e)))
         .collect::<Result<_, _>>()?;
     // every service name first: calls are to names defined in any file
     for (p, src) in parsed.iter().zip(files) {
@@ -228,20 +217,11 @@ fn service(
         .any(|m| m.ends_with(":/data") || m.contains(":/data:"));
     let mut d = match &rec {
         Some(r) => {
-            let mut kind = r.kind;
-            let mut why = format!("compose: {}", r.evidence);
-            if r.tech == "redis" && persistent {
-                kind = Kind::Database;
-                why = format!(
-                    "compose: {} with persistence configured (appendonly/save or a /data volume), so a key-value database",
-                    r.evidence
-                );
-            } else if r.tech == "redis" {
-                why = format!(
-                    "compose: {}; no persistence configured, so a cache",
-                    r.evidence
-                );
-            }
+            let (mut kind, mut why) = image::deployed_kind(
+                r,
+                "compose",
+                persistent.then_some("appendonly/save or a /data volume"),
+            );
             if kind == Kind::LoadBalancer && published.is_empty() {
                 // a proxy not at the edge is an application of its own
                 kind = Kind::Service;

@@ -134,6 +134,28 @@ pub fn by_env(keys: &[String]) -> Option<Recognised> {
     })
 }
 
+/// The kind of a recognised image as deployed, and why: Redis is a cache unless
+/// persistence is configured (`persistence` says how), then a key-value database.
+pub fn deployed_kind(r: &Recognised, source: &str, persistence: Option<&str>) -> (Kind, String) {
+    match (r.tech.as_str(), persistence) {
+        ("redis", Some(how)) => (
+            Kind::Database,
+            format!(
+                "{source}: {} with persistence configured ({how}), so a key-value database",
+                r.evidence
+            ),
+        ),
+        ("redis", None) => (
+            r.kind,
+            format!(
+                "{source}: {}; no persistence configured, so a cache",
+                r.evidence
+            ),
+        ),
+        _ => (r.kind, format!("{source}: {}", r.evidence)),
+    }
+}
+
 /// The protocol a well-known port speaks.
 pub fn protocol_of_port(port: u16) -> Option<&'static str> {
     Some(match port {

@@ -62,16 +62,8 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
     let mut docs: Vec<Doc> = Vec::new();
     let mut notes = Vec::new();
     for src in files {
-        let (roots, _) = yaml::parse_documents(src, Default::default()).map_err(|e| {
-            Box::new(FileResult::failed(
-                src.clone(),
-                vec![
-                    crate::diag::Diagnostic::invalid("", e.span, e.message)
-                        .label(e.label)
-                        .maybe_help(e.help),
-                ],
-            ))
-        })?;
+        let (roots, _) = yaml::parse_documents(src, Default::default())
+            .map_err(|e| super::yaml_failure(src, e))?;
         for (i, r) in roots.into_iter().enumerate() {
             if r.is_null() {
                 continue;
@@ -279,17 +271,11 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
         let job = matches!(w.kind.as_str(), "Job" | "CronJob");
         let mut d = match &rec {
             Some(r) if !job => {
-                let mut kind = r.kind;
-                let mut why = format!("k8s: {}", r.evidence);
-                if r.tech == "redis" && persistent {
-                    kind = Kind::Database;
-                    why = format!(
-                        "k8s: {} in a StatefulSet or with appendonly/save, so a key-value database",
-                        r.evidence
-                    );
-                } else if r.tech == "redis" {
-                    why = format!("k8s: {}; no persistence configured, so a cache", r.evidence);
-                }
+                let (mut kind, mut why) = image::deployed_kind(
+                    r,
+                    "k8s",
+                    persistent.then_some("a StatefulSet, or appendonly/save"),
+                );
                 if kind == Kind::LoadBalancer {
                     kind = Kind::Service;
                     why = format!("k8s: {}, behind a Service", r.evidence);

@@ -115,6 +115,18 @@ pub fn error(src: &SourceFile, path: &str, node: &Node, msg: String, help: &str)
     )
 }
 
+/// A YAML error of an input, as the import's located `invalid-input`.
+pub fn yaml_failure(src: &SourceFile, e: crate::model::yaml::YamlError) -> Box<FileResult> {
+    Box::new(FileResult::failed(
+        src.clone(),
+        vec![
+            Diagnostic::invalid("", e.span, e.message)
+                .label(e.label)
+                .maybe_help(e.help),
+        ],
+    ))
+}
+
 /// The scalar text of a node (numbers and booleans as written).
 pub fn text<'n>(n: &'n Node) -> Option<&'n str> {
     n.as_scalar().filter(|_| !n.is_null())

@@ -31,16 +31,7 @@ fn kind_of(technology: &str, asset_type: &str) -> (Kind, String) {
 }
 
 pub fn import(src: &SourceFile) -> Result<Imported, Box<FileResult>> {
-    let p = yaml::parse(src, Default::default()).map_err(|e| {
-        Box::new(FileResult::failed(
-            src.clone(),
-            vec![
-                crate::diag::Diagnostic::invalid("", e.span, e.message)
-                    .label(e.label)
-                    .maybe_help(e.help),
-            ],
-        ))
-    })?;
+    let p = yaml::parse(src, Default::default()).map_err(|e| super::yaml_failure(src, e))?;
     let Some(assets) = p.root.get("technical_assets") else {
         return Err(Box::new(error(
             src,

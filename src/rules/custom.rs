@@ -1085,6 +1085,20 @@ struct Fill<'a> {
     path: String,
 }
 
+impl<'a> Fill<'a> {
+    /// For a finding on a call (or path) from `u` to `v`.
+    fn call(u: &'a Component, v: &'a Component, path: String) -> Fill<'a> {
+        Fill {
+            id: &u.id,
+            kind: u.kind().as_str(),
+            tech: u.tech.as_ref().map_or("", |t| t.v.as_str()),
+            from: &u.id,
+            to: &v.id,
+            path,
+        }
+    }
+}
+
 impl CustomRule {
     fn message(&self, f: &Fill, default: String) -> String {
         let Some(t) = &self.message else {
@@ -1215,14 +1229,7 @@ impl CustomRule {
             }
             let (u, v) = (&m.components[ed.from], &m.components[ed.to]);
             let path = g.edge_path(m, e);
-            let fill = Fill {
-                id: &u.id,
-                kind: u.kind().as_str(),
-                tech: u.tech.as_ref().map_or("", |t| t.v.as_str()),
-                from: &u.id,
-                to: &v.id,
-                path: path.clone(),
-            };
+            let fill = Fill::call(u, v, path.clone());
             let mode = if ed.sync {
                 "synchronous"
             } else {
@@ -1326,14 +1333,7 @@ impl CustomRule {
                     .join(" -> ");
                 let (a, b) = (&m.components[origin[v]], &m.components[v]);
                 let first = hops[0];
-                let fill = Fill {
-                    id: &a.id,
-                    kind: a.kind().as_str(),
-                    tech: a.tech.as_ref().map_or("", |t| t.v.as_str()),
-                    from: &a.id,
-                    to: &b.id,
-                    path: chain.clone(),
-                };
+                let fill = Fill::call(a, b, chain.clone());
                 let default = format!(
                     "`{}` reaches `{}` by {chain}, a path `{}` forbids",
                     a.id, b.id, self.meta.id
@@ -1451,14 +1451,7 @@ impl CustomRule {
             }
             let (u, v) = (&m.components[ed.from], &m.components[ed.to]);
             let path = g.edge_path(m, e);
-            let fill = Fill {
-                id: &u.id,
-                kind: u.kind().as_str(),
-                tech: u.tech.as_ref().map_or("", |t| t.v.as_str()),
-                from: &u.id,
-                to: &v.id,
-                path: path.clone(),
-            };
+            let fill = Fill::call(u, v, path.clone());
             let default = format!(
                 "`{}` (layer {}) calls `{}` in a higher layer ({}): calls may only go down",
                 u.id,
