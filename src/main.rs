@@ -308,6 +308,8 @@ enum ListFormat {
 enum GraphFormat {
     Mermaid,
     Dot,
+    /// drawn in-process, no Graphviz needed
+    Svg,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -993,6 +995,7 @@ fn graph(file: &Path, format: GraphFormat, entities: bool) -> u8 {
     out(&match format {
         GraphFormat::Mermaid => pic.mermaid(),
         GraphFormat::Dot => pic.dot(),
+        GraphFormat::Svg => pic.svg(),
     });
     0
 }

@@ -134,3 +134,75 @@ fn entities_are_drawn_on_request() {
         "{d}"
     );
 }
+
+/// `graph --format svg`, drawn in-process: well-formed XML, every component once as a
+/// `<g id="component-ID">` with its id as text, every call drawn from its caller to its
+/// callee (async dashed, the critical path thick).
+#[test]
+fn svg_is_drawn_in_process() {
+    for example in [
+        "examples/shop.arch.yaml",
+        "examples/retail-estate.arch.yaml",
+        "examples/petclinic.arch.yaml",
+    ] {
+        let svg = common::stdout(&common::run(&["graph", "--format", "svg", example]));
+        let doc =
+            roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{example}: not XML: {e}"));
+        let a = archlint::analyse(&archlint::source::SourceFile::new(
+            example,
+            std::fs::read_to_string(example).unwrap(),
+        ))
+        .unwrap();
+        for c in &a.model.components {
+            let id = format!("component-{}", c.id);
+            let gs: Vec<_> = doc
+                .descendants()
+                .filter(|n| n.attribute("id") == Some(id.as_str()))
+                .collect();
+            assert_eq!(gs.len(), 1, "{example}: {id}");
+            assert!(
+                gs[0]
+                    .descendants()
+                    .any(|t| t.has_tag_name("text") && t.text() == Some(c.id.as_str()))
+            );
+        }
+        let calls: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("call")))
+            .collect();
+        assert_eq!(calls.len(), a.graph.edges.len());
+        for ed in &a.graph.edges {
+            let (from, to) = (
+                &a.model.components[ed.from].id,
+                &a.model.components[ed.to].id,
+            );
+            let p = calls
+                .iter()
+                .find(|n| {
+                    n.attribute("data-from") == Some(from.as_str())
+                        && n.attribute("data-to") == Some(to.as_str())
+                })
+                .unwrap_or_else(|| panic!("{example}: no call {from} -> {to}"));
+            assert_eq!(
+                p.attribute("stroke-dasharray").is_some(),
+                !ed.sync,
+                "{from} -> {to}"
+            );
+        }
+        assert!(
+            calls
+                .iter()
+                .any(|n| n.attribute("stroke-width") == Some("3")),
+            "{example}: a critical path"
+        );
+    }
+    insta::assert_snapshot!(
+        "svg_url_shortener",
+        common::stdout(&common::run(&[
+            "graph",
+            "--format",
+            "svg",
+            "examples/url-shortener.arch.yaml"
+        ]))
+    );
+}

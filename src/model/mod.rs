@@ -149,6 +149,17 @@ impl Architecture {
     pub fn component(&self, id: &str) -> Option<&Component> {
         self.index.get(id).map(|&i| &self.components[i])
     }
+
+    /// The component a diagnostic path (`components.api.calls[0].timeout`) is
+    /// about: the longest prefix after `components.` that names a component and ends
+    /// at the path's end or before a `.` or `[` (ids may themselves contain dots).
+    /// One hash lookup per boundary, so callers stay linear in the findings.
+    pub fn component_at(&self, path: &str) -> Option<usize> {
+        let rest = path.strip_prefix("components.")?;
+        std::iter::once(rest.len())
+            .chain(rest.rmatch_indices(['.', '[']).map(|(k, _)| k))
+            .find_map(|k| self.index.get(&rest[..k]).copied())
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -582,5 +593,27 @@ impl Component {
     /// A short human name: `api (service)`.
     pub fn display(&self) -> String {
         format!("{} ({})", self.id, self.kind.v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Architecture;
+
+    #[test]
+    fn component_at_takes_the_longest_id_at_a_path_boundary() {
+        let mut m = Architecture::default();
+        for (i, id) in ["api", "api.v2", "db"].iter().enumerate() {
+            m.index.insert(id.to_string(), i);
+        }
+        assert_eq!(m.component_at("components.api"), Some(0));
+        assert_eq!(m.component_at("components.api.calls[0].timeout"), Some(0));
+        assert_eq!(m.component_at("components.api.v2.calls[1]"), Some(1));
+        assert_eq!(m.component_at("components.api.v2"), Some(1));
+        assert_eq!(m.component_at("components.db[0]"), Some(2));
+        // a prefix that is not at a boundary is not a match
+        assert_eq!(m.component_at("components.apix.calls"), None);
+        assert_eq!(m.component_at("requirements.scale"), None);
+        assert_eq!(m.component_at("components."), None);
     }
 }

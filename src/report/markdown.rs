@@ -384,7 +384,11 @@ impl Doc<'_> {
             _ => {}
         }
         s.push_str("| component | kind | tech | replicas | notes |\n|---|---|---|---|---|\n");
-        for c in &m.components {
+        let mut per_component: std::collections::HashMap<usize, usize> = Default::default();
+        for i in self.findings.iter().filter_map(|d| m.component_at(&d.path)) {
+            *per_component.entry(i).or_default() += 1;
+        }
+        for (i, c) in m.components.iter().enumerate() {
             if c.kind() == Kind::Client {
                 continue;
             }
@@ -401,15 +405,7 @@ impl Doc<'_> {
             if c.is_public() {
                 notes.push("public".into());
             }
-            let n = self
-                .findings
-                .iter()
-                .filter(|d| {
-                    d.path == c.path()
-                        || d.path.starts_with(&format!("{}.", c.path()))
-                        || d.path.starts_with(&format!("{}[", c.path()))
-                })
-                .count();
+            let n = per_component.get(&i).copied().unwrap_or(0);
             if n > 0 {
                 notes.push(format!("{n} finding{}", if n == 1 { "" } else { "s" }));
             }
@@ -779,18 +775,9 @@ impl Doc<'_> {
             .apply(&mut later);
         let est_later = estimate::estimate(&later, &self.a.graph);
         for d in self.flips {
-            let id = d
-                .path
-                .strip_prefix("components.")
-                .map(|r| {
-                    m.components
-                        .iter()
-                        .map(|c| c.id.as_str())
-                        .filter(|id| r == *id || r.starts_with(&format!("{id}.")))
-                        .max_by_key(|id| id.len())
-                        .unwrap_or("")
-                })
-                .unwrap_or("");
+            let id = m
+                .component_at(&d.path)
+                .map_or("", |i| m.components[i].id.as_str());
             let grew = match (d.rule.as_str(), m.component(id)) {
                 ("relational-over-10tb", Some(c)) => {
                     let today = c.data_volume.as_ref().map(|x| x.v).or_else(|| {
