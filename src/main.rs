@@ -69,11 +69,15 @@ enum Command {
         #[arg(long)]
         entities: bool,
     },
-    /// Draft a Markdown design review: requirements, capacity, design, components, data
+    /// Draft a design review (Markdown, or one self-contained HTML page): requirements, capacity, design, components, data
     /// model, trade-offs, failure modes; every finding in its section.
     Report {
         /// The architecture file (`-` for stdin).
         file: PathBuf,
+        /// `markdown`, or `html`: one self-contained page with the diagram as inline SVG,
+        /// findings linked to their component and to their rule's explanation.
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: ReportFormat,
         /// Write the review to this file instead of stdout.
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -305,6 +309,13 @@ enum ListFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ReportFormat {
+    Markdown,
+    /// one self-contained page, nothing loaded from the network
+    Html,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum GraphFormat {
     Mermaid,
     Dot,
@@ -351,7 +362,11 @@ fn main() -> ExitCode {
             format,
             entities,
         } => graph(&file, format, entities),
-        Command::Report { file, output } => review(&file, output.as_deref()),
+        Command::Report {
+            file,
+            format,
+            output,
+        } => review(&file, format, output.as_deref()),
         Command::Diff(args) => diff(args),
         Command::Import {
             from,
@@ -1000,14 +1015,17 @@ fn graph(file: &Path, format: GraphFormat, entities: bool) -> u8 {
     0
 }
 
-fn review(file: &Path, output: Option<&Path>) -> u8 {
+fn review(file: &Path, format: ReportFormat, output: Option<&Path>) -> u8 {
     let (a, src, cfg) = match load_with_source(file) {
         Ok(x) => x,
         Err(c) => return c,
     };
     let findings = archlint::all_findings_with(&a, &cfg.custom);
     let flips = archlint::flips_at_10x(&a, &cfg.custom, &src.name);
-    let doc = report::markdown::render_with_flips(&a, &src, &findings, &flips);
+    let doc = match format {
+        ReportFormat::Markdown => report::markdown::render_with_flips(&a, &src, &findings, &flips),
+        ReportFormat::Html => report::html::render(&a, &src, &findings, &flips),
+    };
     match output {
         None => out(&doc),
         Some(p) => {

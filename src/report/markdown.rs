@@ -52,6 +52,12 @@ struct Doc<'a> {
     flips: &'a [Diagnostic],
     est: Estimate,
     out: String,
+    /// Writing for `report --format html`: the diagram is the inline SVG instead of a
+    /// Mermaid block, and finding paths link to their component in it.
+    html: bool,
+    /// HTML mode: raw HTML to insert at these byte offsets of `out`, which is rendered
+    /// with every other tag escaped (user text never becomes markup).
+    raw: Vec<(usize, String)>,
 }
 
 fn sev_word(s: Severity) -> &'static str {
@@ -89,12 +95,21 @@ impl Doc<'_> {
         let mut s = format!("\n**{heading}**\n\n");
         for d in fs {
             let line = self.src.line_col(d.span.start).line;
+            let at = match self.m().component_at(&d.path) {
+                Some(i) if self.html => {
+                    format!("[`{}`](#component-{})", d.path, self.m().components[i].id)
+                }
+                _ => format!("`{}`", d.path),
+            };
             let _ = writeln!(
                 s,
-                "- {} {} at `{}` (line {line}): {}",
+                "- {} {} at {at} (line {line}): {}",
                 sev_word(d.severity),
-                super::rule_link(&d.rule),
-                d.path,
+                if self.html && crate::rules::find(&d.rule).is_some() {
+                    format!("[`{}`](#{})", d.rule, super::html::rule_anchor(&d.rule))
+                } else {
+                    super::rule_link(&d.rule)
+                },
                 d.message
             );
             if let Some(h) = &d.help {
@@ -301,11 +316,18 @@ impl Doc<'_> {
         let (m, g) = (&self.a.model, &self.a.graph);
         let mut s = String::from("\n## 3. High-level design\n\n");
         let pic = Picture::new(self.a, self.findings);
-        let _ = write!(
-            s,
-            "```mermaid\n{}```\n\nThick arrows are critical paths; dashed arrows are asynchronous; coloured components have findings.\n",
-            pic.mermaid()
-        );
+        if self.html {
+            self.out.push_str(&std::mem::take(&mut s));
+            let figure = format!("<figure class=\"diagram\">\n{}</figure>\n", pic.svg());
+            self.raw.push((self.out.len(), figure));
+            s.push_str("\nThick red arrows are critical paths; dashed arrows are asynchronous; coloured components have findings.\n");
+        } else {
+            let _ = write!(
+                s,
+                "```mermaid\n{}```\n\nThick arrows are critical paths; dashed arrows are asynchronous; coloured components have findings.\n",
+                pic.mermaid()
+            );
+        }
         let crit = g.critical_paths(m);
         let roots = g.root_entry_points(m);
         if roots.is_empty() {
@@ -959,6 +981,29 @@ pub fn render_with_flips(
     findings: &[Diagnostic],
     flips: &[Diagnostic],
 ) -> String {
+    write(a, src, findings, flips, false).out
+}
+
+/// The review's Markdown for [`super::html`]: the same text, with the diagram as
+/// inline SVG (raw HTML) and finding paths linked to their component.
+/// Returns the Markdown and the raw HTML to insert at byte offsets of it.
+pub(crate) fn render_for_html(
+    a: &Analysis,
+    src: &SourceFile,
+    findings: &[Diagnostic],
+    flips: &[Diagnostic],
+) -> (String, Vec<(usize, String)>) {
+    let d = write(a, src, findings, flips, true);
+    (d.out, d.raw)
+}
+
+fn write<'a>(
+    a: &'a Analysis,
+    src: &'a SourceFile,
+    findings: &'a [Diagnostic],
+    flips: &'a [Diagnostic],
+    html: bool,
+) -> Doc<'a> {
     let est = estimate::estimate(&a.model, &a.graph);
     let mut d = Doc {
         a,
@@ -967,6 +1012,8 @@ pub fn render_with_flips(
         flips,
         est,
         out: String::new(),
+        html,
+        raw: Vec::new(),
     };
     d.title();
     d.requirements();
@@ -976,5 +1023,5 @@ pub fn render_with_flips(
     d.data_model();
     d.tradeoffs();
     d.failure_modes();
-    d.out
+    d
 }
