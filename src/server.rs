@@ -406,11 +406,10 @@ fn hover(uri: &str, text: &str, (line, ch): (usize, usize)) -> Value {
             ));
         }
     }
-    let prefix = format!("components.{}", c.id);
     let mine: Vec<&Diagnostic> = l
         .diags
         .iter()
-        .filter(|d| d.path == prefix || d.path.starts_with(&format!("{prefix}.")))
+        .filter(|d| m.component_at(&d.path) == Some(i))
         .collect();
     if mine.is_empty() {
         md.push_str("\n\nno findings");

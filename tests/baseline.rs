@@ -202,12 +202,7 @@ fn a_baseline_survives_edits_and_reports_only_the_new_problem() {
     };
     let o = check(&[]);
     let j = json(&o);
-    let rules: Vec<&str> = j["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = common::json_rules(&j);
     assert_eq!(rules, ["cache-without-invalidation"], "{j}");
     assert_eq!(j["diagnostics"][0]["path"], "components.search-cache");
     assert_eq!(

@@ -31,12 +31,7 @@ fn parent_configuration_applies_to_a_relative_path() {
         .output()
         .unwrap();
     let j = json(&o);
-    let rules: Vec<&str> = j["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = common::json_rules(&j);
     assert!(!rules.contains(&"sync-chain-too-long"), "{rules:?}");
     assert_eq!(o.status.code(), Some(0), "{rules:?}");
 }

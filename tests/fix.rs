@@ -16,12 +16,7 @@ fn fix_applies_the_safe_fixes_and_keeps_comments() {
     insta::assert_snapshot!("fix_after", after);
     // what is left is reported, and none of it is fixable
     let j = json(&o);
-    let rules: Vec<&str> = j["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = common::json_rules(&j);
     assert!(
         !rules.contains(&"unused-allow") && !rules.contains(&"retry-without-backoff"),
         "{rules:?}"

@@ -16,13 +16,8 @@ const WORKLOADS: &[&str] = &[
     "CronJob",
     "ReplicaSet",
 ];
-const KNOWN: &[&str] = &[
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "Job",
-    "CronJob",
-    "ReplicaSet",
+/// The other kinds the import reads (everything else is counted as skipped).
+const READ: &[&str] = &[
     "Service",
     "Ingress",
     "HorizontalPodAutoscaler",
@@ -97,7 +92,7 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
                 .and_then(text)
                 .unwrap_or("")
                 .to_string();
-            if !KNOWN.contains(&kind.as_str()) {
+            if !WORKLOADS.contains(&kind.as_str()) && !READ.contains(&kind.as_str()) {
                 notes.push(format!(
                     "skipped {kind} `{name}` ({}): not a workload, Service, Ingress, HPA or route",
                     src.name

@@ -50,6 +50,16 @@ pub fn json(o: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(o)))
 }
 
+/// The rule of each diagnostic in a JSON report (`check --format json`), in order.
+pub fn json_rules(j: &serde_json::Value) -> Vec<&str> {
+    j["diagnostics"]
+        .as_array()
+        .expect("a JSON report has diagnostics")
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect()
+}
+
 /// Lint a file in-process with only the given rules selected.
 pub fn lint_file(path: &str, select: &[&str]) -> FileResult {
     let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
