@@ -118,6 +118,12 @@ pub fn lint_source_projected(
     }
 }
 
+/// The findings `check` reports for an analysed file: the rules `settings` runs,
+/// sorted, with fingerprints (what [`lint_source`] does after loading).
+pub fn findings(a: &Analysis, settings: &rules::Settings, name: &str) -> Vec<Diagnostic> {
+    findings_of(&a.model, &a.graph, settings, name)
+}
+
 fn findings_of(
     m: &model::Architecture,
     g: &SystemGraph,

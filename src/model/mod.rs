@@ -392,10 +392,22 @@ impl Date {
                 format!("ARCHLINT_TODAY=`{v}` is not a date; write it as YYYY-MM-DD")
             });
         }
+        Self::clock()
+    }
+
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    fn clock() -> Result<Date, String> {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         Ok(Date::from_unix_days((secs / 86_400) as i64))
+    }
+
+    /// In the browser there is no system clock to read; the page passes its date in
+    /// [`crate::rules::Settings::today`].
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    fn clock() -> Result<Date, String> {
+        Err("no clock on this platform; pass today's date in the settings".into())
     }
 }
 

@@ -73,6 +73,19 @@ pub fn render(
     )
 }
 
+/// A rule's page (or `invalid-input`'s) as an HTML fragment, headings moved `levels`
+/// down; `None` for an unknown id. The playground shows it beside the findings.
+pub fn rule_page(rule: &str, levels: usize) -> Option<String> {
+    let meta = if rule == crate::diag::INVALID_INPUT {
+        crate::rules::input_meta()
+    } else {
+        crate::rules::find(rule)?.meta()
+    };
+    let mut out = String::new();
+    push_markdown(&mut out, &demote(&crate::rules::page_text(meta), levels));
+    Some(out)
+}
+
 /// Markdown as HTML, with any HTML in it shown as text: names, descriptions and
 /// messages come from the file, and must never become markup.
 fn push_markdown(out: &mut String, md: &str) {
