@@ -86,12 +86,31 @@ fn file_outputs(c: &mut Criterion) {
     };
     let text = std::fs::read_to_string(&path).expect("ARCHLINT_BENCH_FILE is readable");
     let settings = Config::default().settings(None, None).unwrap();
-    let results = [archlint::lint_source(
-        SourceFile::new(&path, text),
-        &settings,
-    )];
+    let src = SourceFile::new(&path, text);
+    let ids = rules::ids();
     let mut g = c.benchmark_group("file");
     g.sample_size(10);
+    g.bench_function("parse", |b| {
+        b.iter(|| black_box(yaml::parse(&src, Default::default()).unwrap().root.span))
+    });
+    g.bench_function("parse+validate", |b| {
+        b.iter(|| black_box(load::load(&src, &ids, Default::default()).errors.len()))
+    });
+    let model = load::load(&src, &ids, Default::default()).model.unwrap();
+    g.bench_function("graph", |b| {
+        b.iter(|| black_box(SystemGraph::build(&model).edges.len()))
+    });
+    let graph = SystemGraph::build(&model);
+    g.bench_function("rules", |b| {
+        b.iter(|| black_box(rules::run(&model, &graph, &settings).len()))
+    });
+    g.bench_function("end-to-end-json", |b| {
+        b.iter(|| {
+            let r = archlint::lint_source(src.clone(), &settings);
+            black_box(report::json::render(&[r]).len())
+        })
+    });
+    let results = [archlint::lint_source(src.clone(), &settings)];
     let style = report::human::Style::default();
     g.bench_function("out-human", |b| {
         b.iter(|| black_box(report::human::render(&results, style, false).len()))

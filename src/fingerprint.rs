@@ -9,6 +9,7 @@
 //! firing twice on one node) are told apart by their rank in the file's sorted
 //! output, which is itself independent of line positions.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::diag::Diagnostic;
@@ -34,13 +35,14 @@ impl Fnv {
     }
 }
 
-/// `path` with each indexed call or consume replaced by its endpoints.
-pub fn stable_path(model: Option<&Architecture>, path: &str) -> String {
+/// `path` with each indexed call or consume replaced by its endpoints; borrowed when
+/// there is nothing to replace (most paths).
+pub fn stable_path<'a>(model: Option<&Architecture>, path: &'a str) -> Cow<'a, str> {
     let Some(m) = model else {
-        return path.to_string();
+        return Cow::Borrowed(path);
     };
     let Some(rest) = path.strip_prefix("components.") else {
-        return path.to_string();
+        return Cow::Borrowed(path);
     };
     // the component id may contain dots; find the id the model knows
     for (field, is_call) in [(".calls[", true), (".consumes[", false)] {
@@ -55,17 +57,31 @@ pub fn stable_path(model: Option<&Architecture>, path: &str) -> String {
         };
         let Some(&ci) = m.index.get(id) else { continue };
         let c = &m.components[ci];
-        let ends = if is_call {
-            c.calls.get(n).map(|x| format!("{id} -> {}", x.to.v))
+        // `components.{id}.calls[{id} -> {to}]{tail}` / `...consumes[{from} => {id}]{tail}`
+        let (left, arrow, right) = if is_call {
+            let Some(x) = c.calls.get(n) else { continue };
+            (id, " -> ", x.to.v.as_str())
         } else {
-            c.consumes.get(n).map(|x| format!("{} => {id}", x.from.v))
+            let Some(x) = c.consumes.get(n) else { continue };
+            (x.from.v.as_str(), " => ", id)
         };
-        if let Some(ends) = ends {
-            let field = field.trim_end_matches('[');
-            return format!("components.{id}{field}[{ends}]{}", &after[close + 1..]);
+        let tail = &after[close + 1..];
+        let field = field.trim_end_matches('[');
+        let mut out = String::with_capacity(
+            "components.".len()
+                + id.len()
+                + field.len()
+                + left.len()
+                + right.len()
+                + tail.len()
+                + 6,
+        );
+        for piece in ["components.", id, field, "[", left, arrow, right, "]", tail] {
+            out.push_str(piece);
         }
+        return Cow::Owned(out);
     }
-    path.to_string()
+    Cow::Borrowed(path)
 }
 
 /// A file's path as given, written one way: `./a//b.yaml` and `a/b.yaml` are the same
@@ -87,30 +103,49 @@ pub fn normalize_file(name: &str) -> String {
     }
 }
 
-/// The fingerprint of one finding before disambiguation.
-fn base(model: Option<&Architecture>, file: &str, d: &Diagnostic) -> u64 {
-    let mut h = Fnv::new();
-    h.write("archlint/v1");
-    h.write(&d.rule);
-    h.write(&normalize_file(file));
+/// The fingerprint of one finding before disambiguation. `prefix` has hashed
+/// `archlint/v1`, the rule and the normalized file already.
+fn base(prefix: Fnv, model: Option<&Architecture>, d: &Diagnostic) -> u64 {
+    let mut h = prefix;
     h.write(&stable_path(model, &d.path));
-    let mut related: Vec<String> = d
-        .related
-        .iter()
-        .map(|r| stable_path(model, &r.path))
-        .collect();
-    related.sort();
-    for r in &related {
-        h.write(r);
+    match d.related.len() {
+        0 => {}
+        1 => h.write(&stable_path(model, &d.related[0].path)),
+        _ => {
+            let mut related: Vec<Cow<str>> = d
+                .related
+                .iter()
+                .map(|r| stable_path(model, &r.path))
+                .collect();
+            related.sort_unstable();
+            for r in &related {
+                h.write(r);
+            }
+        }
     }
     h.0
 }
 
 /// Set `fingerprint` on every diagnostic of one file; `ds` must be sorted already.
 pub fn assign(model: Option<&Architecture>, file: &str, ds: &mut [Diagnostic]) {
-    let mut seen: HashMap<u64, u32> = HashMap::new();
+    let file = normalize_file(file);
+    // the hash state after `archlint/v1`, the rule and the file: the same for every
+    // finding of a rule, and there are few rules
+    let mut prefixes: Vec<(String, Fnv)> = Vec::new();
+    let mut seen: HashMap<u64, u32> = HashMap::with_capacity(ds.len());
     for d in ds.iter_mut() {
-        let b = base(model, file, d);
+        let prefix = match prefixes.iter().find(|(r, _)| *r == d.rule) {
+            Some(&(_, h)) => h,
+            None => {
+                let mut h = Fnv::new();
+                h.write("archlint/v1");
+                h.write(&d.rule);
+                h.write(&file);
+                prefixes.push((d.rule.clone(), h));
+                h
+            }
+        };
+        let b = base(prefix, model, d);
         let k = seen.entry(b).or_insert(0);
         let v = if *k == 0 {
             b

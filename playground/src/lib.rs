@@ -15,9 +15,9 @@ mod gallery {
 
 /// What one lint returns to the page.
 #[derive(Serialize)]
-struct Lint {
+struct Lint<'a> {
     /// The document `archlint check --format json` prints for this file.
-    report: report::json::Output,
+    report: report::json::Output<'a>,
     /// The file could not be loaded: `report` holds its located input errors.
     input_error: bool,
     /// The diagram (`archlint graph --format svg`), components coloured by the worst
@@ -35,7 +35,7 @@ pub fn lint(name: &str, text: &str, today: &str) -> String {
         ..Settings::default()
     };
     let src = SourceFile::new(name, text);
-    let out = match archlint::analyse(&src) {
+    let (result, svg) = match archlint::analyse(&src) {
         Ok(a) => {
             let diagnostics = archlint::findings(&a, &settings, name);
             let svg = report::graph::Picture::new(&a, &diagnostics).svg();
@@ -44,17 +44,15 @@ pub fn lint(name: &str, text: &str, today: &str) -> String {
                 diagnostics,
                 input_error: false,
             };
-            Lint {
-                report: report::json::build(&[result]),
-                input_error: false,
-                svg: Some(svg),
-            }
+            (result, Some(svg))
         }
-        Err(errors) => Lint {
-            report: report::json::build(&[FileResult::failed(src, errors)]),
-            input_error: true,
-            svg: None,
-        },
+        Err(errors) => (FileResult::failed(src, errors), None),
+    };
+    let results = [result];
+    let out = Lint {
+        report: report::json::build(&results),
+        input_error: results[0].input_error,
+        svg,
     };
     serde_json::to_string(&out).expect("the lint serializes")
 }
