@@ -153,5 +153,76 @@ fn server_relint(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, phases, file_outputs, server_relint);
+/// `archlint diff` of two 10k-component designs: both linted, both parsed to trees,
+/// the design compared component by component and the findings by fingerprint. The
+/// new version differs as a real change would: some replicas and timeouts edited.
+fn diff_10k(c: &mut Criterion) {
+    let old = synth::generate(10_000, 42).yaml;
+    let mut new = String::with_capacity(old.len());
+    for (i, line) in old.lines().enumerate() {
+        if i % 997 == 0 && line.trim_start().starts_with("timeout:") {
+            new.push_str(&line.replace("timeout:", "timeout: 9s #"));
+        } else if i % 13 == 0 && line.trim_start() == "replicas: 3" {
+            new.push_str(&line.replace('3', "4"));
+        } else {
+            new.push_str(line);
+        }
+        new.push('\n');
+    }
+    let settings = Config::default().settings(None, None).unwrap();
+    let mut g = c.benchmark_group("diff");
+    g.sample_size(10);
+    g.bench_function("10k", |b| {
+        b.iter(|| {
+            let lint = |t: &str| {
+                archlint::lint_source(SourceFile::new("synth.arch.yaml", t.to_string()), &settings)
+            };
+            let (ro, rn) = (lint(&old), lint(&new));
+            let to = yaml::parse(&ro.source, Default::default()).unwrap();
+            let tn = yaml::parse(&rn.source, Default::default()).unwrap();
+            let design = archlint::diff::design_diff(&to.root, &tn.root);
+            let found = archlint::diff::findings_diff(&ro, &rn);
+            black_box((
+                archlint::diff::design_lines(&design).len(),
+                found.introduced.len(),
+            ))
+        })
+    });
+    g.finish();
+}
+
+/// `archlint import k8s` of 500 Deployments with their Services, reading each other's
+/// addresses from the environment, and a PostgreSQL StatefulSet (1,001 documents).
+fn import_k8s_500(c: &mut Criterion) {
+    let mut y = String::new();
+    for i in 0..500 {
+        let next = (i + 1) % 500;
+        y.push_str(&format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{ name: svc-{i} }}\nspec:\n  replicas: 2\n  template:\n    metadata: {{ labels: {{ app: svc-{i} }} }}\n    spec:\n      containers:\n        - name: svc-{i}\n          image: acme/svc-{i}:1.0\n          ports: [{{ containerPort: 8080 }}]\n          env:\n            - {{ name: NEXT_URL, value: 'http://svc-{next}:8080' }}\n            - {{ name: DATABASE_URL, value: 'postgres://db:5432/app' }}\n---\napiVersion: v1\nkind: Service\nmetadata: {{ name: svc-{i} }}\nspec: {{ selector: {{ app: svc-{i} }}, ports: [{{ port: 8080 }}] }}\n---\n"
+        ));
+    }
+    y.push_str("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: { name: db }\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - { name: db, image: 'postgres:16' }\n");
+    let files = [SourceFile::new("k8s500.yaml", y)];
+    let mut g = c.benchmark_group("import");
+    g.sample_size(10);
+    g.bench_function("k8s-500", |b| {
+        b.iter(|| {
+            black_box(
+                archlint::import::k8s::import(&files)
+                    .map(|i| i.yaml.len())
+                    .unwrap_or(0),
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    phases,
+    file_outputs,
+    server_relint,
+    diff_10k,
+    import_k8s_500
+);
 criterion_main!(benches);

@@ -11,6 +11,8 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 
 use crate::source::{SourceFile, Span};
 
+mod fast;
+
 /// A YAML node with the span of its text in the source. Scalars borrow their text
 /// from the source where it is written out verbatim (nearly always), so the tree
 /// costs little more than its structure.
@@ -232,6 +234,19 @@ pub fn parse_documents(
 }
 
 fn parse_stream(
+    src: &SourceFile,
+    limits: Limits,
+    multi: bool,
+) -> Result<(Vec<Node<'_>>, Vec<YamlError>), YamlError> {
+    let text = src.text.as_str();
+    if !multi && let Some((root, problems)) = fast::parse(text, limits) {
+        return Ok((vec![root], problems));
+    }
+    parse_events(src, limits, multi)
+}
+
+/// [`parse_stream`] by `saphyr-parser`'s events: any YAML, every error located.
+fn parse_events(
     src: &SourceFile,
     limits: Limits,
     multi: bool,
@@ -659,6 +674,361 @@ fn unclosed_flow(text: &str, at: usize) -> Option<(usize, char)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tree and problems as text: every node's kind, span, text and style.
+    pub(crate) fn dump(r: &Result<(Vec<Node>, Vec<YamlError>), YamlError>) -> String {
+        fn node(n: &Node, out: &mut String) {
+            match &n.value {
+                Value::Scalar { text, plain } => {
+                    out.push_str(&format!("S{plain} {:?} {text:?}\n", n.span));
+                }
+                Value::Seq(items) => {
+                    out.push_str(&format!("[ {:?}\n", n.span));
+                    items.iter().for_each(|i| node(i, out));
+                    out.push_str("]\n");
+                }
+                Value::Map(es) => {
+                    out.push_str(&format!("{{ {:?}\n", n.span));
+                    for (k, v) in es {
+                        node(k, out);
+                        node(v, out);
+                    }
+                    out.push_str("}\n");
+                }
+            }
+        }
+        let mut out = String::new();
+        match r {
+            Ok((roots, problems)) => {
+                roots.iter().for_each(|r| node(r, &mut out));
+                for p in problems {
+                    out.push_str(&format!(
+                        "problem {} {:?} {:?}\n",
+                        p.message, p.span, p.related
+                    ));
+                }
+            }
+            Err(e) => out.push_str(&format!("error {} {:?}", e.message, e.span)),
+        }
+        out
+    }
+
+    /// The fast path's tree when it takes the file, else `None`; panics when it takes
+    /// the file and builds anything but what the full parser builds.
+    pub(crate) fn fast_agrees(text: &str) -> Option<bool> {
+        let src = SourceFile::new("t.yaml", text);
+        let limits = Limits::default();
+        let fast = fast::parse(&src.text, limits).map(|(root, problems)| (vec![root], problems));
+        let full = parse_events(&src, limits, false);
+        let fast = fast?;
+        assert_eq!(
+            dump(&Ok(fast)),
+            dump(&full),
+            "fast path differs on:\n{text}"
+        );
+        Some(true)
+    }
+
+    /// Every architecture file in the repository (examples, fixtures, rule packs) is
+    /// in the fast path's subset, and it builds exactly the full parser's tree.
+    #[test]
+    fn fast_path_matches_the_parser() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        let mut dirs = vec![root.join("examples"), root.join("tests/fixtures")];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                    files.push(p);
+                }
+            }
+        }
+        let (mut fast, mut total) = (0, 0);
+        for f in &files {
+            let Ok(text) = std::fs::read_to_string(f) else {
+                continue;
+            };
+            total += 1;
+            if fast_agrees(&text).is_some() {
+                fast += 1;
+            }
+        }
+        let examples: Vec<_> = files
+            .iter()
+            .filter(|f| f.starts_with(root.join("examples")))
+            .collect();
+        for f in &examples {
+            let text = std::fs::read_to_string(f).unwrap();
+            assert!(
+                fast_agrees(&text).is_some(),
+                "{} is not in the fast path's subset",
+                f.display()
+            );
+        }
+        eprintln!("fast path took {fast} of {total} files");
+        assert!(
+            fast * 2 > total,
+            "the fast path took only {fast} of {total} files"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Lines in the shapes architecture files have, and many they should not, at
+        /// random indentation: whenever the fast path takes the text, its tree and
+        /// problems are the full parser's (and it never takes text the parser rejects).
+        #[test]
+        fn fast_path_agrees_on_random_documents(
+            lines in proptest::collection::vec((0usize..7, 0usize..LINES.len(), 0usize..KEYS.len(), 0usize..VALUES.len()), 1..14)
+        ) {
+            let mut text = String::new();
+            for (indent, shape, k, v) in lines {
+                let line = LINES[shape].replace('K', KEYS[k]).replace('V', VALUES[v]);
+                text.push_str(&" ".repeat(indent));
+                text.push_str(&line);
+                text.push('\n');
+            }
+            let _ = fast_agrees(&text);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Well-formed block documents (mappings, lists, compact lists, `- key:` items,
+        /// flow values, comments, blank lines, trailing spaces) at random indentation
+        /// steps, with now and then a value outside the subset: the fast path takes
+        /// most of them and must agree with the full parser on each.
+        #[test]
+        fn fast_path_agrees_on_random_block_documents(seed in proptest::prelude::any::<u64>()) {
+            let text = random_document(seed);
+            let _ = fast_agrees(&text);
+        }
+    }
+
+    /// A random block document from `seed` (xorshift; no dependency needed).
+    fn random_document(seed: u64) -> String {
+        struct Rng(u64);
+        impl Rng {
+            fn next(&mut self, n: usize) -> usize {
+                self.0 ^= self.0 << 13;
+                self.0 ^= self.0 >> 7;
+                self.0 ^= self.0 << 17;
+                (self.0 % n as u64) as usize
+            }
+        }
+        fn filler(r: &mut Rng, out: &mut String, indent: usize) {
+            match r.next(8) {
+                0 => out.push('\n'),
+                1 => out.push_str(&format!("{}# note\n", " ".repeat(r.next(indent + 2)))),
+                _ => {}
+            }
+        }
+        fn scalar(r: &mut Rng) -> String {
+            const OK: &[&str] = &[
+                "x",
+                "100ms",
+                "3",
+                "true",
+                "'q r'",
+                "\"s\"",
+                "a b",
+                "http://h:9/p",
+                "[a, b]",
+                "{a: b, c: [d]}",
+                "{ }",
+                "[ ]",
+                "99.9%",
+                "-1",
+                "é",
+            ];
+            let v = if r.next(20) == 0 {
+                VALUES[r.next(VALUES.len())]
+            } else {
+                OK[r.next(OK.len())]
+            };
+            let tail = ["", "", "  ", " # c", "   # c"][r.next(5)];
+            format!("{v}{tail}")
+        }
+        fn map(r: &mut Rng, out: &mut String, indent: usize, depth: usize, first_inline: bool) {
+            let n = 1 + r.next(4);
+            for i in 0..n {
+                if !(first_inline && i == 0) {
+                    filler(r, out, indent);
+                    out.push_str(&" ".repeat(indent));
+                }
+                let key = ["a", "b", "kind", "to", "x-y", "1", "calls", "c d"][r.next(8)];
+                out.push_str(key);
+                match if depth > 3 { 0 } else { r.next(6) } {
+                    0..=2 => out.push_str(&format!(": {}\n", scalar(r))),
+                    3 => {
+                        out.push_str(":\n");
+                        let step = [1, 2, 2, 4][r.next(4)];
+                        map(r, out, indent + step, depth + 1, false);
+                    }
+                    4 => {
+                        out.push_str(":\n");
+                        let step = [0, 2, 2, 3][r.next(4)];
+                        seq(r, out, indent + step, depth + 1);
+                    }
+                    _ => out.push_str(if r.next(2) == 0 { ":\n" } else { ": # empty\n" }),
+                }
+            }
+        }
+        fn seq(r: &mut Rng, out: &mut String, indent: usize, depth: usize) {
+            for _ in 0..1 + r.next(3) {
+                filler(r, out, indent);
+                out.push_str(&" ".repeat(indent));
+                match if depth > 3 { 0 } else { r.next(5) } {
+                    0 | 1 => out.push_str(&format!("- {}\n", scalar(r))),
+                    2 | 3 => {
+                        let gap = 1 + r.next(2);
+                        out.push('-');
+                        out.push_str(&" ".repeat(gap));
+                        map(r, out, indent + 1 + gap, depth + 1, true);
+                    }
+                    _ => {
+                        out.push_str(if r.next(2) == 0 { "-\n" } else { "- \n" });
+                        if r.next(2) == 0 {
+                            map(r, out, indent + 2, depth + 1, false);
+                        }
+                    }
+                }
+            }
+        }
+        let mut r = Rng(seed | 1);
+        let mut out = String::new();
+        if r.next(3) == 0 {
+            out.push_str("# a comment first\n\n");
+        }
+        map(&mut r, &mut out, 0, 0, false);
+        out
+    }
+
+    const LINES: &[&str] = &[
+        "K: V",
+        "K: V",
+        "K: V",
+        "K:",
+        "K:",
+        "- V",
+        "- V",
+        "-",
+        "- K: V",
+        "- K:",
+        "K: [V, V]",
+        "K: {K: V, K: }",
+        "K: V  # c",
+        "# c",
+        "",
+        "  ",
+        "- - V",
+        "K: [V, {K: [V]}]",
+        "K: {K: [V, V], K: V }",
+        "K:V",
+        "K :V",
+        "- K: {K: V}",
+        "K: V V",
+        "---",
+        "...",
+        "K: 'V'",
+        "K: \"V\" # c",
+    ];
+    const KEYS: &[&str] = &[
+        "a", "b", "kind", "to", "x-y", "1", "true", "<<", "a b", "'q'", "\"q\"", "é", "a#b",
+    ];
+    const VALUES: &[&str] = &[
+        "x",
+        "1",
+        "100ms",
+        "http://h:80/p",
+        "a b",
+        "-5",
+        "null",
+        "~",
+        "",
+        "a #c",
+        "x:",
+        "a: b",
+        ":x",
+        "- x",
+        "'q'",
+        "\"q\"",
+        "\"a\\\"b\"",
+        "'it''s'",
+        "[x, y]",
+        "{a: b}",
+        "{a: }",
+        "[ ]",
+        "{}",
+        "&a x",
+        "*a",
+        "|",
+        ">",
+        "!t x",
+        "π",
+        "a,b",
+        "[a,]",
+        "{a, b}",
+        "?x",
+        "%x",
+        "@x",
+        "`x",
+        "x]",
+        "x}",
+        "\"x",
+        "'x",
+        "#x",
+        "x#",
+    ];
+
+    #[test]
+    #[ignore = "a tool: PROBE=<yaml> cargo test --lib probe_fast -- --ignored --nocapture"]
+    fn probe_fast() {
+        let text = std::env::var("PROBE").unwrap_or_default();
+        let src = SourceFile::new("t.yaml", text.clone());
+        let fast = fast::parse(&src.text, Limits::default()).map(|(r, p)| (vec![r], p));
+        let full = parse_events(&src, Limits::default(), false);
+        let (a, b) = (fast.map(|f| dump(&Ok(f))), dump(&full));
+        let a = a.unwrap_or_else(|| "(not taken)".into());
+        let (al, bl): (Vec<_>, Vec<_>) = (a.lines().collect(), b.lines().collect());
+        for i in 0..al.len().max(bl.len()) {
+            let (x, y) = (
+                al.get(i).copied().unwrap_or(""),
+                bl.get(i).copied().unwrap_or(""),
+            );
+            eprintln!("{} {x:50} | {y}", if x == y { " " } else { "*" });
+        }
+    }
+
+    #[test]
+    fn fast_path_edge_cases_match_the_parser() {
+        for text in [
+            "a: 1\nb:\nc: \"x y\"  # c\nd:\n  - e\n  - f: g\n    h: 'i'\n  -\n  - [1, {j: k}]\nl: { m: n , o: }\np:\n- q\nr: end # x\n",
+            "a: \"x\"   \nb: 'y'  # c\ne:   f  \ng: # c\nh:\n  # c\n  i: 1\nj: [a, \"b\" , c ]\nk: {a: \"b\" }\no:",
+            "# lead\n\nname: x\ncomponents:\n  a: { kind: service, calls: [b, { to: c, timeout: 1s }] }\n",
+            "a:\n- b: 1\n  c: 2\n- d\ne: f\n",
+            "a: b\na: c\n",
+            "x:\n  <<: { a: 1 }\n  b: 2\n",
+            "a: [ ]\nb: {}\nc: []\n",
+            "a: 'π ≠ 3'\nb: café\n",
+            "list:\n  - - a\n",
+            "a: |\n  text\n",
+            "a: b\n  c\n",
+            "a: &x 1\nb: *x\n",
+            "a: \"q\\n\"\n",
+            "---\na: 1\n",
+            "- a\n- b\n",
+            "a:\n  -\n  - b\n",
+            "a: {b: }\n",
+            "a: [b, [c, d], {e: f}]  # c\n",
+            "url: http://x:80/y\nb: 'a:b'\n",
+        ] {
+            let _ = fast_agrees(text);
+        }
+    }
 
     fn p(s: &str) -> Result<Parsed<'static>, YamlError> {
         // leaked so the tree may borrow from it; a few bytes per test
