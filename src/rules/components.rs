@@ -115,9 +115,10 @@ pub fn database_model_mismatch(cx: &Ctx) -> Vec<Diagnostic> {
                 "{advice} ({how}); if one store is the right call at your scale, say so with `allow: {{ database-model-mismatch: \"reason\" }}`"
             )
         };
-        let message = |p: AccessPattern, advice: &str| {
+        // what is wrong; what to do instead is the help's
+        let message = |p: AccessPattern| {
             format!(
-                "{p} on `{}` ({}, a {model} store) is served badly by that model: {advice}",
+                "{p} on `{}` ({}, a {model} store) is served badly by that model",
                 c.id,
                 tech_name(c)
             )
@@ -133,7 +134,7 @@ pub fn database_model_mismatch(cx: &Ctx) -> Vec<Diagnostic> {
                     cx.diag(
                         c.field_path("access_patterns"),
                         patterns.span,
-                        message(p.v, advice),
+                        message(p.v),
                     )
                     .label(format!("`{}` needs what a {model} store does badly", p.v))
                     .help(help(advice))
@@ -162,7 +163,7 @@ pub fn database_model_mismatch(cx: &Ctx) -> Vec<Diagnostic> {
                     continue;
                 };
                 out.push(
-                    cx.diag(c.path(), c.span, message(k.v, advice))
+                    cx.diag(c.path(), c.span, message(k.v))
                         .label(format!("`{}` needs what a {model} store does badly", k.v))
                         .help(help(advice))
                         .related(

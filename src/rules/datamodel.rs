@@ -202,7 +202,7 @@ pub fn entity_model_mismatch(cx: &Ctx) -> Vec<Diagnostic> {
                     format!("{}.access_patterns[{i}]", e.path()),
                     p.span,
                     format!(
-                        "{} on entity `{}` is served badly by its store `{}`, a {model} store: {advice}",
+                        "{} on entity `{}` is served badly by its store `{}`, a {model} store",
                         k.v, e.name, db.id
                     ),
                 )
