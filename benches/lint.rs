@@ -15,6 +15,10 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 
 const SIZES: [usize; 3] = [1_000, 10_000, 50_000];
 
+/// The command line's allocator, so the phases cost here what they cost there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn phases(c: &mut Criterion) {
     let ids = rules::ids();
     let settings = Config::default().settings(None, None).unwrap();

@@ -671,63 +671,65 @@ fn unclosed_flow(text: &str, at: usize) -> Option<(usize, char)> {
     text[open..end].contains('\n').then_some((open, c))
 }
 
+/// The tree and problems as text: every node's kind, span, text and style.
+fn dump(r: &Result<(Vec<Node>, Vec<YamlError>), YamlError>) -> String {
+    fn node(n: &Node, out: &mut String) {
+        match &n.value {
+            Value::Scalar { text, plain } => {
+                out.push_str(&format!("S{plain} {:?} {text:?}\n", n.span));
+            }
+            Value::Seq(items) => {
+                out.push_str(&format!("[ {:?}\n", n.span));
+                items.iter().for_each(|i| node(i, out));
+                out.push_str("]\n");
+            }
+            Value::Map(es) => {
+                out.push_str(&format!("{{ {:?}\n", n.span));
+                for (k, v) in es {
+                    node(k, out);
+                    node(v, out);
+                }
+                out.push_str("}\n");
+            }
+        }
+    }
+    let mut out = String::new();
+    match r {
+        Ok((roots, problems)) => {
+            roots.iter().for_each(|r| node(r, &mut out));
+            for p in problems {
+                out.push_str(&format!(
+                    "problem {} {:?} {:?}\n",
+                    p.message, p.span, p.related
+                ));
+            }
+        }
+        Err(e) => out.push_str(&format!("error {} {:?}", e.message, e.span)),
+    }
+    out
+}
+
+/// For tests and fuzzing: `Some(true)` when the fast path takes `text`, `None` when it
+/// leaves it to the full parser; panics when it takes the text and builds anything but
+/// what the full parser builds.
+#[doc(hidden)]
+pub fn fast_agrees(text: &str) -> Option<bool> {
+    let src = SourceFile::new("t.yaml", text);
+    let limits = Limits::default();
+    let fast = fast::parse(&src.text, limits).map(|(root, problems)| (vec![root], problems));
+    let full = parse_events(&src, limits, false);
+    let fast = fast?;
+    assert_eq!(
+        dump(&Ok(fast)),
+        dump(&full),
+        "fast path differs on:\n{text}"
+    );
+    Some(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The tree and problems as text: every node's kind, span, text and style.
-    pub(crate) fn dump(r: &Result<(Vec<Node>, Vec<YamlError>), YamlError>) -> String {
-        fn node(n: &Node, out: &mut String) {
-            match &n.value {
-                Value::Scalar { text, plain } => {
-                    out.push_str(&format!("S{plain} {:?} {text:?}\n", n.span));
-                }
-                Value::Seq(items) => {
-                    out.push_str(&format!("[ {:?}\n", n.span));
-                    items.iter().for_each(|i| node(i, out));
-                    out.push_str("]\n");
-                }
-                Value::Map(es) => {
-                    out.push_str(&format!("{{ {:?}\n", n.span));
-                    for (k, v) in es {
-                        node(k, out);
-                        node(v, out);
-                    }
-                    out.push_str("}\n");
-                }
-            }
-        }
-        let mut out = String::new();
-        match r {
-            Ok((roots, problems)) => {
-                roots.iter().for_each(|r| node(r, &mut out));
-                for p in problems {
-                    out.push_str(&format!(
-                        "problem {} {:?} {:?}\n",
-                        p.message, p.span, p.related
-                    ));
-                }
-            }
-            Err(e) => out.push_str(&format!("error {} {:?}", e.message, e.span)),
-        }
-        out
-    }
-
-    /// The fast path's tree when it takes the file, else `None`; panics when it takes
-    /// the file and builds anything but what the full parser builds.
-    pub(crate) fn fast_agrees(text: &str) -> Option<bool> {
-        let src = SourceFile::new("t.yaml", text);
-        let limits = Limits::default();
-        let fast = fast::parse(&src.text, limits).map(|(root, problems)| (vec![root], problems));
-        let full = parse_events(&src, limits, false);
-        let fast = fast?;
-        assert_eq!(
-            dump(&Ok(fast)),
-            dump(&full),
-            "fast path differs on:\n{text}"
-        );
-        Some(true)
-    }
 
     /// Every architecture file in the repository (examples, fixtures, rule packs) is
     /// in the fast path's subset, and it builds exactly the full parser's tree.

@@ -131,18 +131,14 @@ pub fn database_model_mismatch(cx: &Ctx) -> Vec<Diagnostic> {
                     continue;
                 };
                 out.push(
-                    cx.diag(
-                        c.field_path("access_patterns"),
-                        patterns.span,
-                        message(p.v),
-                    )
-                    .label(format!("`{}` needs what a {model} store does badly", p.v))
-                    .help(help(advice))
-                    .related(
-                        c.field_path("access_patterns"),
-                        p.span,
-                        format!("`{}` asked for here", p.v),
-                    ),
+                    cx.diag(c.field_path("access_patterns"), patterns.span, message(p.v))
+                        .label(format!("`{}` needs what a {model} store does badly", p.v))
+                        .help(help(advice))
+                        .related(
+                            c.field_path("access_patterns"),
+                            p.span,
+                            format!("`{}` asked for here", p.v),
+                        ),
                 );
             }
         }
