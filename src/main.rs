@@ -715,6 +715,43 @@ fn check(args: CheckArgs) -> u8 {
         color: use_color(args.color, tty),
         width: term_width(tty),
     };
+    // stale baseline entries: the formats that cannot carry them say so on stderr
+    if let Some(b) = applied.as_ref().map(|(p, a)| report::json::BaselineReport {
+        file: p.display().to_string(),
+        baselined: a.suppressed,
+        stale: a.stale.clone(),
+    }) && !matches!(args.format, Format::Human | Format::Concise | Format::Json)
+    {
+        eprint!("{}", stale_text(&b));
+    }
+    // JSON and SARIF are written as they are serialized: on a large design the
+    // document is tens of megabytes that need not be held in memory
+    if !args.statistics && matches!(args.format, Format::Json | Format::Sarif) {
+        let code = exit_code(&results, fail_on.unwrap_or(FailOn::Warning));
+        let stream = |w: &mut dyn Write| match args.format {
+            Format::Json => report::json::write_with(w, &results, baseline_report),
+            _ => report::sarif::write_with(w, &results, &custom_metas),
+        };
+        return match &args.output {
+            Some(p) => {
+                let written = std::fs::File::create(p).and_then(|f| {
+                    let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+                    stream(&mut w)?;
+                    w.flush()
+                });
+                match written {
+                    Ok(()) => code,
+                    Err(e) => usage_error(&format!("cannot write `{}`: {e}", p.display())),
+                }
+            }
+            None => {
+                let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                // a closed pipe (`archlint ... | head`) is not an error worth a panic
+                let _ = stream(&mut w).and_then(|()| w.flush());
+                code
+            }
+        };
+    }
     let text = if args.statistics {
         match args.format {
             Format::Json => report::statistics_json(&results),
@@ -744,14 +781,6 @@ fn check(args: CheckArgs) -> u8 {
             Format::Gitlab => report::gitlab::render(&results),
         }
     };
-    if let Some(b) = applied.as_ref().map(|(p, a)| report::json::BaselineReport {
-        file: p.display().to_string(),
-        baselined: a.suppressed,
-        stale: a.stale.clone(),
-    }) && !matches!(args.format, Format::Human | Format::Concise | Format::Json)
-    {
-        eprint!("{}", stale_text(&b));
-    }
     match &args.output {
         Some(p) => {
             if let Err(e) = std::fs::write(p, text) {

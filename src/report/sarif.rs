@@ -277,6 +277,20 @@ pub fn render(results: &[FileResult]) -> String {
 
 /// [`render`], listing a configuration's custom rules after the built-ins.
 pub fn render_with(results: &[FileResult], custom: &[Meta]) -> String {
+    let mut buf = Vec::with_capacity(
+        4096 + results.iter().map(|r| r.diagnostics.len()).sum::<usize>() * 3072,
+    );
+    write_with(&mut buf, results, custom).expect("writing to memory cannot fail");
+    String::from_utf8(buf).expect("serde_json writes UTF-8")
+}
+
+/// [`render_with`], written to `w` as it is serialized (no copy of the whole log in
+/// memory: on a large design it is tens of megabytes).
+pub fn write_with(
+    mut w: impl std::io::Write,
+    results: &[FileResult],
+    custom: &[Meta],
+) -> std::io::Result<()> {
     let input = crate::rules::input_meta();
     let mut rules: Vec<ReportingDescriptor> =
         RULES.iter().map(|r| descriptor(r.id, r.meta())).collect();
@@ -364,9 +378,8 @@ pub fn render_with(results: &[FileResult], custom: &[Meta]) -> String {
             column_kind: "unicodeCodePoints",
         }],
     };
-    let mut s = serde_json::to_string_pretty(&log).expect("SARIF serializes");
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut w, &log)?;
+    w.write_all(b"\n")
 }
 
 /// The SARIF log as a JSON value (for tests).
