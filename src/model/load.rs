@@ -287,10 +287,6 @@ struct Loader<'a> {
     all_ids: Vec<String>,
 }
 
-/// Designs with at least this many components load them in parallel.
-#[cfg(not(target_arch = "wasm32"))]
-const PARALLEL_FROM: usize = 2_000;
-
 fn join(path: &str, key: &str) -> String {
     let mut s = String::with_capacity(path.len() + key.len() + 1);
     join_into(&mut s, path, key);
@@ -1229,10 +1225,6 @@ impl<'a> Loader<'a> {
             return;
         }
         a.components.reserve(map.len());
-        // in file order: which entries load (a named component, the first with its id;
-        // a later one is reported as a duplicate key and not loaded)
-        let mut first: HashSet<&str> = HashSet::with_capacity(map.len());
-        let mut work: Vec<(&str, &Node, &Node)> = Vec::with_capacity(map.len());
         for (k, val) in map {
             let Some(id) = k.as_scalar().filter(|_| !k.is_null()) else {
                 self.push(
@@ -1242,53 +1234,19 @@ impl<'a> Loader<'a> {
                 );
                 continue;
             };
-            if first.insert(id) {
-                self.all_ids.push(id.to_string());
-                work.push((id, k, val));
+            if a.index.contains_key(id) {
+                continue; // reported as a duplicate key
             }
-        }
-        // each component loads on its own (its errors and references are its own), so a
-        // large design loads on every core; the results are merged in file order
-        let load_chunk = |chunk: &[(&str, &Node, &Node)]| {
-            let mut l = Loader {
-                src: self.src,
-                max_components: self.max_components,
-                rule_ids: self.rule_ids,
-                errors: Vec::new(),
-                refs: Vec::new(),
-                all_ids: Vec::new(),
-            };
-            let loaded: Vec<Option<Component>> = chunk
-                .iter()
-                .map(|&(id, k, val)| l.component(id, &format!("components.{id}"), k, val))
-                .collect();
-            (loaded, l.errors, l.refs)
-        };
-        #[cfg(not(target_arch = "wasm32"))]
-        let parts: Vec<_> = if work.len() >= PARALLEL_FROM {
-            use rayon::prelude::*;
-            let chunk = work.len().div_ceil(4 * rayon::current_num_threads());
-            work.par_chunks(chunk).map(load_chunk).collect()
-        } else {
-            vec![load_chunk(&work)]
-        };
-        #[cfg(target_arch = "wasm32")]
-        let parts = vec![load_chunk(&work)];
-        let mut ids = work.iter().map(|&(id, _, _)| id);
-        for (loaded, errors, refs) in parts {
-            self.errors.extend(errors);
-            self.refs.extend(refs);
-            for c in loaded {
-                let id = ids.next().expect("one result per component");
-                match c {
-                    Some(c) => {
-                        a.index.insert(id.to_string(), a.components.len());
-                        a.components.push(c);
-                    }
-                    // keep a placeholder so a duplicate id is not loaded twice
-                    None => {
-                        a.index.insert(id.to_string(), usize::MAX);
-                    }
+            let path = format!("components.{id}");
+            self.all_ids.push(id.to_string());
+            match self.component(id, &path, k, val) {
+                Some(c) => {
+                    a.index.insert(id.to_string(), a.components.len());
+                    a.components.push(c);
+                }
+                // keep a placeholder so a duplicate id is not loaded twice
+                None => {
+                    a.index.insert(id.to_string(), usize::MAX);
                 }
             }
         }
