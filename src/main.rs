@@ -728,15 +728,30 @@ fn check(args: CheckArgs) -> u8 {
     // document is tens of megabytes that need not be held in memory
     if !args.statistics && matches!(args.format, Format::Json | Format::Sarif) {
         let code = exit_code(&results, fail_on.unwrap_or(FailOn::Warning));
-        let stream = |w: &mut dyn Write| match args.format {
-            Format::Json => report::json::write_with(w, &results, baseline_report),
-            _ => report::sarif::write_with(w, &results, &custom_metas),
-        };
+        // generic, not `dyn Write`: serde_json writes token by token
+        fn document<W: Write>(
+            w: &mut W,
+            format: Format,
+            results: &[FileResult],
+            baseline: Option<report::json::BaselineReport>,
+            custom: &[rules::Meta],
+        ) -> std::io::Result<()> {
+            match format {
+                Format::Json => report::json::write_with(w, results, baseline),
+                _ => report::sarif::write_with(w, results, custom),
+            }
+        }
         return match &args.output {
             Some(p) => {
                 let written = std::fs::File::create(p).and_then(|f| {
                     let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-                    stream(&mut w)?;
+                    document(
+                        &mut w,
+                        args.format,
+                        &results,
+                        baseline_report,
+                        &custom_metas,
+                    )?;
                     w.flush()
                 });
                 match written {
@@ -747,7 +762,14 @@ fn check(args: CheckArgs) -> u8 {
             None => {
                 let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
                 // a closed pipe (`archlint ... | head`) is not an error worth a panic
-                let _ = stream(&mut w).and_then(|()| w.flush());
+                let _ = document(
+                    &mut w,
+                    args.format,
+                    &results,
+                    baseline_report,
+                    &custom_metas,
+                )
+                .and_then(|()| w.flush());
                 code
             }
         };

@@ -48,11 +48,13 @@ impl SourceFile {
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
-        let mut line_starts = vec![0];
         let bytes = text.as_bytes();
-        for (i, &b) in bytes.iter().enumerate() {
-            // \n, \r\n and a lone \r each end a line
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+        let mut line_starts = Vec::with_capacity(bytes.len() / 24 + 1);
+        line_starts.push(0);
+        // \n, \r\n and a lone \r each end a line (memchr: this runs over every byte
+        // of every file, and a vectorised search is several times faster)
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
                 line_starts.push(i + 1);
             }
         }

@@ -568,8 +568,6 @@ impl<'a> Fast<'a> {
 
 /// The position of the next `\n` at or after `from`, or the end of the text.
 fn memchr_nl(b: &[u8], from: usize) -> usize {
-    b[from.min(b.len())..]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(b.len(), |p| from + p)
+    let from = from.min(b.len());
+    memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |p| from + p)
 }
