@@ -263,31 +263,11 @@ impl<'a> Fast<'a> {
             b'"' | b'\'' => {
                 self.count(depth)?;
                 let (node, after) = self.quoted(v)?;
-                let mut rest = after;
-                if rest < end && b[rest] == b'#' {
-                    rest = end;
-                }
-                if rest != end {
-                    return Err(Bail);
-                }
-                Node {
-                    span: Span::new(v, end),
-                    ..node
-                }
+                self.to_line_end(node, after, end)?
             }
             b'[' | b'{' => {
                 let (node, after) = self.flow(v, depth)?;
-                let mut rest = after;
-                if rest < end && b[rest] == b'#' && b[rest - 1] == b' ' {
-                    rest = end;
-                }
-                if rest != end {
-                    return Err(Bail);
-                }
-                Node {
-                    span: Span::new(v, end),
-                    ..node
-                }
+                self.to_line_end(node, after, end)?
             }
             b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`' | b'?' | b',' | b']' | b'}' => {
                 return Err(Bail);
@@ -322,6 +302,20 @@ impl<'a> Fast<'a> {
             return Err(Bail);
         }
         Ok((node, next))
+    }
+
+    /// A quoted or flow value that ends its line: after it (and its spaces) only a
+    /// comment may follow, and the full parser spans it to the end of the line.
+    fn to_line_end(&self, node: Node<'a>, after: usize, end: usize) -> R<Node<'a>> {
+        let b = self.b;
+        let comment = after < end && b[after] == b'#' && b[after - 1] == b' ';
+        if after != end && !comment {
+            return Err(Bail);
+        }
+        Ok(Node {
+            span: Span::new(node.span.start, end),
+            ..node
+        })
     }
 
     /// Whether the value starting after `at` belongs to a mapping key (a list in the
