@@ -192,14 +192,7 @@ pub fn entity_loads(m: &Architecture) -> Vec<EntityLoad> {
                 .iter()
                 .filter_map(|p| {
                     let r = p.rate?;
-                    let mut what = p
-                        .kind
-                        .as_ref()
-                        .map_or("access".to_string(), |k| k.v.to_string());
-                    if !p.by.is_empty() {
-                        what.push_str(&format!(" by {}", p.by.join(", ")));
-                    }
-                    Some((what, r))
+                    Some((p.what(), r))
                 })
                 .collect();
             (!patterns.is_empty()).then(|| EntityLoad {

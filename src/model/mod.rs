@@ -335,6 +335,21 @@ pub struct EntityPattern {
     pub span: Span,
 }
 
+impl EntityPattern {
+    /// The pattern in words: its kind (or `access`) and the fields it looks up by
+    /// (`point-lookup by user_id`).
+    pub fn what(&self) -> String {
+        let mut w = self
+            .kind
+            .as_ref()
+            .map_or("access".to_string(), |k| k.v.to_string());
+        if !self.by.is_empty() {
+            w.push_str(&format!(" by {}", self.by.join(", ")));
+        }
+        w
+    }
+}
+
 /// A calendar date (`2027-03-31`), for expiring `allow` entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {

@@ -697,13 +697,7 @@ impl Doc<'_> {
                 e.access_patterns.iter().enumerate().map(move |(i, p)| {
                     let path = format!("{}.access_patterns[{i}]", e.path());
                     let what = {
-                        let mut w = p
-                            .kind
-                            .as_ref()
-                            .map_or("access".to_string(), |k| k.v.to_string());
-                        if !p.by.is_empty() {
-                            w.push_str(&format!(" by {}", p.by.join(", ")));
-                        }
+                        let mut w = p.what();
                         if let Some(o) = &p.sort {
                             w.push_str(&format!(" sorted by {o}"));
                         }

@@ -291,13 +291,50 @@ fn factor_text(c: &Component, n: u64) -> String {
     }
 }
 
+/// Components in series that fall short of a target: their availabilities' product,
+/// the weakest of them, and the product written out (`99.9% × 99.95%² × …`).
+struct Series {
+    product: f64,
+    weakest: usize,
+    arithmetic: String,
+}
+
+/// The series of `members` when its product is below `target`; `None` when it meets
+/// the target or is empty.
+fn series_below(
+    m: &Architecture,
+    g: &SystemGraph,
+    members: &[usize],
+    target: f64,
+) -> Option<Series> {
+    let avail = |v: usize| crate::rules::availability_of(m, g, v);
+    let product: f64 = members.iter().map(|&v| avail(v)).product();
+    if members.is_empty() || product >= target - 1e-12 {
+        return None;
+    }
+    let weakest = *members
+        .iter()
+        .min_by(|&&a, &&b| avail(a).total_cmp(&avail(b)))
+        .expect("non-empty");
+    let arithmetic = members
+        .iter()
+        .map(|&v| factor_text(&m.components[v], effective_replicas(m, g, v)))
+        .collect::<Vec<_>>()
+        .join(" × ");
+    Some(Series {
+        product,
+        weakest,
+        arithmetic,
+    })
+}
+
 fn availability_of_entries(cx: &Ctx) -> Vec<Diagnostic> {
     let (m, g) = (cx.m, cx.g);
     let Some(target) = availability_target(m) else {
         return vec![];
     };
     let counted = |v: usize| m.components[v].kind() != Kind::Client;
-    let avail = |v: usize| component_availability(&m.components[v], effective_replicas(m, g, v));
+    let avail = |v: usize| crate::rules::availability_of(m, g, v);
     let unavail = |v: usize| {
         if counted(v) {
             -avail(v).max(1e-300).ln()
@@ -324,22 +361,17 @@ fn availability_of_entries(cx: &Ctx) -> Vec<Diagnostic> {
         if members.is_empty() {
             continue;
         }
-        let product: f64 = members.iter().map(|&v| avail(v)).product();
-        if product >= target.v - 1e-12 {
+        let Some(Series {
+            product,
+            weakest,
+            arithmetic,
+        }) = series_below(m, g, &members, target.v)
+        else {
             continue;
-        }
-        let weakest = *members
-            .iter()
-            .min_by(|&&a, &&b| avail(a).total_cmp(&avail(b)))
-            .expect("non-empty");
+        };
         if !reported.insert(weakest) {
             continue;
         }
-        let arithmetic = members
-            .iter()
-            .map(|&v| factor_text(&m.components[v], effective_replicas(m, g, v)))
-            .collect::<Vec<_>>()
-            .join(" × ");
         let w = &m.components[weakest];
         let route = if path.is_empty() {
             m.components[root].id.clone()
@@ -631,24 +663,15 @@ fn availability_of_journeys(cx: &Ctx) -> Vec<Diagnostic> {
             .copied()
             .filter(|&v| m.components[v].kind() != Kind::Client)
             .collect();
-        if members.is_empty() {
+        let avail = |v: usize| crate::rules::availability_of(m, g, v);
+        let Some(Series {
+            product,
+            weakest,
+            arithmetic,
+        }) = series_below(m, g, &members, target.v)
+        else {
             continue;
-        }
-        let avail =
-            |v: usize| component_availability(&m.components[v], effective_replicas(m, g, v));
-        let product: f64 = members.iter().map(|&v| avail(v)).product();
-        if product >= target.v - 1e-12 {
-            continue;
-        }
-        let arithmetic = members
-            .iter()
-            .map(|&v| factor_text(&m.components[v], effective_replicas(m, g, v)))
-            .collect::<Vec<_>>()
-            .join(" × ");
-        let weakest = *members
-            .iter()
-            .min_by(|&&a, &&b| avail(a).total_cmp(&avail(b)))
-            .expect("non-empty");
+        };
         let mut d = cx
             .diag(
                 j.path(),
