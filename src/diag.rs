@@ -121,10 +121,10 @@ impl Diagnostic {
 /// Diagnostics sorted by position, then rule (SPEC §3.3).
 pub fn sort(ds: &mut [Diagnostic]) {
     ds.sort_by(|a, b| {
-        (a.span.start, &a.rule, a.span.end, &a.message).cmp(&(
-            b.span.start,
+        (a.span.start(), &a.rule, a.span.end(), &a.message).cmp(&(
+            b.span.start(),
             &b.rule,
-            b.span.end,
+            b.span.end(),
             &b.message,
         ))
     });

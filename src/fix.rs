@@ -63,13 +63,13 @@ pub fn node_at<'n, 'a>(root: &'n Node<'a>, path: &str) -> Option<&'n Node<'a>> {
 /// Where a node's text ends: the parser's span of a flow collection runs on over the
 /// blanks after its closing bracket.
 fn end_of(text: &str, n: &Node) -> usize {
-    let end = n.span.end.min(text.len());
-    let start = n.span.start.min(end);
+    let end = n.span.end().min(text.len());
+    let start = n.span.start().min(end);
     start + text[start..end].trim_end().len()
 }
 
 fn is_flow(text: &str, n: &Node) -> bool {
-    text[n.span.start.min(text.len())..].starts_with(['{', '['])
+    text[n.span.start().min(text.len())..].starts_with(['{', '['])
 }
 
 /// The byte range of whole lines from the line of `start` through the line of `end`,
@@ -92,16 +92,16 @@ fn whole_lines(src: &SourceFile, start: usize, end: usize) -> (usize, usize) {
 fn remove_entry(src: &SourceFile, map_node: &Node, entries: &[(Node, Node)], i: usize) -> Edit {
     let text = src.text.as_str();
     let (k, v) = &entries[i];
-    let v_end = end_of(text, v).max(k.span.end);
+    let v_end = end_of(text, v).max(k.span.end());
     if is_flow(text, map_node) {
         // `a: 1, b: 2` -> remove `a: 1, ` (or `, b: 2` for the last)
         let (start, end) = if i + 1 < entries.len() {
-            (k.span.start, entries[i + 1].0.span.start)
+            (k.span.start(), entries[i + 1].0.span.start())
         } else if i > 0 {
             let prev = &entries[i - 1];
-            (end_of(text, &prev.1).max(prev.0.span.end), v_end)
+            (end_of(text, &prev.1).max(prev.0.span.end()), v_end)
         } else {
-            (k.span.start, v_end)
+            (k.span.start(), v_end)
         };
         Edit {
             start,
@@ -109,7 +109,7 @@ fn remove_entry(src: &SourceFile, map_node: &Node, entries: &[(Node, Node)], i: 
             text: String::new(),
         }
     } else {
-        let (start, end) = whole_lines(src, k.span.start, v_end);
+        let (start, end) = whole_lines(src, k.span.start(), v_end);
         Edit {
             start,
             end,
@@ -179,7 +179,7 @@ fn retry_backoff(src: &SourceFile, root: &Node, d: &Diagnostic) -> Option<Fix> {
     if let Some(n) = retry.as_scalar() {
         let attempts: u64 = n.trim().parse().ok()?;
         return Some(fix(vec![Edit {
-            start: retry.span.start,
+            start: retry.span.start(),
             end: end_of(text, retry),
             text: format!("{{ attempts: {attempts}, backoff: exponential, jitter: true }}"),
         }]));
@@ -191,7 +191,7 @@ fn retry_backoff(src: &SourceFile, root: &Node, d: &Diagnostic) -> Option<Fix> {
         match entries.iter().find(|(k, _)| k.as_scalar() == Some(key)) {
             Some((_, v)) if v.as_scalar().map(str::trim) == Some(want) => {}
             Some((_, v)) => edits.push(Edit {
-                start: v.span.start,
+                start: v.span.start(),
                 end: end_of(text, v),
                 text: want.to_string(),
             }),
@@ -200,7 +200,7 @@ fn retry_backoff(src: &SourceFile, root: &Node, d: &Diagnostic) -> Option<Fix> {
     }
     if !missing.is_empty() {
         let last = entries.last()?;
-        let at = end_of(text, &last.1).max(last.0.span.end);
+        let at = end_of(text, &last.1).max(last.0.span.end());
         if is_flow(text, retry) {
             edits.push(Edit {
                 start: at,
@@ -208,8 +208,8 @@ fn retry_backoff(src: &SourceFile, root: &Node, d: &Diagnostic) -> Option<Fix> {
                 text: format!(", {}", missing.join(", ")),
             });
         } else {
-            let indent = " ".repeat(src.line_col(entries[0].0.span.start).column - 1);
-            let (_, line_end) = src.line_bounds(at.saturating_sub(1).max(last.0.span.start));
+            let indent = " ".repeat(src.line_col(entries[0].0.span.start()).column - 1);
+            let (_, line_end) = src.line_bounds(at.saturating_sub(1).max(last.0.span.start()));
             let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
             let lines: String = missing.iter().map(|m| format!("{nl}{indent}{m}")).collect();
             edits.push(Edit {

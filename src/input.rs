@@ -8,6 +8,9 @@ use crate::source::{self, SourceFile};
 /// Default largest file archlint reads.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The limit can be raised to 4 GiB and no further: spans are 32-bit offsets.
+pub const MAX_FILE_BYTES_CEILING: u64 = u32::MAX as u64;
+
 /// The result of linting one file.
 pub struct FileResult {
     pub source: SourceFile,
@@ -37,6 +40,7 @@ pub fn read_source(
     max_bytes: u64,
 ) -> Result<SourceFile, FileResult> {
     let fail = |msg: String, help: &str| read_failure(display, msg, help);
+    let max_bytes = max_bytes.min(MAX_FILE_BYTES_CEILING);
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -96,6 +100,7 @@ pub fn source_from_bytes(
     bytes: Vec<u8>,
     max_bytes: u64,
 ) -> Result<SourceFile, FileResult> {
+    let max_bytes = max_bytes.min(MAX_FILE_BYTES_CEILING);
     if bytes.len() as u64 > max_bytes {
         let d = Diagnostic::invalid(
             "",

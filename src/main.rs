@@ -152,7 +152,7 @@ struct CheckArgs {
     /// Print only the diagnostics, no summary line.
     #[arg(long, short)]
     quiet: bool,
-    /// Largest file to read, in bytes.
+    /// Largest file to read, in bytes (at most 4 GiB).
     #[arg(long, default_value_t = archlint::DEFAULT_MAX_FILE_BYTES)]
     max_file_size: u64,
     /// Most components one file may define.

@@ -260,7 +260,7 @@ fn position(src: &SourceFile, byte: usize) -> Value {
 }
 
 fn range(src: &SourceFile, span: crate::source::Span) -> Value {
-    json!({ "start": position(src, span.start), "end": position(src, span.end.max(span.start)) })
+    json!({ "start": position(src, span.start()), "end": position(src, span.end().max(span.start())) })
 }
 
 /// The byte offset of an LSP position.
@@ -439,7 +439,7 @@ fn definition(uri: &str, text: &str, (line, ch): (usize, usize)) -> Value {
         .or_else(|| m.entities.iter().find(|e| e.name == w).map(|e| e.span));
     match target {
         // on the definition itself: nowhere to go
-        Some(t) if t.start != s => json!({ "uri": uri, "range": range(&src, t) }),
+        Some(t) if t.start() != s => json!({ "uri": uri, "range": range(&src, t) }),
         _ => Value::Null,
     }
 }
@@ -635,7 +635,10 @@ fn code_actions(uri: &str, text: &str, want: &Value) -> Value {
         let touches = std::iter::once(d.span)
             .chain(d.related.iter().map(|r| r.span))
             .any(|sp| {
-                let (ds, de) = (l.src.line_bounds(sp.start).0, l.src.line_bounds(sp.end).1);
+                let (ds, de) = (
+                    l.src.line_bounds(sp.start()).0,
+                    l.src.line_bounds(sp.end()).1,
+                );
                 de >= a && ds <= b.max(a)
             });
         if !touches {

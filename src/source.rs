@@ -3,25 +3,39 @@
 /// A byte range `[start, end)` into a [`SourceFile`]'s text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, PartialOrd, Ord)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    lo: u32,
+    hi: u32,
 }
 
 impl Span {
+    /// Offsets past `u32::MAX` are clamped: inputs are limited to far less
+    /// (`--max-bytes` is at most 4 GiB), and a span is half the size of two `usize`s,
+    /// which matters in a model with one per field.
     pub fn new(start: usize, end: usize) -> Self {
-        Span {
-            start,
-            end: end.max(start),
-        }
+        let lo = u32::try_from(start).unwrap_or(u32::MAX);
+        let hi = u32::try_from(end).unwrap_or(u32::MAX);
+        Span { lo, hi: hi.max(lo) }
+    }
+    pub fn start(&self) -> usize {
+        self.lo as usize
+    }
+    pub fn end(&self) -> usize {
+        self.hi as usize
+    }
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start()..self.end()
     }
     pub fn join(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
+        Span {
+            lo: self.lo.min(other.lo),
+            hi: self.hi.max(other.hi),
+        }
     }
     pub fn len(&self) -> usize {
-        self.end - self.start
+        (self.hi - self.lo) as usize
     }
     pub fn is_empty(&self) -> bool {
-        self.end == self.start
+        self.hi == self.lo
     }
 }
 
@@ -164,6 +178,16 @@ impl SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_are_32_bit_and_clamp() {
+        assert_eq!(std::mem::size_of::<Span>(), 8);
+        let s = Span::new(5, 3);
+        assert_eq!((s.start(), s.end(), s.len()), (5, 5, 0));
+        let far = Span::new(usize::MAX, usize::MAX);
+        assert_eq!(far.start(), u32::MAX as usize);
+        assert_eq!(Span::new(2, 4).join(Span::new(1, 3)).range(), 1..4);
+    }
 
     #[test]
     fn line_col_roundtrip() {

@@ -69,12 +69,12 @@ pub fn check_result(r: &FileResult) {
         let spans = std::iter::once(d.span).chain(d.related.iter().map(|x| x.span));
         for s in spans {
             assert!(
-                s.start <= s.end && s.end <= text.len(),
+                s.start() <= s.end() && s.end() <= text.len(),
                 "span {s:?} outside the file ({} bytes): {d:?}",
                 text.len()
             );
             assert!(
-                text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+                text.is_char_boundary(s.start()) && text.is_char_boundary(s.end()),
                 "span {s:?} not on character boundaries: {d:?}"
             );
         }

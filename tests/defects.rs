@@ -162,7 +162,7 @@ fn help_names_the_likely_cause() {
         d.help
     );
     assert_eq!(
-        d.related[0].span.start,
+        d.related[0].span.start(),
         "name: x\ncomponents:\n  api: ".len()
     );
 }

@@ -105,6 +105,6 @@ fn bom_and_crlf_are_accepted() {
     let r = lint_text(text);
     assert!(r.input_error);
     assert_eq!(r.diagnostics.len(), 1);
-    let at = r.source.line_col(r.diagnostics[0].span.start);
+    let at = r.source.line_col(r.diagnostics[0].span.start());
     assert_eq!((at.line, at.column), (5, 5));
 }

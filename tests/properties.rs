@@ -83,7 +83,7 @@ proptest! {
         let yaml = s.to_yaml();
         let r = common::lint_text_all(&yaml);
         for d in &r.diagnostics {
-            let at = &yaml[d.span.start..d.span.end];
+            let at = &yaml[d.span.start()..d.span.end()];
             let last = d.path.rsplit('.').next().unwrap_or("");
             if d.path.is_empty() || d.path.starts_with("requirements.") && !yaml.contains(&format!("\n  {last}:")) {
                 continue; // file-level, or a requirement that is missing

@@ -319,12 +319,13 @@ impl<'a> Loader<'a> {
 
     /// The span of a `key: value` entry: to the end of the value when it is on the key's line.
     fn entry_span(&self, k: &Node, v: &Node) -> Span {
-        let end = if v.span.end > k.span.end && self.src.same_line(k.span.start, v.span.end) {
-            v.span.end
+        let end = if v.span.end() > k.span.end() && self.src.same_line(k.span.start(), v.span.end())
+        {
+            v.span.end()
         } else {
-            k.span.end
+            k.span.end()
         };
-        Span::new(k.span.start, end)
+        Span::new(k.span.start(), end)
     }
 
     fn sp<T>(&self, k: &Node, v: &Node, val: T) -> Sp<T> {
@@ -1517,19 +1518,19 @@ impl<'a> Loader<'a> {
                     .find(|(k, _)| matches!(k.as_scalar(), Some("to" | "from")))
                     .unwrap_or(&m[0]);
                 let first = self.entry_span(k, v);
-                if it.span.start < first.start
-                    && self.src.line_of(it.span.start) == self.src.line_of(first.start)
+                if it.span.start() < first.start()
+                    && self.src.line_of(it.span.start()) == self.src.line_of(first.start())
                 {
                     // a flow mapping `{ to: x, ... }`: the whole item when it is on one line
-                    if self.src.line_of(it.span.end.saturating_sub(1))
-                        == self.src.line_of(it.span.start)
+                    if self.src.line_of(it.span.end().saturating_sub(1))
+                        == self.src.line_of(it.span.start())
                     {
                         return it.span;
                     }
                 }
                 Span::new(
-                    m[0].0.span.start.min(first.start),
-                    first.end.max(m[0].0.span.end),
+                    m[0].0.span.start().min(first.start()),
+                    first.end().max(m[0].0.span.end()),
                 )
             }
             _ => it.span,
@@ -1746,7 +1747,7 @@ impl<'a> Loader<'a> {
             };
             self.errors.push(d);
         }
-        self.errors.sort_by_key(|d| (d.span.start, d.span.end));
+        self.errors.sort_by_key(|d| (d.span.start(), d.span.end()));
         self.errors
             .dedup_by(|a, b| a.span == b.span && a.message == b.message);
         self.errors

@@ -287,7 +287,7 @@ fn parse_events(
                     return Err(YamlError::new(
                         "the file holds more than one YAML document",
                         "a second document starts here",
-                        Span::new(sp.start, sp.start + 3.min(text.len() - sp.start)),
+                        Span::new(sp.start(), sp.start() + 3.min(text.len() - sp.start())),
                     )
                     .help("an architecture file is one document: remove this `---` and what follows, or move it to its own file"));
                 }
@@ -295,7 +295,7 @@ fn parse_events(
             }
             Event::Alias(id) => {
                 let Some(target) = anchors.get(&id) else {
-                    return Err(unknown_anchor(text, sp.start));
+                    return Err(unknown_anchor(text, sp.start()));
                 };
                 alias_nodes += target.count();
                 if alias_nodes > limits.max_alias_nodes {
@@ -316,8 +316,8 @@ fn parse_events(
             Event::Scalar(value, style, anchor, _tag) => {
                 count_node(&mut nodes, limits, sp)?;
                 let mut sp = sp;
-                if sp.end <= sp.start && !value.is_empty() {
-                    sp.end = (sp.start + value.len()).min(text.len());
+                if sp.end() <= sp.start() && !value.is_empty() {
+                    sp = Span::new(sp.start(), (sp.start() + value.len()).min(text.len()));
                 }
                 let node = Node {
                     value: Value::Scalar {
@@ -341,18 +341,18 @@ fn parse_events(
                     )
                     .help("an architecture file needs only a few levels; flatten this structure"));
                 }
-                let flow = matches!(text.as_bytes().get(sp.start), Some(b'[' | b'{'));
+                let flow = matches!(text.as_bytes().get(sp.start()), Some(b'[' | b'{'));
                 let is_seq = matches!(event, Event::SequenceStart(..));
                 stack.push(if is_seq {
                     Frame::Seq {
-                        start: sp.start,
+                        start: sp.start(),
                         anchor,
                         items: Vec::new(),
                         flow,
                     }
                 } else {
                     Frame::Map {
-                        start: sp.start,
+                        start: sp.start(),
                         anchor,
                         entries: Vec::new(),
                         key: None,
@@ -369,9 +369,9 @@ fn parse_events(
                     flow,
                 }) => {
                     let end = if flow {
-                        sp.end.max(sp.start + 1).min(text.len())
+                        sp.end().max(sp.start() + 1).min(text.len())
                     } else {
-                        items.last().map_or(start, |n| n.span.end)
+                        items.last().map_or(start, |n| n.span.end())
                     };
                     let node = Node {
                         value: Value::Seq(items),
@@ -394,9 +394,9 @@ fn parse_events(
                 }) => {
                     check_duplicates(&entries, &mut problems);
                     let end = if flow {
-                        sp.end.max(sp.start + 1).min(text.len())
+                        sp.end().max(sp.start() + 1).min(text.len())
                     } else {
-                        entries.last().map_or(start, |(_, v)| v.span.end)
+                        entries.last().map_or(start, |(_, v)| v.span.end())
                     };
                     // after the end is known: merged entries are written elsewhere
                     let entries = merge_keys(entries, &mut problems);
@@ -470,7 +470,7 @@ fn merge_keys<'a>(
                 YamlError::new(
                     format!("`<<` merges mappings, found {}", v.type_name()),
                     "not a mapping to merge",
-                    Span::new(k.span.start, v.span.end.max(k.span.end)),
+                    Span::new(k.span.start(), v.span.end().max(k.span.end())),
                 )
                 .help("write `<<: *anchor` with the anchor of a mapping, or `<<: [*a, *b]`"),
             ),
@@ -523,7 +523,7 @@ fn count_node(nodes: &mut usize, limits: Limits, at: Span) -> Result<(), YamlErr
         return Err(YamlError::new(
             format!("the file has more than {} YAML nodes", limits.max_nodes),
             "node limit reached here",
-            Span::new(at.start, at.start),
+            Span::new(at.start(), at.start()),
         )
         .help(
             "an architecture file needs far fewer values than this; split it into several files",
@@ -536,7 +536,7 @@ fn count_node(nodes: &mut usize, limits: Limits, at: Span) -> Result<(), YamlErr
 fn borrow_verbatim<'a>(text: &'a str, sp: Span, value: Cow<'a, str>) -> Cow<'a, str> {
     match value {
         Cow::Borrowed(_) => value,
-        Cow::Owned(v) => match text.get(sp.start..sp.end) {
+        Cow::Owned(v) => match text.get(sp.start()..sp.end()) {
             Some(t) if t == v => Cow::Borrowed(t),
             _ => Cow::Owned(v),
         },
@@ -1043,9 +1043,9 @@ mod tests {
         let src = "name: x\ncomponents:\n  api:\n    kind: service\n";
         let parsed = p(src).unwrap();
         let (k, v) = parsed.root.get("components").unwrap().entry("api").unwrap();
-        assert_eq!(&src[k.span.start..k.span.end], "api");
+        assert_eq!(&src[k.span.start()..k.span.end()], "api");
         let kind = v.get("kind").unwrap();
-        assert_eq!(&src[kind.span.start..kind.span.end], "service");
+        assert_eq!(&src[kind.span.start()..kind.span.end()], "service");
     }
 
     #[test]
@@ -1072,14 +1072,14 @@ mod tests {
         assert_eq!(a.get("replicas").unwrap().as_scalar(), Some("3"));
         // the merged entry keeps the span of where it is written (the anchor)
         let kind = a.get("kind").unwrap();
-        assert_eq!(&src[kind.span.start..kind.span.end], "service");
-        assert!(kind.span.start < src.find("a:").unwrap());
+        assert_eq!(&src[kind.span.start()..kind.span.end()], "service");
+        assert!(kind.span.start() < src.find("a:").unwrap());
         // with a list, an earlier source wins
         let c = parsed.root.get("c").unwrap();
         assert_eq!(c.get("replicas").unwrap().as_scalar(), Some("5"));
         assert_eq!(c.get("kind").unwrap().as_scalar(), Some("service"));
         // the mapping's own span stays where it is written
-        assert_eq!(&src[c.span.start..c.span.end], "<<: [*o, *b]");
+        assert_eq!(&src[c.span.start()..c.span.end()], "<<: [*o, *b]");
     }
 
     #[test]
@@ -1147,6 +1147,6 @@ mod tests {
         let src = "a: {x: 1, y: 2}\n";
         let parsed = p(src).unwrap();
         let v = parsed.root.get("a").unwrap();
-        assert_eq!(&src[v.span.start..v.span.end], "{x: 1, y: 2}");
+        assert_eq!(&src[v.span.start()..v.span.end()], "{x: 1, y: 2}");
     }
 }

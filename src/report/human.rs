@@ -204,9 +204,9 @@ fn render_into(out: &mut String, src: &SourceFile, d: &Diagnostic, style: Style,
     // Labels: the primary first, then the related ones in their order (hop order).
     let shown = narrowed_primary(src, d);
     let mut labels = vec![Label {
-        start: shown.start,
-        end: shown.end,
-        line: src.line_of(d.span.start),
+        start: shown.start(),
+        end: shown.end(),
+        line: src.line_of(d.span.start()),
         text: &d.label,
         primary: true,
     }];
@@ -215,9 +215,9 @@ fn render_into(out: &mut String, src: &SourceFile, d: &Diagnostic, style: Style,
             continue;
         }
         labels.push(Label {
-            start: r.span.start,
-            end: r.span.end,
-            line: src.line_of(r.span.start),
+            start: r.span.start(),
+            end: r.span.end(),
+            line: src.line_of(r.span.start()),
             text: &r.message,
             primary: false,
         });
@@ -229,7 +229,7 @@ fn render_into(out: &mut String, src: &SourceFile, d: &Diagnostic, style: Style,
 
     // One snippet, labels in line order, gaps of more than MAX_GAP lines elided; the
     // header names the primary location.
-    let at = src.line_col(d.span.start);
+    let at = src.line_col(d.span.start());
     out.push_str(&pad);
     p.paint(out, Paint::Gutter, "-->");
     let _ = writeln!(out, " {}:{}:{}", src.name, at.line, at.column);
@@ -305,12 +305,12 @@ fn narrowed_primary(src: &SourceFile, d: &Diagnostic) -> crate::source::Span {
     let nested = d
         .related
         .iter()
-        .filter(|r| r.span != p && r.span.start > p.start && r.span.end <= p.end)
-        .map(|r| r.span.start)
+        .filter(|r| r.span != p && r.span.start() > p.start() && r.span.end() <= p.end())
+        .map(|r| r.span.start())
         .min();
     match nested {
-        Some(cut) if src.same_line(p.start, p.end) => {
-            let head = src.text[p.start..cut].trim_end_matches([' ', '\t', ',']);
+        Some(cut) if src.same_line(p.start(), p.end()) => {
+            let head = src.text[p.start()..cut].trim_end_matches([' ', '\t', ',']);
             // `key: [a, b]` keeps the key; `{to: c, ...}` keeps its first entry.
             let head = match head.find([':', ',']) {
                 Some(i) if !head.starts_with(['{', '[', '-']) && head.as_bytes()[i] == b':' => {
@@ -324,10 +324,7 @@ fn narrowed_primary(src: &SourceFile, d: &Diagnostic) -> crate::source::Span {
             if head.is_empty() {
                 p
             } else {
-                crate::source::Span {
-                    start: p.start,
-                    end: p.start + head.len(),
-                }
+                crate::source::Span::new(p.start(), p.start() + head.len())
             }
         }
         _ => p,

@@ -84,7 +84,7 @@ pub fn build(results: &[FileResult]) -> Output<'_> {
                     .related
                     .iter()
                     .map(|x| {
-                        let p = r.source.line_col(x.span.start);
+                        let p = r.source.line_col(x.span.start());
                         JsonRelated {
                             message: &x.message,
                             path: &x.path,

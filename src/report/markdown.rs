@@ -83,7 +83,7 @@ impl Doc<'_> {
             .iter()
             .filter(|d| section_of(&d.rule) == section)
             .collect();
-        v.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.span.start));
+        v.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.span.start()));
         v
     }
 
@@ -94,7 +94,7 @@ impl Doc<'_> {
         }
         let mut s = format!("\n**{heading}**\n\n");
         for d in fs {
-            let line = self.src.line_col(d.span.start).line;
+            let line = self.src.line_col(d.span.start()).line;
             let at = match self.m().component_at(&d.path) {
                 Some(i) if self.html => {
                     format!("[`{}`](#component-{})", d.path, self.m().components[i].id)
@@ -392,7 +392,7 @@ impl Doc<'_> {
             .findings
             .iter()
             .filter(|d| d.path.starts_with("components."))
-            .max_by_key(|d| (d.severity, std::cmp::Reverse(d.span.start)));
+            .max_by_key(|d| (d.severity, std::cmp::Reverse(d.span.start())));
         match (worst, &self.est.bottleneck) {
             (Some(d), _) if d.severity >= Severity::Warning => {
                 let _ = writeln!(s, "**Hardest constraint:** {} (`{}`).\n", d.message, d.rule);

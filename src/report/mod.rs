@@ -53,8 +53,8 @@ pub struct Located<'a> {
 }
 
 pub fn locate<'a>(src: &SourceFile, d: &'a Diagnostic) -> Located<'a> {
-    let s = src.line_col(d.span.start);
-    let e = src.line_col(d.span.end.max(d.span.start));
+    let s = src.line_col(d.span.start());
+    let e = src.line_col(d.span.end().max(d.span.start()));
     let (end_line, end_column) = if d.span.is_empty() {
         (s.line, s.column + 1)
     } else {

@@ -342,7 +342,7 @@ pub fn write_with(
                     .iter()
                     .enumerate()
                     .map(|(i, x)| {
-                        let p = r.source.line_col(x.span.start);
+                        let p = r.source.line_col(x.span.start());
                         RelatedLocation {
                             id: i,
                             message: Text { text: &x.message },

@@ -186,7 +186,7 @@ pub fn shared_database(cx: &Ctx) -> Vec<Diagnostic> {
             .map(|&(w, _)| m.components[w].id.as_str())
             .collect();
         names.sort_unstable();
-        writers.sort_by_key(|&(_, e)| g.edge_span(m, e).start);
+        writers.sort_by_key(|&(_, e)| g.edge_span(m, e).start());
         let mut d = cx
             .diag(db.path(), db.span, format!("database `{}` is written by {} components: {}", db.id, writers.len(), names.join(", ")))
             .label("shared by several writers")

@@ -636,11 +636,11 @@ fn one_rule(
         return None;
     }
     let (id, summary, form) = (id?, summary?, form?);
-    let at = src.line_col(item.span.start);
+    let at = src.line_col(item.span.start());
     let defined_in = format!("{}:{}", src.name, at.line);
     // the definition as written, dedented to its own column (the `- ` dropped)
-    let (ls, _) = src.line_bounds(item.span.start);
-    let raw = src.text.get(ls..item.span.end).unwrap_or("");
+    let (ls, _) = src.line_bounds(item.span.start());
+    let raw = src.text.get(ls..item.span.end()).unwrap_or("");
     let col = at.column - 1;
     let definition: String = raw
         .lines()

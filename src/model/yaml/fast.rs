@@ -223,7 +223,7 @@ impl<'a> Fast<'a> {
             }
         };
         check_duplicates(&entries, &mut self.problems);
-        let end = entries.last().map_or(first, |(_, v)| v.span.end);
+        let end = entries.last().map_or(first, |(_, v)| v.span.end());
         let entries = merge_keys(entries, &mut self.problems);
         Ok((
             Node {
@@ -313,7 +313,7 @@ impl<'a> Fast<'a> {
             return Err(Bail);
         }
         Ok(Node {
-            span: Span::new(node.span.start, end),
+            span: Span::new(node.span.start(), end),
             ..node
         })
     }
@@ -370,15 +370,15 @@ impl<'a> Fast<'a> {
         };
         // a compact list starts at its first item; the full parser takes one that
         // starts with `[` or `{` for a flow collection and ends it elsewhere
-        if compact && matches!(b[items[0].span.start], b'[' | b'{') {
+        if compact && matches!(b[items[0].span.start()], b'[' | b'{') {
             return Err(Bail);
         }
         let start = if compact {
-            items[0].span.start
+            items[0].span.start()
         } else {
             l.content
         };
-        let end = items.last().map_or(start, |n| n.span.end);
+        let end = items.last().map_or(start, |n| n.span.end());
         Ok((
             Node {
                 value: Value::Seq(items),
