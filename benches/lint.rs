@@ -29,7 +29,15 @@ fn phases(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(s.yaml.len() as u64));
         g.sample_size(if n >= 50_000 { 10 } else { 20 });
         g.bench_function(BenchmarkId::new("parse", n), |b| {
-            b.iter(|| black_box(yaml::parse(&src, Default::default()).unwrap().root.span))
+            b.iter(|| {
+                let arena = yaml::Arena::new();
+                black_box(
+                    yaml::parse(&src, &arena, Default::default())
+                        .unwrap()
+                        .root
+                        .span,
+                )
+            })
         });
         g.bench_function(BenchmarkId::new("parse+validate", n), |b| {
             b.iter(|| black_box(load::load(&src, &ids, Default::default()).errors.len()))
@@ -95,7 +103,15 @@ fn file_outputs(c: &mut Criterion) {
     let mut g = c.benchmark_group("file");
     g.sample_size(10);
     g.bench_function("parse", |b| {
-        b.iter(|| black_box(yaml::parse(&src, Default::default()).unwrap().root.span))
+        b.iter(|| {
+            let arena = yaml::Arena::new();
+            black_box(
+                yaml::parse(&src, &arena, Default::default())
+                    .unwrap()
+                    .root
+                    .span,
+            )
+        })
     });
     g.bench_function("parse+validate", |b| {
         b.iter(|| black_box(load::load(&src, &ids, Default::default()).errors.len()))
@@ -182,8 +198,9 @@ fn diff_10k(c: &mut Criterion) {
                 archlint::lint_source(SourceFile::new("synth.arch.yaml", t.to_string()), &settings)
             };
             let (ro, rn) = (lint(&old), lint(&new));
-            let to = yaml::parse(&ro.source, Default::default()).unwrap();
-            let tn = yaml::parse(&rn.source, Default::default()).unwrap();
+            let arena = yaml::Arena::new();
+            let to = yaml::parse(&ro.source, &arena, Default::default()).unwrap();
+            let tn = yaml::parse(&rn.source, &arena, Default::default()).unwrap();
             let design = archlint::diff::design_diff(&to.root, &tn.root);
             let found = archlint::diff::findings_diff(&ro, &rn);
             black_box((

@@ -214,7 +214,8 @@ pub fn parse(src: SourceFile, path: Option<PathBuf>) -> Result<Config, Box<FileR
         path,
         ..Default::default()
     };
-    match yaml::parse(&src, Limits::default()) {
+    let arena = yaml::Arena::new();
+    match yaml::parse(&src, &arena, Limits::default()) {
         Err(e) => l.errors.push(
             Diagnostic::invalid("", e.span, e.message)
                 .label(e.label)
@@ -507,7 +508,8 @@ fn load_pack(
     };
     let mut errors = Vec::new();
     let mut out = Vec::new();
-    match yaml::parse(&src, Limits::default()) {
+    let arena = yaml::Arena::new();
+    match yaml::parse(&src, &arena, Limits::default()) {
         Err(e) => errors.push(
             Diagnostic::invalid("", e.span, e.message)
                 .label(e.label)

@@ -531,9 +531,10 @@ mod tests {
         let b = tree(
             "name: x\nrequirements: { availability: 99.99%, latency: { p99: 300ms } }\ncomponents:\n  api: { kind: service, replicas: 3, calls: [{ to: search, timeout: 1s }, db, { to: cache, timeout: 2s }] }\n  db: { kind: database }\n  cache: { kind: cache }\n  search: { kind: database, tech: opensearch }\n",
         );
+        let arena = crate::model::yaml::Arena::new();
         let (pa, pb) = (
-            parse(&a, Default::default()).unwrap(),
-            parse(&b, Default::default()).unwrap(),
+            parse(&a, &arena, Default::default()).unwrap(),
+            parse(&b, &arena, Default::default()).unwrap(),
         );
         let d = design_diff(&pa.root, &pb.root);
         assert_eq!(d.components.added[0].id, "search");

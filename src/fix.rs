@@ -224,7 +224,8 @@ fn retry_backoff(src: &SourceFile, root: &Node, d: &Diagnostic) -> Option<Fix> {
 
 /// The fixes for the fixable findings among `diags` (findings of `src`).
 pub fn fixes(src: &SourceFile, diags: &[Diagnostic]) -> Vec<Fix> {
-    let Ok(parsed) = yaml::parse(src, Default::default()) else {
+    let arena = yaml::Arena::new();
+    let Ok(parsed) = yaml::parse(src, &arena, Default::default()) else {
         return Vec::new();
     };
     let root = &parsed.root;
@@ -293,7 +294,8 @@ mod tests {
             "t",
             "components:\n  a.b: { kind: service, calls: [{ to: x, retry: 3 }] }\n  a: { kind: worker }\n",
         );
-        let p = yaml::parse(&src, Default::default()).unwrap();
+        let arena = yaml::Arena::new();
+        let p = yaml::parse(&src, &arena, Default::default()).unwrap();
         assert_eq!(
             at(&p.root, "components.a.b.kind").as_deref(),
             Some("service")

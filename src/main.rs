@@ -1236,9 +1236,10 @@ fn diff(args: DiffArgs) -> u8 {
         return 2;
     }
     let limits = archlint::model::yaml::Limits::default();
+    let arena = archlint::model::yaml::Arena::new();
     let (to, tn) = match (
-        archlint::model::yaml::parse(&ro.source, limits),
-        archlint::model::yaml::parse(&rn.source, limits),
+        archlint::model::yaml::parse(&ro.source, &arena, limits),
+        archlint::model::yaml::parse(&rn.source, &arena, limits),
     ) {
         (Ok(a), Ok(b)) => (a, b),
         _ => return usage_error("the files parsed once but not twice"),

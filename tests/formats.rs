@@ -29,7 +29,8 @@ fn sarif_schema() -> serde_json::Value {
 fn yaml_to_json(path: &str) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap();
     let src = archlint::source::SourceFile::new(path, text);
-    archlint::model::yaml::parse(&src, Default::default())
+    let arena = archlint::model::yaml::Arena::new();
+    archlint::model::yaml::parse(&src, &arena, Default::default())
         .expect("valid YAML")
         .root
         .to_json()

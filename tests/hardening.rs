@@ -88,7 +88,10 @@ fn a_huge_flat_file_is_rejected_by_the_node_limit() {
         max_nodes: 1_000,
         ..Limits::default()
     };
-    let e = parse(&src, limits).err().expect("over the node limit");
+    let arena = archlint::model::yaml::Arena::new();
+    let e = parse(&src, &arena, limits)
+        .err()
+        .expect("over the node limit");
     assert!(
         e.message.contains("more than 1000 YAML nodes"),
         "{}",

@@ -15,9 +15,12 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
     let mut unrecognised = Vec::new();
     let mut public: Vec<(String, String)> = Vec::new();
     let mut services: Vec<(String, SourceFile)> = Vec::new();
+    let arena = yaml::Arena::new();
     let parsed: Vec<_> = files
         .iter()
-        .map(|src| yaml::parse(src, Default::default()).map_err(|e| super::yaml_failure(src, e)))
+        .map(|src| {
+            yaml::parse(src, &arena, Default::default()).map_err(|e| super::yaml_failure(src, e))
+        })
         .collect::<Result<_, _>>()?;
     // every service name first: calls are to names defined in any file
     for (p, src) in parsed.iter().zip(files) {
@@ -195,7 +198,7 @@ fn service(
         }
     }
     for e in strings(v.get("expose").unwrap_or(&Node {
-        value: yaml::Value::Seq(Vec::new()),
+        value: yaml::Value::Seq(&[]),
         span: v.span,
     })) {
         if let Ok(p) = e.split('/').next().unwrap_or("").parse() {
@@ -210,7 +213,7 @@ fn service(
         .iter()
         .any(|c| c.contains("appendonly") || c.contains("--save"))
         || strings(v.get("volumes").unwrap_or(&Node {
-            value: yaml::Value::Seq(Vec::new()),
+            value: yaml::Value::Seq(&[]),
             span: v.span,
         }))
         .iter()

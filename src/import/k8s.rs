@@ -56,8 +56,9 @@ fn template<'n, 'a>(w: &'n Node<'a>, kind: &str) -> Option<&'n Node<'a>> {
 pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
     let mut docs: Vec<Doc> = Vec::new();
     let mut notes = Vec::new();
+    let arena = yaml::Arena::new();
     for src in files {
-        let (roots, _) = yaml::parse_documents(src, Default::default())
+        let (roots, _) = yaml::parse_documents(src, &arena, Default::default())
             .map_err(|e| super::yaml_failure(src, e))?;
         for (i, r) in roots.into_iter().enumerate() {
             if r.is_null() {

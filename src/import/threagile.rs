@@ -31,7 +31,9 @@ fn kind_of(technology: &str, asset_type: &str) -> (Kind, String) {
 }
 
 pub fn import(src: &SourceFile) -> Result<Imported, Box<FileResult>> {
-    let p = yaml::parse(src, Default::default()).map_err(|e| super::yaml_failure(src, e))?;
+    let arena = yaml::Arena::new();
+    let p =
+        yaml::parse(src, &arena, Default::default()).map_err(|e| super::yaml_failure(src, e))?;
     let Some(assets) = p.root.get("technical_assets") else {
         return Err(Box::new(error(
             src,

@@ -20,7 +20,8 @@ pub struct Loaded {
 
 /// Parse and validate `src`. `rule_ids` are the ids an `allow` may name.
 pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
-    let parsed = match yaml::parse(src, limits) {
+    let arena = yaml::Arena::new();
+    let parsed = match yaml::parse(src, &arena, limits) {
         Ok(p) => p,
         Err(e) => {
             return Loaded {

@@ -12,9 +12,7 @@
 //! style, duplicate-key problems) equal on every file in the repository and on random
 //! documents, and check that the examples take this path.
 
-use std::borrow::Cow;
-
-use super::{Limits, Node, Value, YamlError, check_duplicates, merge_keys};
+use super::{Arena, Limits, Node, Value, YamlError, check_duplicates, merge_keys};
 use crate::source::Span;
 
 /// Give up: the file needs the full parser.
@@ -25,9 +23,15 @@ type R<T> = Result<T, Bail>;
 struct Fast<'a> {
     text: &'a str,
     b: &'a [u8],
+    arena: &'a Arena,
     limits: Limits,
     nodes: usize,
     problems: Vec<YamlError>,
+    /// The items and entries of the lists and mappings being read, innermost last: a
+    /// nested container is finished (copied to the arena, its part truncated) before
+    /// its parent's next item, so a container's own items are the top of the stack.
+    items: Vec<Node<'a>>,
+    entries: Vec<(Node<'a>, Node<'a>)>,
 }
 
 /// A significant line: where it starts, its indentation and where its content starts.
@@ -40,7 +44,11 @@ struct Line {
 
 /// The tree of a one-document file in the subset, and the duplicate-key problems found
 /// on the way; `None` when the file needs the full parser.
-pub(super) fn parse(text: &str, limits: Limits) -> Option<(Node<'_>, Vec<YamlError>)> {
+pub(super) fn parse<'a>(
+    text: &'a str,
+    arena: &'a Arena,
+    limits: Limits,
+) -> Option<(Node<'a>, Vec<YamlError>)> {
     let b = text.as_bytes();
     // tabs, CR, control characters (which YAML rejects) and, outside ASCII, the
     // characters YAML treats specially or rejects: the full parser's business
@@ -61,9 +69,12 @@ pub(super) fn parse(text: &str, limits: Limits) -> Option<(Node<'_>, Vec<YamlErr
     let mut f = Fast {
         text,
         b,
+        arena,
         limits,
         nodes: 0,
         problems: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
     };
     let first = f.significant(0)?;
     if first.indent != 0 {
@@ -131,10 +142,7 @@ impl<'a> Fast<'a> {
 
     fn scalar(&mut self, start: usize, end: usize, text: &'a str, plain: bool) -> Node<'a> {
         Node {
-            value: Value::Scalar {
-                text: Cow::Borrowed(text),
-                plain,
-            },
+            value: Value::Scalar { text, plain },
             span: Span::new(start, end),
         }
     }
@@ -208,23 +216,25 @@ impl<'a> Fast<'a> {
     /// A block mapping whose first key is at `first` and whose keys are in column `col`.
     fn block_map(&mut self, first: usize, col: usize, depth: usize) -> R<(Node<'a>, Option<Line>)> {
         self.count(depth)?;
-        let mut entries: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+        let base = self.entries.len();
         let mut pos = first;
         let next = loop {
             let (kend, vstart) = self.key_at(pos)?;
             self.count(depth + 1)?;
             let key = self.scalar(pos, kend, &self.text[pos..kend], true);
             let (value, next) = self.value(kend, vstart, col, depth + 1)?;
-            entries.push((key, value));
+            self.entries.push((key, value));
             match next {
                 Some(l) if l.indent == col && !self.is_item(l) => pos = l.content,
                 Some(l) if l.indent >= col => return Err(Bail),
                 n => break n,
             }
         };
-        check_duplicates(&entries, &mut self.problems);
+        let entries = self.arena.slice(&self.entries[base..]);
+        self.entries.truncate(base);
+        check_duplicates(entries, &mut self.problems);
         let end = entries.last().map_or(first, |(_, v)| v.span.end());
-        let entries = merge_keys(entries, &mut self.problems);
+        let entries = merge_keys(self.arena, entries, &mut self.problems);
         Ok((
             Node {
                 value: Value::Map(entries),
@@ -335,7 +345,7 @@ impl<'a> Fast<'a> {
     ) -> R<(Node<'a>, Option<Line>)> {
         self.count(depth)?;
         let b = self.b;
-        let mut items: Vec<Node<'a>> = Vec::new();
+        let base = self.items.len();
         let mut line = l;
         let next = loop {
             let dash = line.content;
@@ -354,13 +364,13 @@ impl<'a> Fast<'a> {
                 if v < end && b[v] == b'-' && (v + 1 == end || b[v + 1] == b' ') {
                     return Err(Bail);
                 }
-                if compact && items.is_empty() && (v == end || b[v] == b'#') {
+                if compact && self.items.len() == base && (v == end || b[v] == b'#') {
                     return Err(Bail);
                 }
                 // an empty item is placed at the end of its line (after any comment)
                 self.value(end, v, col, depth + 1)?
             };
-            items.push(item);
+            self.items.push(item);
             match next {
                 Some(n) if n.indent == col && self.is_item(n) => line = n,
                 Some(n) if n.indent > col => return Err(Bail),
@@ -368,6 +378,8 @@ impl<'a> Fast<'a> {
                 n => break n,
             }
         };
+        let items = self.arena.slice(&self.items[base..]);
+        self.items.truncate(base);
         // a compact list starts at its first item; the full parser takes one that
         // starts with `[` or `{` for a flow collection and ends it elsewhere
         if compact && matches!(b[items[0].span.start()], b'[' | b'{') {
@@ -416,7 +428,7 @@ impl<'a> Fast<'a> {
         Ok((
             Node {
                 value: Value::Scalar {
-                    text: Cow::Borrowed(inner),
+                    text: inner,
                     plain: false,
                 },
                 span: Span::new(q, after),
@@ -433,8 +445,7 @@ impl<'a> Fast<'a> {
         let close = if b[at] == b'[' { b']' } else { b'}' };
         let is_map = close == b'}';
         let mut i = at + 1;
-        let mut items: Vec<Node<'a>> = Vec::new();
-        let mut entries: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+        let (items_base, entries_base) = (self.items.len(), self.entries.len());
         let skip = |mut i: usize| {
             while i < b.len() && b[i] == b' ' {
                 i += 1;
@@ -461,11 +472,11 @@ impl<'a> Fast<'a> {
                         }
                         _ => self.flow_item(v, depth + 1)?,
                     };
-                    entries.push((key, value));
+                    self.entries.push((key, value));
                     i = after;
                 } else {
                     let (item, after) = self.flow_item(i, depth + 1)?;
-                    items.push(item);
+                    self.items.push(item);
                     i = after;
                 }
                 i = skip(i);
@@ -487,13 +498,17 @@ impl<'a> Fast<'a> {
         }
         let span = Span::new(at, i);
         let node = if is_map {
-            check_duplicates(&entries, &mut self.problems);
-            let entries = merge_keys(entries, &mut self.problems);
+            let entries = self.arena.slice(&self.entries[entries_base..]);
+            self.entries.truncate(entries_base);
+            check_duplicates(entries, &mut self.problems);
+            let entries = merge_keys(self.arena, entries, &mut self.problems);
             Node {
                 value: Value::Map(entries),
                 span,
             }
         } else {
+            let items = self.arena.slice(&self.items[items_base..]);
+            self.items.truncate(items_base);
             Node {
                 value: Value::Seq(items),
                 span,
