@@ -44,7 +44,8 @@ impl Span {
 pub struct SourceFile {
     pub name: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// 32-bit, as spans are: inputs are limited to 4 GiB.
+    line_starts: Vec<u32>,
     /// All bytes are ASCII, so a character index is a byte offset.
     ascii: bool,
 }
@@ -69,7 +70,7 @@ impl SourceFile {
         // of every file, and a vectorised search is several times faster)
         for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
             if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
-                line_starts.push(i + 1);
+                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
         let ascii = text.is_ascii();
@@ -87,6 +88,7 @@ impl SourceFile {
         let Some(&start) = self.line_starts.get(line - 1) else {
             return self.text.len();
         };
+        let start = start as usize;
         let rest = &self.text[start..];
         match rest.char_indices().nth(col_chars) {
             Some((i, _)) => start + i,
@@ -125,7 +127,7 @@ impl SourceFile {
     ) -> (usize, usize, usize) {
         let first = self.line_of(start).saturating_sub(1).saturating_sub(before);
         let last = self.line_of(end.saturating_sub(1).max(start)) - 1 + after;
-        let ws = self.line_starts[first];
+        let ws = self.line_starts[first] as usize;
         (ws, self.next_line_start(last).max(ws), first)
     }
 
@@ -133,7 +135,7 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
         let line_idx = self.line_of(offset) - 1;
-        let start = self.line_starts[line_idx];
+        let start = self.line_starts[line_idx] as usize;
         let mut o = offset;
         while !self.text.is_char_boundary(o) {
             o -= 1;
@@ -148,7 +150,7 @@ impl SourceFile {
     /// The byte range of the line holding `offset`, without its line break.
     pub fn line_bounds(&self, offset: usize) -> (usize, usize) {
         let i = self.line_of(offset).saturating_sub(1);
-        let start = self.line_starts[i];
+        let start = self.line_starts[i] as usize;
         let mut end = self.next_line_start(i);
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
@@ -161,13 +163,13 @@ impl SourceFile {
     fn next_line_start(&self, i: usize) -> usize {
         self.line_starts
             .get(i + 1)
-            .copied()
-            .unwrap_or(self.text.len())
+            .map_or(self.text.len(), |&s| s as usize)
     }
 
     /// The line (1-based) a byte offset is on.
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,

@@ -20,7 +20,7 @@ pub struct Loaded {
 
 /// Parse and validate `src`. `rule_ids` are the ids an `allow` may name.
 pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
-    let arena = yaml::Arena::new();
+    let arena = yaml::Arena::for_text(src.text.len());
     let parsed = match yaml::parse(src, &arena, limits) {
         Ok(p) => p,
         Err(e) => {

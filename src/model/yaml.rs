@@ -25,6 +25,13 @@ impl Arena {
     pub fn new() -> Self {
         Arena::default()
     }
+    /// An arena sized for the tree of a text of `len` bytes, so that it is one
+    /// allocation rather than a chain of doubling ones: a block-style file's tree
+    /// takes about 3.3 bytes per byte of text (2.8 for the examples, 3.3 for the
+    /// shared generator's files).
+    pub fn for_text(len: usize) -> Self {
+        Arena(bumpalo::Bump::with_capacity(len.saturating_mul(7) / 2))
+    }
     fn slice<'a, T: Copy>(&'a self, items: &[T]) -> &'a [T] {
         if items.is_empty() {
             return &[];
