@@ -64,7 +64,7 @@ impl SourceFile {
             text.drain(..'\u{feff}'.len_utf8());
         }
         let bytes = text.as_bytes();
-        let mut line_starts = Vec::with_capacity(bytes.len() / 24 + 1);
+        let mut line_starts = Vec::with_capacity(bytes.len() / 16 + 1);
         line_starts.push(0);
         // \n, \r\n and a lone \r each end a line (memchr: this runs over every byte
         // of every file, and a vectorised search is several times faster)

@@ -40,7 +40,7 @@ pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
             .map(|e| yaml_error("", e))
             .collect(),
         refs: Vec::new(),
-        all_ids: Vec::new(),
+        defined: HashSet::new(),
     };
     let model = l.top(&parsed.root);
     if let Some(m) = &model {
@@ -283,9 +283,12 @@ struct Loader<'a> {
     max_components: usize,
     rule_ids: &'a [&'a str],
     errors: Vec<Diagnostic>,
+    /// The references to ids not defined when they were read, checked at the end.
     refs: Vec<Ref>,
-    /// Every component id defined, valid or not (references to invalid ones do not cascade).
-    all_ids: Vec<String>,
+    /// Every component id defined, valid or not (references to invalid ones do not
+    /// cascade), taken from the `components` keys before any component is read: most
+    /// references then resolve at once, and only the rest are kept as [`Ref`]s.
+    defined: HashSet<&'a str>,
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -986,6 +989,9 @@ impl<'a> Loader<'a> {
 
     fn reference(&mut self, path: &str, v: &Node, field: &'static str) -> Option<String> {
         let id = self.string(path, v)?;
+        if self.defined.contains(id.as_str()) {
+            return Some(id);
+        }
         self.refs.push(Ref {
             path: path.to_string(),
             span: v.span,
@@ -997,7 +1003,7 @@ impl<'a> Loader<'a> {
 
     // ---- the document -------------------------------------------------------------
 
-    fn top(&mut self, root: &Node) -> Option<Architecture> {
+    fn top(&mut self, root: &Node<'a>) -> Option<Architecture> {
         let Some(map) = root.as_map() else {
             let d = Diagnostic::invalid("", root.span, format!("the top level of an architecture file must be a mapping, found {}", root.type_name()))
                 .label("expected `name:`, `requirements:` and `components:` here")
@@ -1199,7 +1205,7 @@ impl<'a> Loader<'a> {
 
     // ---- components -----------------------------------------------------------------
 
-    fn components(&mut self, v: &Node, a: &mut Architecture) {
+    fn components(&mut self, v: &Node<'a>, a: &mut Architecture) {
         let Some(map) = self.expect_map("components", v) else {
             return;
         };
@@ -1227,6 +1233,9 @@ impl<'a> Loader<'a> {
             return;
         }
         a.components.reserve(map.len());
+        let names = map.iter().filter(|(k, _)| !k.is_null());
+        self.defined
+            .extend(names.filter_map(|(k, _)| k.as_scalar()));
         for (k, val) in map {
             let Some(id) = k.as_scalar().filter(|_| !k.is_null()) else {
                 self.push(
@@ -1240,7 +1249,6 @@ impl<'a> Loader<'a> {
                 continue; // reported as a duplicate key
             }
             let path = format!("components.{id}");
-            self.all_ids.push(id.to_string());
             match self.component(id, &path, k, val) {
                 Some(c) => {
                     a.index.insert(id.to_string(), a.components.len());
@@ -1724,8 +1732,7 @@ impl<'a> Loader<'a> {
 
     /// Resolve references, then sort the errors by position.
     fn finish(mut self) -> Vec<Diagnostic> {
-        let all_ids = std::mem::take(&mut self.all_ids);
-        let ids: HashSet<&str> = all_ids.iter().map(String::as_str).collect();
+        let ids = std::mem::take(&mut self.defined);
         let refs = std::mem::take(&mut self.refs);
         for r in refs {
             if ids.contains(r.id.as_str()) {
