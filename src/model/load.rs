@@ -1568,17 +1568,9 @@ impl<'a> Loader<'a> {
                         protocol: None,
                         mode: None,
                         access: None,
-                        read_from: None,
                         timeout: None,
                         retry: None,
-                        circuit_breaker: None,
-                        idempotent: None,
-                        locking: None,
-                        realtime: None,
-                        streaming: None,
-                        per_request: None,
-                        optional: None,
-                        fallback: None,
+                        more: None,
                         allow: Vec::new(),
                     });
                 }
@@ -1606,17 +1598,9 @@ impl<'a> Loader<'a> {
                 protocol: None,
                 mode: None,
                 access: None,
-                read_from: None,
                 timeout: None,
                 retry: None,
-                circuit_breaker: None,
-                idempotent: None,
-                locking: None,
-                realtime: None,
-                streaming: None,
-                per_request: None,
-                optional: None,
-                fallback: None,
+                more: None,
                 allow: Vec::new(),
             };
             for (k, val) in map {
@@ -1628,6 +1612,15 @@ impl<'a> Loader<'a> {
                         c.$field = x.map(|x| self.sp(k, val, x));
                     }};
                 }
+                // a rarely set field: boxed on first use
+                macro_rules! more {
+                    ($field:ident, $e:expr) => {{
+                        let x = $e.map(|x| self.sp(k, val, x));
+                        if x.is_some() || c.more.is_some() {
+                            c.more.get_or_insert_default().$field = x;
+                        }
+                    }};
+                }
                 match name {
                     "protocol" => set!(
                         protocol,
@@ -1635,20 +1628,20 @@ impl<'a> Loader<'a> {
                     ),
                     "mode" => set!(mode, self.enumv(fp, val, Mode::NAMES, Mode::parse)),
                     "access" => set!(access, self.enumv(fp, val, Access::NAMES, Access::parse)),
-                    "read_from" => set!(
+                    "read_from" => more!(
                         read_from,
                         self.enumv(fp, val, ReadFrom::NAMES, ReadFrom::parse)
                     ),
                     "timeout" => set!(timeout, self.qty(fp, val, QuantityKind::Duration)),
                     "retry" => set!(retry, self.retry(fp, val)),
-                    "circuit_breaker" => set!(circuit_breaker, self.boolean(fp, val)),
-                    "idempotent" => set!(idempotent, self.boolean(fp, val)),
-                    "locking" => set!(locking, self.enumv(fp, val, Locking::NAMES, Locking::parse)),
-                    "realtime" => set!(realtime, self.boolean(fp, val)),
-                    "streaming" => set!(streaming, self.boolean(fp, val)),
-                    "per_request" => set!(per_request, self.qty(fp, val, QuantityKind::Count)),
-                    "optional" => set!(optional, self.boolean(fp, val)),
-                    "fallback" => set!(fallback, self.string(fp, val)),
+                    "circuit_breaker" => more!(circuit_breaker, self.boolean(fp, val)),
+                    "idempotent" => more!(idempotent, self.boolean(fp, val)),
+                    "locking" => more!(locking, self.enumv(fp, val, Locking::NAMES, Locking::parse)),
+                    "realtime" => more!(realtime, self.boolean(fp, val)),
+                    "streaming" => more!(streaming, self.boolean(fp, val)),
+                    "per_request" => more!(per_request, self.qty(fp, val, QuantityKind::Count)),
+                    "optional" => more!(optional, self.boolean(fp, val)),
+                    "fallback" => more!(fallback, self.string(fp, val)),
                     "description" => {
                         self.string(fp, val);
                     }

@@ -441,9 +441,18 @@ pub struct Call {
     pub protocol: Option<Sp<String>>,
     pub mode: Option<Sp<Mode>>,
     pub access: Option<Sp<Access>>,
-    pub read_from: Option<Sp<ReadFrom>>,
     pub timeout: Option<Sp<f64>>,
     pub retry: Option<Sp<Retry>>,
+    /// The fields few calls set ([`Call::more`] reads them), boxed so that a call is
+    /// 192 bytes rather than 320: a large design has tens of thousands of calls.
+    pub more: Option<Box<CallMore>>,
+    pub allow: Vec<Allow>,
+}
+
+/// The rarely set fields of a [`Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CallMore {
+    pub read_from: Option<Sp<ReadFrom>>,
     pub circuit_breaker: Option<Sp<bool>>,
     pub idempotent: Option<Sp<bool>>,
     pub locking: Option<Sp<Locking>>,
@@ -453,10 +462,28 @@ pub struct Call {
     pub optional: Option<Sp<bool>>,
     /// `cache`, `default`, `queue`, `skip`, `none`, or a sentence.
     pub fallback: Option<Sp<String>>,
-    pub allow: Vec<Allow>,
+}
+
+impl CallMore {
+    const NONE: CallMore = CallMore {
+        read_from: None,
+        circuit_breaker: None,
+        idempotent: None,
+        locking: None,
+        realtime: None,
+        streaming: None,
+        per_request: None,
+        optional: None,
+        fallback: None,
+    };
 }
 
 impl Call {
+    /// The rarely set fields (all `None` when the call sets none of them).
+    pub fn more(&self) -> &CallMore {
+        static NONE: CallMore = CallMore::NONE;
+        self.more.as_deref().unwrap_or(&NONE)
+    }
     pub fn access(&self) -> Access {
         self.access.as_ref().map_or(Access::ReadWrite, |a| a.v)
     }
@@ -467,7 +494,7 @@ impl Call {
         matches!(self.access(), Access::Read | Access::ReadWrite)
     }
     pub fn fan_out(&self) -> f64 {
-        self.per_request.as_ref().map_or(1.0, |p| p.v)
+        self.more().per_request.as_ref().map_or(1.0, |p| p.v)
     }
     pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_ref().map(|p| p.v.as_str())

@@ -931,12 +931,12 @@ impl Doc<'_> {
                         }
                     ),
                 };
-                let cb = if Call::flag(&call.circuit_breaker) {
+                let cb = if Call::flag(&call.more().circuit_breaker) {
                     "yes"
                 } else {
                     "-"
                 };
-                let fallback = match (&call.fallback, call.optional.as_ref().is_some_and(|o| o.v)) {
+                let fallback = match (&call.more().fallback, call.more().optional.as_ref().is_some_and(|o| o.v)) {
                     (Some(f), _) => cell(&f.v),
                     (None, true) => "**none** (optional)".to_string(),
                     (None, false) => "-".to_string(),

@@ -274,7 +274,7 @@ pub fn optimistic_lock_without_retry(cx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in &cx.m.components {
         for (i, call) in c.calls.iter().enumerate() {
-            let Some(lock) = &call.locking else { continue };
+            let Some(lock) = &call.more().locking else { continue };
             if lock.v != Locking::Optimistic || call.retry.as_ref().is_some_and(|r| r.v.retries()) {
                 continue;
             }

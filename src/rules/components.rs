@@ -428,7 +428,7 @@ pub fn polling_for_realtime(cx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in &cx.m.components {
         for (i, call) in c.calls.iter().enumerate() {
-            if !Call::flag(&call.realtime) || Call::flag(&call.streaming) {
+            if !Call::flag(&call.more().realtime) || Call::flag(&call.more().streaming) {
                 continue;
             }
             let proto = call.protocol().unwrap_or("");
@@ -538,7 +538,7 @@ pub fn stale_read_under_strong_consistency(cx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in &m.components {
         for (i, call) in c.calls.iter().enumerate() {
-            let Some(rf) = call.read_from.as_ref().filter(|r| r.v == ReadFrom::Replica) else {
+            let Some(rf) = call.more().read_from.as_ref().filter(|r| r.v == ReadFrom::Replica) else {
                 continue;
             };
             if !call.reads() {

@@ -251,7 +251,7 @@ pub fn missing_circuit_breaker(cx: &Ctx) -> Vec<Diagnostic> {
             continue;
         }
         let call = &caller.calls[i];
-        if Call::flag(&call.circuit_breaker) {
+        if Call::flag(&call.more().circuit_breaker) {
             continue;
         }
         out.push(
@@ -480,7 +480,7 @@ impl IfEmpty for String {
 
 /// A call's fallback, unless it is absent or `none`.
 fn has_fallback(c: &crate::model::Call) -> bool {
-    c.fallback
+    c.more().fallback
         .as_ref()
         .is_some_and(|f| !f.v.trim().eq_ignore_ascii_case("none"))
 }
@@ -493,7 +493,7 @@ pub fn no_fallback(cx: &Ctx) -> Vec<Diagnostic> {
         let caller = &m.components[ed.from];
         let callee = &m.components[ed.to];
         let call = &caller.calls[i];
-        let optional = call.optional.as_ref().is_some_and(|o| o.v);
+        let optional = call.more().optional.as_ref().is_some_and(|o| o.v);
         let external = ed.sync && callee.kind() == Kind::External && !caller.kind().is_outside();
         if !(optional || external) || has_fallback(call) {
             continue;
@@ -516,7 +516,7 @@ pub fn no_fallback(cx: &Ctx) -> Vec<Diagnostic> {
             .help(
                 "say how the request degrades: `fallback: cache` (serve the last good answer), `default` (a safe default), `queue` (accept now, do it later), `skip` (leave that part out), or a sentence; if failing the request is right, say so with `allow: { no-fallback: \"reason\" }`",
             );
-        if let Some(f) = &call.fallback {
+        if let Some(f) = &call.more().fallback {
             d = d.related(
                 format!("{}.fallback", g.edge_path(m, e)),
                 f.span,
@@ -543,7 +543,7 @@ pub fn optional_call_on_critical_path(cx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (e, entry) in on_path {
         let Some(call) = g.call(m, e) else { continue };
-        if !call.optional.as_ref().is_some_and(|o| o.v) || has_fallback(call) {
+        if !call.more().optional.as_ref().is_some_and(|o| o.v) || has_fallback(call) {
             continue;
         }
         let ed = g.edges[e];
