@@ -220,7 +220,7 @@ pub fn storage(m: &Architecture) -> Option<Storage> {
             let sum: f64 = m
                 .components
                 .iter()
-                .filter_map(|c| c.data_volume.as_ref().map(|d| d.v))
+                .filter_map(|c| c.more().data_volume.as_ref().map(|d| d.v))
                 .sum();
             (sum > 0.0).then_some(sum)
         })?;

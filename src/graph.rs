@@ -343,6 +343,7 @@ impl SystemGraph {
         let callee = &m.components[self.edges[e].to];
         callee.kind() == crate::model::Kind::Cache
             && callee
+                .more()
                 .scope
                 .as_ref()
                 .is_some_and(|s| s.v == crate::model::CacheScope::InProcess)

@@ -145,6 +145,7 @@ fn online_boutique_manifests() {
     assert_eq!(
         m.component("frontend-external")
             .unwrap()
+            .more()
             .layer
             .as_ref()
             .unwrap()
@@ -301,8 +302,12 @@ fn a_directory_of_manifests_and_many_documents() {
     assert_eq!(kind(&m, "nightly"), "worker");
     assert!(calls(&m, "nightly", "pg"), "args name the Service");
     let web = m.component("web").unwrap();
-    assert_eq!(web.layer.as_ref().unwrap().v, 7);
-    assert_eq!(web.routing.as_ref().unwrap().v.len(), 2, "host and path");
+    assert_eq!(web.more().layer.as_ref().unwrap().v, 7);
+    assert_eq!(
+        web.more().routing.as_ref().unwrap().v.len(),
+        2,
+        "host and path"
+    );
     assert!(calls(&m, "web", "api") && calls(&m, "users", "web"));
     lints("4", &yaml);
 }

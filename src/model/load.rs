@@ -1360,6 +1360,15 @@ impl<'a> Loader<'a> {
                     c.$field = x.map(|x| self.sp(k, v, x));
                 }};
             }
+            // a field of `ComponentMore`: boxed on first use
+            macro_rules! more {
+                ($field:ident, $e:expr) => {{
+                    let x = $e.map(|x| self.sp(k, v, x));
+                    if x.is_some() || c.more.is_some() {
+                        c.more.get_or_insert_default().$field = x;
+                    }
+                }};
+            }
             match name {
                 "kind" => {}
                 "tech" => set!(tech, self.string(p, v)),
@@ -1376,43 +1385,43 @@ impl<'a> Loader<'a> {
                 "capacity" => set!(capacity, self.qty(p, v, QuantityKind::Count)),
                 "calls" => c.calls = self.calls(p, v),
                 "consumes" => c.consumes = self.consumes(p, v),
-                "rationale" => set!(rationale, self.string(p, v)),
-                "alternatives" => set!(alternatives, self.alternatives(p, v)),
+                "rationale" => more!(rationale, self.string(p, v)),
+                "alternatives" => more!(alternatives, self.alternatives(p, v)),
                 "allow" => c.allow = self.allow(p, v),
-                "model" => set!(model, self.enumv(p, v, DbModel::NAMES, DbModel::parse)),
-                "access_patterns" => set!(
+                "model" => more!(model, self.enumv(p, v, DbModel::NAMES, DbModel::parse)),
+                "access_patterns" => more!(
                     access_patterns,
                     self.enum_list(p, v, AccessPattern::NAMES, AccessPattern::parse)
                 ),
-                "data_volume" => set!(data_volume, self.qty(p, v, QuantityKind::Size)),
-                "write_rps" => set!(write_rps, self.qty(p, v, QuantityKind::Count)),
-                "replication" => set!(
+                "data_volume" => more!(data_volume, self.qty(p, v, QuantityKind::Size)),
+                "write_rps" => more!(write_rps, self.qty(p, v, QuantityKind::Count)),
+                "replication" => more!(
                     replication,
                     self.enumv(p, v, Replication::NAMES, Replication::parse)
                 ),
-                "sharded" => set!(sharded, self.boolean(p, v)),
-                "pattern" => set!(
+                "sharded" => more!(sharded, self.boolean(p, v)),
+                "pattern" => more!(
                     pattern,
                     self.enumv(p, v, CachePattern::NAMES, CachePattern::parse)
                 ),
-                "ttl" => set!(
+                "ttl" => more!(
                     ttl,
                     match v.as_scalar() {
                         Some("none") if v.is_plain_scalar() => Some(None),
                         _ => self.qty(p, v, QuantityKind::Duration).map(Some),
                     }
                 ),
-                "invalidation" => set!(
+                "invalidation" => more!(
                     invalidation,
                     self.enumv(p, v, Invalidation::NAMES, Invalidation::parse)
                 ),
-                "scope" => set!(
+                "scope" => more!(
                     scope,
                     self.enumv(p, v, CacheScope::NAMES, CacheScope::parse)
                 ),
-                "caches" => set!(caches, self.reference(p, v, "caches")),
-                "delivery" => set!(delivery, self.enumv(p, v, Delivery::NAMES, Delivery::parse)),
-                "ordering" => set!(
+                "caches" => more!(caches, self.reference(p, v, "caches")),
+                "delivery" => more!(delivery, self.enumv(p, v, Delivery::NAMES, Delivery::parse)),
+                "ordering" => more!(
                     ordering,
                     self.bool_or(
                         p,
@@ -1420,10 +1429,10 @@ impl<'a> Loader<'a> {
                         &["none", "per-key", "per-partition", "fifo", "global"]
                     )
                 ),
-                "replay" => set!(replay, self.boolean(p, v)),
-                "dead_letter" => set!(dead_letter, self.boolean(p, v)),
-                "throughput" => set!(throughput, self.qty(p, v, QuantityKind::Count)),
-                "layer" => set!(
+                "replay" => more!(replay, self.boolean(p, v)),
+                "dead_letter" => more!(dead_letter, self.boolean(p, v)),
+                "throughput" => more!(throughput, self.qty(p, v, QuantityKind::Count)),
+                "layer" => more!(
                     layer,
                     self.int(p, v, 4, 7).filter(|l| {
                         let ok = *l == 4 || *l == 7;
@@ -1440,9 +1449,9 @@ impl<'a> Loader<'a> {
                         ok
                     })
                 ),
-                "sticky_sessions" => set!(sticky_sessions, self.boolean(p, v)),
-                "tls_termination" => set!(tls_termination, self.boolean(p, v)),
-                "routing" => set!(
+                "sticky_sessions" => more!(sticky_sessions, self.boolean(p, v)),
+                "tls_termination" => more!(tls_termination, self.boolean(p, v)),
+                "routing" => more!(
                     routing,
                     self.enum_list(p, v, Routing::NAMES, Routing::parse)
                         .map(|l| l.into_iter().map(|s| s.v).collect())
@@ -1636,7 +1645,9 @@ impl<'a> Loader<'a> {
                     "retry" => set!(retry, self.retry(fp, val)),
                     "circuit_breaker" => more!(circuit_breaker, self.boolean(fp, val)),
                     "idempotent" => more!(idempotent, self.boolean(fp, val)),
-                    "locking" => more!(locking, self.enumv(fp, val, Locking::NAMES, Locking::parse)),
+                    "locking" => {
+                        more!(locking, self.enumv(fp, val, Locking::NAMES, Locking::parse))
+                    }
                     "realtime" => more!(realtime, self.boolean(fp, val)),
                     "streaming" => more!(streaming, self.boolean(fp, val)),
                     "per_request" => more!(per_request, self.qty(fp, val, QuantityKind::Count)),

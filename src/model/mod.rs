@@ -534,9 +534,18 @@ pub struct Component {
     pub capacity: Option<Sp<f64>>,
     pub calls: Vec<Call>,
     pub consumes: Vec<Consume>,
+    pub allow: Vec<Allow>,
+    /// The decision record and the fields of one kind (database, cache, queue, load
+    /// balancer), read through [`Component::more`]: boxed, and absent on most
+    /// components, so that a component is about 400 bytes rather than 870.
+    pub more: Option<Box<ComponentMore>>,
+}
+
+/// The rarely set fields of a [`Component`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ComponentMore {
     pub rationale: Option<Sp<String>>,
     pub alternatives: Option<Sp<Vec<(String, String)>>>,
-    pub allow: Vec<Allow>,
     // database
     pub model: Option<Sp<DbModel>>,
     pub access_patterns: Option<Sp<Vec<Sp<AccessPattern>>>>,
@@ -564,6 +573,33 @@ pub struct Component {
     pub routing: Option<Sp<Vec<Routing>>>,
 }
 
+impl ComponentMore {
+    const NONE: ComponentMore = ComponentMore {
+        rationale: None,
+        alternatives: None,
+        model: None,
+        access_patterns: None,
+        data_volume: None,
+        write_rps: None,
+        replication: None,
+        sharded: None,
+        pattern: None,
+        ttl: None,
+        invalidation: None,
+        scope: None,
+        caches: None,
+        delivery: None,
+        ordering: None,
+        replay: None,
+        dead_letter: None,
+        throughput: None,
+        layer: None,
+        sticky_sessions: None,
+        tls_termination: None,
+        routing: None,
+    };
+}
+
 impl Component {
     pub fn new(id: String, span: Span, kind: Sp<Kind>) -> Self {
         Component {
@@ -584,33 +620,17 @@ impl Component {
             capacity: None,
             calls: Vec::new(),
             consumes: Vec::new(),
-            rationale: None,
-            alternatives: None,
             allow: Vec::new(),
-            model: None,
-            access_patterns: None,
-            data_volume: None,
-            write_rps: None,
-            replication: None,
-            sharded: None,
-            pattern: None,
-            ttl: None,
-            invalidation: None,
-            scope: None,
-            caches: None,
-            delivery: None,
-            ordering: None,
-            replay: None,
-            dead_letter: None,
-            throughput: None,
-            layer: None,
-            sticky_sessions: None,
-            tls_termination: None,
-            routing: None,
+            more: None,
         }
     }
     pub fn kind(&self) -> Kind {
         self.kind.v
+    }
+    /// The rarely set fields (all `None` when the component sets none of them).
+    pub fn more(&self) -> &ComponentMore {
+        static NONE: ComponentMore = ComponentMore::NONE;
+        self.more.as_deref().unwrap_or(&NONE)
     }
     pub fn replicas(&self) -> u64 {
         self.replicas.as_ref().map_or(1, |r| r.v)
@@ -626,7 +646,8 @@ impl Component {
     }
     /// The database model: explicit, else inferred from `tech`.
     pub fn db_model(&self) -> Option<DbModel> {
-        self.model
+        self.more()
+            .model
             .as_ref()
             .map(|m| m.v)
             .or_else(|| self.tech().and_then(tech::lookup).and_then(|t| t.db_model))

@@ -82,7 +82,7 @@ impl Projection {
                 let today = scale
                     .and_then(|s| s.v.data_volume.as_ref().map(|d| d.v))
                     .or_else(|| {
-                        let sum: f64 = m.components.iter().filter_map(|c| c.data_volume.as_ref().map(|d| d.v)).sum();
+                        let sum: f64 = m.components.iter().filter_map(|c| c.more().data_volume.as_ref().map(|d| d.v)).sum();
                         (sum > 0.0).then_some(sum)
                     })
                     .ok_or_else(|| "`--in` with a growth of an amount per year needs a `data_volume` to add it to".to_string())?;
@@ -106,7 +106,11 @@ impl Projection {
                 d.v *= self.data;
             }
         }
-        for c in &mut m.components {
+        for c in m
+            .components
+            .iter_mut()
+            .filter_map(|c| c.more.as_deref_mut())
+        {
             if let Some(d) = c.data_volume.as_mut() {
                 d.v *= self.data;
             }

@@ -486,10 +486,12 @@ impl Doc<'_> {
                         .db_model()
                         .map_or("unknown".to_string(), |x| x.to_string()),
                     Kind::Cache => c
+                        .more()
                         .pattern
                         .as_ref()
                         .map_or("cache".to_string(), |p| p.v.to_string()),
                     Kind::Queue => c
+                        .more()
                         .delivery
                         .as_ref()
                         .map_or("queue".to_string(), |d| d.v.to_string()),
@@ -497,6 +499,7 @@ impl Doc<'_> {
                 };
                 // its own access patterns, then those of the entities it stores
                 let mut kinds: Vec<&str> = c
+                    .more()
                     .access_patterns
                     .as_ref()
                     .map(|p| p.v.iter().map(|x| x.v.as_str()).collect())
@@ -516,6 +519,7 @@ impl Doc<'_> {
                 }
                 let patterns = kinds.join(", ");
                 let vol = c
+                    .more()
                     .data_volume
                     .as_ref()
                     .map_or(String::new(), |v| fmt_size(v.v));
@@ -753,13 +757,13 @@ impl Doc<'_> {
                 .tech()
                 .map_or_else(|| c.kind().to_string(), |t| format!("{t} ({})", c.kind()));
             let _ = writeln!(s, "- **{}**: {what}.", c.id);
-            match &c.rationale {
+            match &c.more().rationale {
                 Some(r) => {
                     let _ = writeln!(s, "  - Why: {}", r.v);
                 }
                 None => s.push_str("  - Why: *no rationale given.*\n"),
             }
-            match c.alternatives.as_ref().filter(|a| !a.v.is_empty()) {
+            match c.more().alternatives.as_ref().filter(|a| !a.v.is_empty()) {
                 Some(alts) => {
                     for (opt, why) in &alts.v {
                         let _ = writeln!(s, "  - Rejected {opt}: {why}");
@@ -796,7 +800,7 @@ impl Doc<'_> {
                 .map_or("", |i| m.components[i].id.as_str());
             let grew = match (d.rule.as_str(), m.component(id)) {
                 ("relational-over-10tb", Some(c)) => {
-                    let today = c.data_volume.as_ref().map(|x| x.v).or_else(|| {
+                    let today = c.more().data_volume.as_ref().map(|x| x.v).or_else(|| {
                         m.requirements
                             .as_ref()?
                             .scale
@@ -830,7 +834,7 @@ impl Doc<'_> {
                         _ => None,
                     }
                 }
-                ("queue-tech-mismatch", Some(c)) => c.throughput.as_ref().map(|t| {
+                ("queue-tech-mismatch", Some(c)) => c.more().throughput.as_ref().map(|t| {
                     format!(
                         "`{id}` grows from {} to {} messages/s: ",
                         fmt_count(t.v),
@@ -936,7 +940,10 @@ impl Doc<'_> {
                 } else {
                     "-"
                 };
-                let fallback = match (&call.more().fallback, call.more().optional.as_ref().is_some_and(|o| o.v)) {
+                let fallback = match (
+                    &call.more().fallback,
+                    call.more().optional.as_ref().is_some_and(|o| o.v),
+                ) {
                     (Some(f), _) => cell(&f.v),
                     (None, true) => "**none** (optional)".to_string(),
                     (None, false) => "-".to_string(),

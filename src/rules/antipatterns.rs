@@ -274,7 +274,9 @@ pub fn optimistic_lock_without_retry(cx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in &cx.m.components {
         for (i, call) in c.calls.iter().enumerate() {
-            let Some(lock) = &call.more().locking else { continue };
+            let Some(lock) = &call.more().locking else {
+                continue;
+            };
             if lock.v != Locking::Optimistic || call.retry.as_ref().is_some_and(|r| r.v.retries()) {
                 continue;
             }
@@ -300,8 +302,9 @@ pub fn cache_without_invalidation(cx: &Ctx) -> Vec<Diagnostic> {
         if c.kind() != Kind::Cache {
             continue;
         }
-        let has_ttl = c.ttl.as_ref().is_some_and(|t| t.v.is_some());
+        let has_ttl = c.more().ttl.as_ref().is_some_and(|t| t.v.is_some());
         let has_inval = c
+            .more()
             .invalidation
             .as_ref()
             .is_some_and(|i| i.v != Invalidation::None);
@@ -309,6 +312,7 @@ pub fn cache_without_invalidation(cx: &Ctx) -> Vec<Diagnostic> {
             continue;
         }
         let scope = if c
+            .more()
             .scope
             .as_ref()
             .is_some_and(|s| s.v == CacheScope::InProcess)
@@ -321,10 +325,10 @@ pub fn cache_without_invalidation(cx: &Ctx) -> Vec<Diagnostic> {
             .diag(c.path(), c.span, format!("{scope}cache `{}` has no TTL and no invalidation, so its entries never change after they are written", c.id))
             .label("entries never expire")
             .help("set `ttl:` (e.g. `ttl: 5m`) to bound how stale an entry can be, and `invalidation: on-write` or `event` where stale reads are not acceptable");
-        if let Some(t) = &c.ttl {
+        if let Some(t) = &c.more().ttl {
             d = d.related(c.field_path("ttl"), t.span, "`ttl: none`");
         }
-        if let Some(i) = &c.invalidation {
+        if let Some(i) = &c.more().invalidation {
             d = d.related(c.field_path("invalidation"), i.span, "`invalidation: none`");
         }
         out.push(d);

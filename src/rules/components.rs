@@ -26,7 +26,9 @@ pub fn relational_over_10tb(cx: &Ctx) -> Vec<Diagnostic> {
         .and_then(|s| s.v.data_volume.as_ref());
     let mut out = Vec::new();
     for c in &dbs {
-        if c.db_model() != Some(DbModel::Relational) || c.sharded.as_ref().is_some_and(|s| s.v) {
+        if c.db_model() != Some(DbModel::Relational)
+            || c.more().sharded.as_ref().is_some_and(|s| s.v)
+        {
             continue;
         }
         if c.tech()
@@ -35,7 +37,7 @@ pub fn relational_over_10tb(cx: &Ctx) -> Vec<Diagnostic> {
         {
             continue; // NewSQL stores shard by themselves
         }
-        let (volume, path, span, source) = match (&c.data_volume, req_volume) {
+        let (volume, path, span, source) = match (&c.more().data_volume, req_volume) {
             (Some(v), _) => (
                 v.v,
                 c.field_path("data_volume"),
@@ -60,7 +62,7 @@ pub fn relational_over_10tb(cx: &Ctx) -> Vec<Diagnostic> {
             ))
             .label(format!("{} unsharded", fmt_size(volume)))
             .help("shard it by a key the queries share (e.g. tenant or user id) and set `sharded: true`, move cold data to an object store, or use a distributed SQL store such as CockroachDB or Spanner");
-        if c.data_volume.is_none()
+        if c.more().data_volume.is_none()
             && let Some(r) = req_volume
         {
             d = d.related("requirements.scale", r.span, "required data volume");
@@ -105,7 +107,7 @@ pub fn database_model_mismatch(cx: &Ctx) -> Vec<Diagnostic> {
             continue;
         }
         let Some(model) = c.db_model() else { continue };
-        let how = if c.model.is_some() {
+        let how = if c.more().model.is_some() {
             "model".to_string()
         } else {
             format!("model inferred from `tech: {}`", tech_name(c))
@@ -124,7 +126,7 @@ pub fn database_model_mismatch(cx: &Ctx) -> Vec<Diagnostic> {
             )
         };
         let mut seen = Vec::new();
-        if let Some(patterns) = &c.access_patterns {
+        if let Some(patterns) = &c.more().access_patterns {
             for p in &patterns.v {
                 seen.push(p.v);
                 let Some(advice) = model_advice(p.v, model) else {
@@ -256,7 +258,7 @@ pub fn cache_consistency_mismatch(cx: &Ctx) -> Vec<Diagnostic> {
     }
     let mut out = Vec::new();
     for c in &cx.m.components {
-        let Some(p) = &c.pattern else { continue };
+        let Some(p) = &c.more().pattern else { continue };
         let why = match p.v {
             CachePattern::CacheAside => {
                 "a cache-aside entry can be read after the database changed and before it is invalidated"
@@ -282,6 +284,7 @@ pub fn in_process_cache_with_replicas(cx: &Ctx) -> Vec<Diagnostic> {
     for (i, c) in m.components.iter().enumerate() {
         if c.kind() != Kind::Cache
             || !c
+                .more()
                 .scope
                 .as_ref()
                 .is_some_and(|s| s.v == CacheScope::InProcess)
@@ -331,9 +334,9 @@ pub fn queue_tech_mismatch(cx: &Ctx) -> Vec<Diagnostic> {
         let Some(info) = tech::lookup(&t.v) else {
             continue;
         };
-        let replay = c.replay.as_ref().is_some_and(|r| r.v);
-        let ordering = c.ordering.as_ref().is_some_and(|o| o.v);
-        let throughput = c.throughput.as_ref().map(|x| x.v);
+        let replay = c.more().replay.as_ref().is_some_and(|r| r.v);
+        let ordering = c.more().ordering.as_ref().is_some_and(|o| o.v);
+        let throughput = c.more().throughput.as_ref().map(|x| x.v);
         let is_high = throughput.is_some_and(|x| x > high);
         match info.queue {
             Some(QueueFamily::TaskQueue) if replay || (ordering && is_high) => {
@@ -378,7 +381,7 @@ pub fn non_idempotent_consumer(cx: &Ctx) -> Vec<Diagnostic> {
             let Some(q) = m.component(&cons.from.v) else {
                 continue;
             };
-            let Some(delivery) = &q.delivery else {
+            let Some(delivery) = &q.more().delivery else {
                 continue;
             };
             if delivery.v != Delivery::AtLeastOnce || cons.idempotent.as_ref().is_some_and(|x| x.v)
@@ -465,7 +468,7 @@ pub fn polling_for_realtime(cx: &Ctx) -> Vec<Diagnostic> {
 pub fn sticky_sessions(cx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in &cx.m.components {
-        if let Some(s) = c.sticky_sessions.as_ref().filter(|s| s.v) {
+        if let Some(s) = c.more().sticky_sessions.as_ref().filter(|s| s.v) {
             out.push(
                 cx.diag(c.field_path("sticky_sessions"), s.span, format!("load balancer `{}` pins each client to one backend", c.id))
                     .label("sticky sessions")
@@ -492,11 +495,11 @@ pub fn sticky_sessions(cx: &Ctx) -> Vec<Diagnostic> {
 pub fn l4_balancer_with_l7_needs(cx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in &cx.m.components {
-        let Some(layer) = c.layer.as_ref().filter(|l| l.v == 4) else {
+        let Some(layer) = c.more().layer.as_ref().filter(|l| l.v == 4) else {
             continue;
         };
         let mut needs = Vec::new();
-        if let Some(r) = c.routing.as_ref().filter(|r| !r.v.is_empty()) {
+        if let Some(r) = c.more().routing.as_ref().filter(|r| !r.v.is_empty()) {
             let kinds: Vec<&str> = r.v.iter().map(|x| x.as_str()).collect();
             needs.push((
                 c.field_path("routing"),
@@ -504,7 +507,7 @@ pub fn l4_balancer_with_l7_needs(cx: &Ctx) -> Vec<Diagnostic> {
                 format!("routing by {}", kinds.join(", ")),
             ));
         }
-        if let Some(t) = c.tls_termination.as_ref().filter(|t| t.v) {
+        if let Some(t) = c.more().tls_termination.as_ref().filter(|t| t.v) {
             needs.push((
                 c.field_path("tls_termination"),
                 t.span,
@@ -538,7 +541,12 @@ pub fn stale_read_under_strong_consistency(cx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in &m.components {
         for (i, call) in c.calls.iter().enumerate() {
-            let Some(rf) = call.more().read_from.as_ref().filter(|r| r.v == ReadFrom::Replica) else {
+            let Some(rf) = call
+                .more()
+                .read_from
+                .as_ref()
+                .filter(|r| r.v == ReadFrom::Replica)
+            else {
                 continue;
             };
             if !call.reads() {
@@ -548,6 +556,7 @@ pub fn stale_read_under_strong_consistency(cx: &Ctx) -> Vec<Diagnostic> {
                 continue;
             };
             let Some(rep) = db
+                .more()
                 .replication
                 .as_ref()
                 .filter(|r| r.v == Replication::Async)

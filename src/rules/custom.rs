@@ -1505,53 +1505,59 @@ fn field_value(c: &Component, name: &str) -> Option<(FVal, Span)> {
         "latency" => num!(c.latency),
         "availability" => num!(c.availability),
         "capacity" => num!(c.capacity),
-        "rationale" => text!(c.rationale),
-        "alternatives" => c.alternatives.as_ref().map(|a| {
+        "rationale" => text!(c.more().rationale),
+        "alternatives" => c.more().alternatives.as_ref().map(|a| {
             (
                 FVal::List(a.v.iter().map(|(k, _)| k.clone()).collect()),
                 a.span,
             )
         }),
         "model" => c
+            .more()
             .model
             .as_ref()
             .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
-        "data_volume" => num!(c.data_volume),
-        "write_rps" => num!(c.write_rps),
+        "data_volume" => num!(c.more().data_volume),
+        "write_rps" => num!(c.more().write_rps),
         "replication" => c
+            .more()
             .replication
             .as_ref()
             .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
-        "sharded" => text!(c.sharded),
+        "sharded" => text!(c.more().sharded),
         "pattern" => c
+            .more()
             .pattern
             .as_ref()
             .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
-        "ttl" => c.ttl.as_ref().map(|x| match x.v {
+        "ttl" => c.more().ttl.as_ref().map(|x| match x.v {
             Some(d) => (FVal::Num(d), x.span),
             None => (FVal::Text("none".into()), x.span),
         }),
         "invalidation" => c
+            .more()
             .invalidation
             .as_ref()
             .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
         "scope" => c
+            .more()
             .scope
             .as_ref()
             .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
-        "caches" => text!(c.caches),
+        "caches" => text!(c.more().caches),
         "delivery" => c
+            .more()
             .delivery
             .as_ref()
             .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
-        "ordering" => text!(c.ordering),
-        "replay" => text!(c.replay),
-        "dead_letter" => text!(c.dead_letter),
-        "throughput" => num!(c.throughput),
-        "layer" => num!(c.layer),
-        "sticky_sessions" => text!(c.sticky_sessions),
-        "tls_termination" => text!(c.tls_termination),
-        "routing" => c.routing.as_ref().map(|x| {
+        "ordering" => text!(c.more().ordering),
+        "replay" => text!(c.more().replay),
+        "dead_letter" => text!(c.more().dead_letter),
+        "throughput" => num!(c.more().throughput),
+        "layer" => num!(c.more().layer),
+        "sticky_sessions" => text!(c.more().sticky_sessions),
+        "tls_termination" => text!(c.more().tls_termination),
+        "routing" => c.more().routing.as_ref().map(|x| {
             (
                 FVal::List(x.v.iter().map(|r| r.as_str().to_string()).collect()),
                 x.span,

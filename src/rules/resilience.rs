@@ -15,7 +15,8 @@ fn availability_target(m: &Architecture) -> Option<&Sp<f64>> {
 pub fn effective_replicas(m: &Architecture, g: &SystemGraph, v: usize) -> u64 {
     let c = &m.components[v];
     if c.kind() == Kind::Cache
-        && c.scope
+        && c.more()
+            .scope
             .as_ref()
             .is_some_and(|s| s.v == CacheScope::InProcess)
     {
@@ -480,7 +481,8 @@ impl IfEmpty for String {
 
 /// A call's fallback, unless it is absent or `none`.
 fn has_fallback(c: &crate::model::Call) -> bool {
-    c.more().fallback
+    c.more()
+        .fallback
         .as_ref()
         .is_some_and(|f| !f.v.trim().eq_ignore_ascii_case("none"))
 }

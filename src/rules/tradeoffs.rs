@@ -13,8 +13,12 @@ pub fn undocumented_choice(cx: &Ctx) -> Vec<Diagnostic> {
         ) {
             continue;
         }
-        let no_rationale = c.rationale.is_none();
-        let no_alternatives = c.alternatives.as_ref().is_none_or(|a| a.v.is_empty());
+        let no_rationale = c.more().rationale.is_none();
+        let no_alternatives = c
+            .more()
+            .alternatives
+            .as_ref()
+            .is_none_or(|a| a.v.is_empty());
         let missing = match (no_rationale, no_alternatives) {
             (true, true) => "no `rationale` and no rejected `alternatives`",
             (true, false) => "no `rationale`",
