@@ -47,8 +47,15 @@ fn split_number(s: &str) -> Option<(f64, &str)> {
     if num.is_empty() || num.starts_with('.') || num.ends_with('.') || num.starts_with('_') {
         return None;
     }
-    let cleaned: String = num.chars().filter(|&c| c != '_').collect();
-    let v: f64 = cleaned.parse().ok()?;
+    let v: f64 = if num.len() <= 15 && num.bytes().all(|c| c.is_ascii_digit()) {
+        // an integer below 2^53: exact as u64 and as f64, without the float parser
+        num.parse::<u64>().ok()? as f64
+    } else if num.contains('_') {
+        let cleaned: String = num.chars().filter(|&c| c != '_').collect();
+        cleaned.parse().ok()?
+    } else {
+        num.parse().ok()?
+    };
     if !v.is_finite() {
         return None;
     }

@@ -241,7 +241,7 @@ impl<'b> Obj<'b> {
         self.buf
             .extend_from_slice(if self.first { b"\n" } else { b",\n" });
         self.first = false;
-        self.buf.extend(std::iter::repeat_n(b' ', self.indent));
+        self.buf.extend_from_slice(&b"          "[..self.indent]);
         self.buf.push(b'"');
         self.buf.extend_from_slice(k.as_bytes());
         self.buf.extend_from_slice(b"\": ");
