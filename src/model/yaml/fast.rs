@@ -32,6 +32,9 @@ struct Fast<'a> {
     /// its parent's next item, so a container's own items are the top of the stack.
     items: Vec<Node<'a>>,
     entries: Vec<(Node<'a>, Node<'a>)>,
+    /// The last line end found, and from where it was searched: a line's key, value
+    /// and next-line lookups all ask for the same `\n`.
+    eol: std::cell::Cell<(usize, usize)>,
 }
 
 /// A significant line: where it starts, its indentation and where its content starts.
@@ -75,6 +78,7 @@ pub(super) fn parse<'a>(
         problems: Vec::new(),
         items: Vec::new(),
         entries: Vec::new(),
+        eol: std::cell::Cell::new((usize::MAX, 0)),
     };
     let first = f.significant(0)?;
     if first.indent != 0 {
@@ -101,7 +105,7 @@ impl<'a> Fast<'a> {
             while i < b.len() && is_space(b[i]) {
                 i += 1;
             }
-            let end = memchr_nl(b, i);
+            let end = self.line_end(i);
             if i < end && b[i] != b'#' {
                 if i == from
                     && (b[i..].starts_with(b"---") || b[i..].starts_with(b"...") || b[i] == b'%')
@@ -123,9 +127,20 @@ impl<'a> Fast<'a> {
         None
     }
 
+    /// The position of the next `\n` at or after `pos`, or the end of the text.
+    fn line_end(&self, pos: usize) -> usize {
+        let (from, end) = self.eol.get();
+        if from <= pos && pos <= end {
+            return end;
+        }
+        let end = memchr_nl(self.b, pos);
+        self.eol.set((pos, end));
+        end
+    }
+
     /// The next significant line after the line holding `pos`.
     fn after_line(&self, pos: usize) -> R<Option<Line>> {
-        let next = self.significant(memchr_nl(self.b, pos) + 1);
+        let next = self.significant(self.line_end(pos) + 1);
         match next {
             Some(l) if l.content == usize::MAX => Err(Bail),
             x => Ok(x),
@@ -191,7 +206,7 @@ impl<'a> Fast<'a> {
         ) {
             return Err(Bail);
         }
-        let end = memchr_nl(b, pos);
+        let end = self.line_end(pos);
         let mut i = pos;
         while i < end {
             // the bytes of a plain key, skipped a table lookup each
@@ -262,7 +277,7 @@ impl<'a> Fast<'a> {
         depth: usize,
     ) -> R<(Node<'a>, Option<Line>)> {
         let b = self.b;
-        let end = memchr_nl(b, v);
+        let end = self.line_end(v);
         if v == end || b[v] == b'#' {
             let next = self.after_line(v)?;
             return match next {
@@ -356,7 +371,7 @@ impl<'a> Fast<'a> {
         let mut line = l;
         let next = loop {
             let dash = line.content;
-            let end = memchr_nl(b, dash);
+            let end = self.line_end(dash);
             let mut v = dash + 1;
             while v < end && b[v] == b' ' {
                 v += 1;
