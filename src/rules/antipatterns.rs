@@ -8,6 +8,7 @@ use regex::Regex;
 use super::Ctx;
 use crate::diag::Diagnostic;
 use crate::graph::Origin;
+use crate::model::quantity::Num;
 use crate::model::{CacheScope, Invalidation, Kind, Locking, Retry, Stage};
 
 fn is_app(k: Kind) -> bool {
@@ -81,9 +82,9 @@ pub fn sync_chain_too_long(cx: &Ctx) -> Vec<Diagnostic> {
             .diag(
                 g.edge_path(m, e),
                 g.edge_span(m, e),
-                format!("synchronous chain of {hops} hops (more than {max}): {desc}"),
+                format!("synchronous chain of {} hops (more than {}): {desc}", Num(hops), Num(max)),
             )
-            .label(format!("hop {}: {} -> {} goes past the limit of {max}", into.value[ed.from] + w, caller.id, m.components[ed.to].id))
+            .label(format!("hop {}: {} -> {} goes past the limit of {}", Num(into.value[ed.from] + w), caller.id, m.components[ed.to].id, Num(max)))
             .help(format!(
                 "each synchronous hop adds its latency and its failure rate to the request; make a call on this chain asynchronous (publish an event or a job), merge services that always call each other, or let {} keep a copy of the data it needs",
                 m.components[g.edges[chain[0]].from].id
@@ -98,8 +99,10 @@ pub fn sync_chain_too_long(cx: &Ctx) -> Vec<Diagnostic> {
             let ced = g.edges[ce];
             let label = if hw > 0.0 {
                 format!(
-                    "hop {hop}: {} -> {}",
-                    m.components[ced.from].id, m.components[ced.to].id
+                    "hop {}: {} -> {}",
+                    Num(hop),
+                    m.components[ced.from].id,
+                    m.components[ced.to].id
                 )
             } else {
                 format!(

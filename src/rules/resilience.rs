@@ -40,6 +40,7 @@ pub fn single_point_of_failure(cx: &Ctx) -> Vec<Diagnostic> {
         return vec![];
     }
     let (reached, parent) = g.sync_reach(&g.entry_phases(m));
+    let target_text = fmt_percent(target.v);
     let mut out = Vec::new();
     for (i, c) in m.components.iter().enumerate() {
         if !reached[i] || c.kind().is_outside() || effective_replicas(m, g, i) > 1 {
@@ -57,14 +58,14 @@ pub fn single_point_of_failure(cx: &Ctx) -> Vec<Diagnostic> {
             "no `replicas` (so 1)".to_string()
         };
         let mut d = cx
-            .diag(c.path(), c.span, format!("`{}` has {count} and is {route}: when it fails, requests fail, against a {} availability target", c.id, fmt_percent(target.v)))
+            .diag(c.path(), c.span, format!("`{}` has {count} and is {route}: when it fails, requests fail, against a {target_text} availability target", c.id))
             .label("single point of failure")
             .help(match c.kind() {
                 Kind::Database => "run a standby replica with automatic failover (`replicas: 2` or more), or `allow` this with the managed service's failover as the reason",
                 Kind::Cache => "run the cache replicated (`replicas: 2` or more), or make callers fall back to the store when it is down",
                 _ => "run at least 2 replicas behind a load balancer (`replicas: 2`), ideally in different zones",
             })
-            .related("requirements.availability", target.span, format!("{} required", fmt_percent(target.v)));
+            .related("requirements.availability", target.span, format!("{target_text} required"));
         if let Some(r) = &c.replicas {
             d = d.related(c.field_path("replicas"), r.span, "only one replica");
         }
