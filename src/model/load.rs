@@ -40,7 +40,7 @@ pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
             .map(|e| yaml_error("", e))
             .collect(),
         refs: Vec::new(),
-        defined: HashSet::new(),
+        defined: HashSet::default(),
     };
     let model = l.top(&parsed.root);
     if let Some(m) = &model {
@@ -288,7 +288,7 @@ struct Loader<'a> {
     /// Every component id defined, valid or not (references to invalid ones do not
     /// cascade), taken from the `components` keys before any component is read: most
     /// references then resolve at once, and only the rest are kept as [`Ref`]s.
-    defined: HashSet<&'a str>,
+    defined: HashSet<&'a str, foldhash::fast::RandomState>,
 }
 
 fn join(path: &str, key: &str) -> String {

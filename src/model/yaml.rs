@@ -547,7 +547,8 @@ fn check_duplicates(entries: &[(Node, Node)], problems: &mut Vec<YamlError>) {
         }
         return;
     }
-    let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+    let mut seen: HashMap<&str, Span, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(entries.len(), Default::default());
     for (k, _) in entries {
         if let Some(t) = k.as_scalar() {
             if let Some(first) = seen.get(t) {
