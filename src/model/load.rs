@@ -4,6 +4,7 @@
 //! keeps going after a problem so that one run reports all of them.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 use super::fields::{self, FieldDef};
 use super::quantity::{self as q, QuantityKind};
@@ -1556,7 +1557,8 @@ impl<'a> Loader<'a> {
     }
 
     fn calls(&mut self, path: &str, v: &Node) -> Vec<Call> {
-        let mut buf = String::new();
+        // paths built in reused buffers: they are needed only for messages
+        let (mut buf, mut item, mut to) = (String::new(), String::new(), String::new());
         let Some(items) = v.as_seq() else {
             if !v.is_null() {
                 self.type_error(path, v, "a list of component ids or `{ to: ... }` mappings");
@@ -1565,9 +1567,11 @@ impl<'a> Loader<'a> {
         };
         let mut out = Vec::with_capacity(items.len());
         for (i, it) in items.iter().enumerate() {
-            let p = format!("{path}[{i}]");
+            item.clear();
+            let _ = write!(item, "{path}[{i}]");
+            let p: &str = &item;
             if it.as_scalar().is_some() {
-                if let Some(to) = self.reference(&p, it, "calls") {
+                if let Some(to) = self.reference(p, it, "calls") {
                     out.push(Call {
                         to: Sp {
                             v: to,
@@ -1586,19 +1590,19 @@ impl<'a> Loader<'a> {
                 continue;
             }
             let Some(map) = it.as_map() else {
-                self.type_error(&p, it, "a component id or a mapping `{ to: ... }`");
+                self.type_error(p, it, "a component id or a mapping `{ to: ... }`");
                 continue;
             };
-            self.check_keys(map, fields::CALL, &p, None, "a call");
+            self.check_keys(map, fields::CALL, p, None, "a call");
             let Some((tk, tv)) = it.entry("to") else {
                 self.push(
-                    Diagnostic::invalid(p.clone(), self.item_span(it), "call has no `to`")
+                    Diagnostic::invalid(p, self.item_span(it), "call has no `to`")
                         .label("`to` is required")
                         .help("name the component called: `- to: orders-db`"),
                 );
                 continue;
             };
-            let Some(to) = self.reference(&join(&p, "to"), tv, "calls") else {
+            let Some(to) = self.reference(join_into(&mut to, p, "to"), tv, "calls") else {
                 continue;
             };
             let mut c = Call {
@@ -1614,7 +1618,7 @@ impl<'a> Loader<'a> {
             };
             for (k, val) in map {
                 let Some(name) = k.as_scalar() else { continue };
-                let fp = join_into(&mut buf, &p, name);
+                let fp = join_into(&mut buf, p, name);
                 macro_rules! set {
                     ($field:ident, $e:expr) => {{
                         let x = $e;
@@ -1666,7 +1670,7 @@ impl<'a> Loader<'a> {
     }
 
     fn consumes(&mut self, path: &str, v: &Node) -> Vec<Consume> {
-        let mut buf = String::new();
+        let (mut buf, mut item, mut from) = (String::new(), String::new(), String::new());
         let Some(items) = v.as_seq() else {
             if !v.is_null() {
                 self.type_error(path, v, "a list of queue ids or `{ from: ... }` mappings");
@@ -1675,9 +1679,11 @@ impl<'a> Loader<'a> {
         };
         let mut out = Vec::with_capacity(items.len());
         for (i, it) in items.iter().enumerate() {
-            let p = format!("{path}[{i}]");
+            item.clear();
+            let _ = write!(item, "{path}[{i}]");
+            let p: &str = &item;
             if it.as_scalar().is_some() {
-                if let Some(from) = self.reference(&p, it, "consumes") {
+                if let Some(from) = self.reference(p, it, "consumes") {
                     out.push(Consume {
                         from: Sp {
                             v: from,
@@ -1692,19 +1698,19 @@ impl<'a> Loader<'a> {
                 continue;
             }
             let Some(map) = it.as_map() else {
-                self.type_error(&p, it, "a queue id or a mapping `{ from: ... }`");
+                self.type_error(p, it, "a queue id or a mapping `{ from: ... }`");
                 continue;
             };
-            self.check_keys(map, fields::CONSUME, &p, None, "a consume");
+            self.check_keys(map, fields::CONSUME, p, None, "a consume");
             let Some((fk, fv)) = it.entry("from") else {
                 self.push(
-                    Diagnostic::invalid(p.clone(), self.item_span(it), "consume has no `from`")
+                    Diagnostic::invalid(p, self.item_span(it), "consume has no `from`")
                         .label("`from` is required")
                         .help("name the queue read from: `- from: orders-queue`"),
                 );
                 continue;
             };
-            let Some(from) = self.reference(&join(&p, "from"), fv, "consumes") else {
+            let Some(from) = self.reference(join_into(&mut from, p, "from"), fv, "consumes") else {
                 continue;
             };
             let mut c = Consume {
@@ -1716,7 +1722,7 @@ impl<'a> Loader<'a> {
             };
             for (k, val) in map {
                 let Some(name) = k.as_scalar() else { continue };
-                let fp = join_into(&mut buf, &p, name);
+                let fp = join_into(&mut buf, p, name);
                 match name {
                     "idempotent" => {
                         c.idempotent = self.boolean(fp, val).map(|x| self.sp(k, val, x))
