@@ -546,6 +546,31 @@ pub struct Component {
     pub more: Option<Box<ComponentMore>>,
 }
 
+/// `components.{id}` followed by `tail`, in one allocation.
+fn concat_path(id: &str, tail: &[&str]) -> String {
+    const HEAD: &str = "components.";
+    let len = HEAD.len() + id.len() + tail.iter().map(|t| t.len()).sum::<usize>();
+    let mut s = String::with_capacity(len);
+    s.push_str(HEAD);
+    s.push_str(id);
+    tail.iter().for_each(|t| s.push_str(t));
+    s
+}
+
+/// `n` in decimal, written into `buf` (what `{}` prints, without the formatter).
+pub(crate) fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).expect("ASCII digits")
+}
+
 /// The rarely set fields of a [`Component`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComponentMore {
@@ -658,17 +683,21 @@ impl Component {
             .or_else(|| self.tech().and_then(tech::lookup).and_then(|t| t.db_model))
     }
     /// `components.ID`
+    // The paths are concatenated, not `format!`ted: findings build one or more each, and
+    // on a large design the formatting machinery was a visible part of the rules' time.
     pub fn path(&self) -> String {
-        format!("components.{}", self.id)
+        concat_path(&self.id, &[])
     }
     pub fn field_path(&self, field: &str) -> String {
-        format!("components.{}.{}", self.id, field)
+        concat_path(&self.id, &[".", field])
     }
     pub fn call_path(&self, i: usize) -> String {
-        format!("components.{}.calls[{}]", self.id, i)
+        let mut n = [0u8; 20];
+        concat_path(&self.id, &[".calls[", decimal(i, &mut n), "]"])
     }
     pub fn consume_path(&self, i: usize) -> String {
-        format!("components.{}.consumes[{}]", self.id, i)
+        let mut n = [0u8; 20];
+        concat_path(&self.id, &[".consumes[", decimal(i, &mut n), "]"])
     }
     /// A short human name: `api (service)`.
     pub fn display(&self) -> String {

@@ -262,17 +262,8 @@ impl<'b> Obj<'b> {
     fn num(&mut self, k: &str, v: usize) {
         self.key(k);
         let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut n = v;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.buf.extend_from_slice(&digits[i..]);
+        let text = crate::model::decimal(v, &mut digits);
+        self.buf.extend_from_slice(text.as_bytes());
     }
 }
 
