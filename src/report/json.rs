@@ -153,41 +153,61 @@ fn write_pretty(w: &mut impl std::io::Write, out: &Output) -> std::io::Result<()
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
     buf.extend_from_slice(b"{\n  \"diagnostics\": [");
     for (i, d) in out.diagnostics.iter().enumerate() {
-        buf.extend_from_slice(if i == 0 { b"\n    {" } else { b",\n    {" });
-        let mut o = Obj::new(&mut buf, 6);
-        o.str("rule", d.rule);
-        o.str("severity", d.severity.as_str());
-        o.str("message", d.message);
-        o.opt_str("help", d.help);
-        o.str("file", d.file);
-        o.str("path", d.path);
-        o.num("line", d.line);
-        o.num("column", d.column);
-        o.num("end_line", d.end_line);
-        o.num("end_column", d.end_column);
-        o.key("related");
+        // each key with its indentation and the separator before it, as one piece
+        let start: &[u8] = if i == 0 { b"\n    {" } else { b",\n    {" };
+        buf.extend_from_slice(start);
+        buf.extend_from_slice(b"\n      \"rule\": ");
+        escaped(&mut buf, d.rule);
+        buf.extend_from_slice(b",\n      \"severity\": ");
+        escaped(&mut buf, d.severity.as_str());
+        buf.extend_from_slice(b",\n      \"message\": ");
+        escaped(&mut buf, d.message);
+        buf.extend_from_slice(b",\n      \"help\": ");
+        match d.help {
+            Some(h) => escaped(&mut buf, h),
+            None => buf.extend_from_slice(b"null"),
+        }
+        buf.extend_from_slice(b",\n      \"file\": ");
+        escaped(&mut buf, d.file);
+        buf.extend_from_slice(b",\n      \"path\": ");
+        escaped(&mut buf, d.path);
+        buf.extend_from_slice(b",\n      \"line\": ");
+        number(&mut buf, d.line);
+        buf.extend_from_slice(b",\n      \"column\": ");
+        number(&mut buf, d.column);
+        buf.extend_from_slice(b",\n      \"end_line\": ");
+        number(&mut buf, d.end_line);
+        buf.extend_from_slice(b",\n      \"end_column\": ");
+        number(&mut buf, d.end_column);
+        buf.extend_from_slice(b",\n      \"related\": ");
         if d.related.is_empty() {
-            o.buf.extend_from_slice(b"[]");
+            buf.extend_from_slice(b"[]");
         } else {
-            o.buf.push(b'[');
+            buf.push(b'[');
             for (j, r) in d.related.iter().enumerate() {
-                o.buf.extend_from_slice(if j == 0 {
+                let start: &[u8] = if j == 0 {
                     b"\n        {"
                 } else {
                     b",\n        {"
-                });
-                let mut ro = Obj::new(o.buf, 10);
-                ro.str("message", r.message);
-                ro.str("path", r.path);
-                ro.num("line", r.line);
-                ro.num("column", r.column);
-                ro.buf.extend_from_slice(b"\n        }");
+                };
+                buf.extend_from_slice(start);
+                buf.extend_from_slice(b"\n          \"message\": ");
+                escaped(&mut buf, r.message);
+                buf.extend_from_slice(b",\n          \"path\": ");
+                escaped(&mut buf, r.path);
+                buf.extend_from_slice(b",\n          \"line\": ");
+                number(&mut buf, r.line);
+                buf.extend_from_slice(b",\n          \"column\": ");
+                number(&mut buf, r.column);
+                buf.extend_from_slice(b"\n        }");
             }
-            o.buf.extend_from_slice(b"\n      ]");
+            buf.extend_from_slice(b"\n      ]");
         }
-        o.str("fingerprint", d.fingerprint);
+        buf.extend_from_slice(b",\n      \"fingerprint\": ");
+        escaped(&mut buf, d.fingerprint);
         if let Some(p) = d.projected {
-            o.str("projected", p);
+            buf.extend_from_slice(b",\n      \"projected\": ");
+            escaped(&mut buf, p);
         }
         buf.extend_from_slice(b"\n    }");
         if buf.len() >= 1 << 16 {
@@ -222,49 +242,10 @@ fn nested(buf: &mut Vec<u8>, v: &impl Serialize) {
     }
 }
 
-/// The fields of one pretty-printed JSON object at `indent` spaces.
-struct Obj<'b> {
-    buf: &'b mut Vec<u8>,
-    indent: usize,
-    first: bool,
-}
-
-impl<'b> Obj<'b> {
-    fn new(buf: &'b mut Vec<u8>, indent: usize) -> Self {
-        Obj {
-            buf,
-            indent,
-            first: true,
-        }
-    }
-    fn key(&mut self, k: &str) {
-        self.buf
-            .extend_from_slice(if self.first { b"\n" } else { b",\n" });
-        self.first = false;
-        self.buf.extend_from_slice(&b"          "[..self.indent]);
-        self.buf.push(b'"');
-        self.buf.extend_from_slice(k.as_bytes());
-        self.buf.extend_from_slice(b"\": ");
-    }
-    fn str(&mut self, k: &str, v: &str) {
-        self.key(k);
-        escaped(self.buf, v);
-    }
-    fn opt_str(&mut self, k: &str, v: Option<&str>) {
-        match v {
-            Some(v) => self.str(k, v),
-            None => {
-                self.key(k);
-                self.buf.extend_from_slice(b"null");
-            }
-        }
-    }
-    fn num(&mut self, k: &str, v: usize) {
-        self.key(k);
-        let mut digits = [0u8; 20];
-        let text = crate::model::decimal(v, &mut digits);
-        self.buf.extend_from_slice(text.as_bytes());
-    }
+/// `n` as serde_json writes a `usize`.
+fn number(buf: &mut Vec<u8>, n: usize) {
+    let mut digits = [0u8; 20];
+    buf.extend_from_slice(crate::model::decimal(n, &mut digits).as_bytes());
 }
 
 /// A JSON string as serde_json writes it: `"` and `\` escaped, control characters as
