@@ -140,7 +140,11 @@ impl SourceFile {
         while !self.text.is_char_boundary(o) {
             o -= 1;
         }
-        let column = self.text[start..o].chars().count() + 1;
+        let column = if self.ascii {
+            o - start + 1
+        } else {
+            self.text[start..o].chars().count() + 1
+        };
         LineCol {
             line: line_idx + 1,
             column,
