@@ -156,29 +156,20 @@ fn write_pretty(w: &mut impl std::io::Write, out: &Output) -> std::io::Result<()
         // each key with its indentation and the separator before it, as one piece
         let start: &[u8] = if i == 0 { b"\n    {" } else { b",\n    {" };
         buf.extend_from_slice(start);
-        buf.extend_from_slice(b"\n      \"rule\": ");
-        escaped(&mut buf, d.rule);
-        buf.extend_from_slice(b",\n      \"severity\": ");
-        escaped(&mut buf, d.severity.as_str());
-        buf.extend_from_slice(b",\n      \"message\": ");
-        escaped(&mut buf, d.message);
+        put_str(&mut buf, b"\n      \"rule\": ", d.rule);
+        put_str(&mut buf, b",\n      \"severity\": ", d.severity.as_str());
+        put_str(&mut buf, b",\n      \"message\": ", d.message);
         buf.extend_from_slice(b",\n      \"help\": ");
         match d.help {
             Some(h) => escaped(&mut buf, h),
             None => buf.extend_from_slice(b"null"),
         }
-        buf.extend_from_slice(b",\n      \"file\": ");
-        escaped(&mut buf, d.file);
-        buf.extend_from_slice(b",\n      \"path\": ");
-        escaped(&mut buf, d.path);
-        buf.extend_from_slice(b",\n      \"line\": ");
-        number(&mut buf, d.line);
-        buf.extend_from_slice(b",\n      \"column\": ");
-        number(&mut buf, d.column);
-        buf.extend_from_slice(b",\n      \"end_line\": ");
-        number(&mut buf, d.end_line);
-        buf.extend_from_slice(b",\n      \"end_column\": ");
-        number(&mut buf, d.end_column);
+        put_str(&mut buf, b",\n      \"file\": ", d.file);
+        put_str(&mut buf, b",\n      \"path\": ", d.path);
+        put_num(&mut buf, b",\n      \"line\": ", d.line);
+        put_num(&mut buf, b",\n      \"column\": ", d.column);
+        put_num(&mut buf, b",\n      \"end_line\": ", d.end_line);
+        put_num(&mut buf, b",\n      \"end_column\": ", d.end_column);
         buf.extend_from_slice(b",\n      \"related\": ");
         if d.related.is_empty() {
             buf.extend_from_slice(b"[]");
@@ -191,23 +182,17 @@ fn write_pretty(w: &mut impl std::io::Write, out: &Output) -> std::io::Result<()
                     b",\n        {"
                 };
                 buf.extend_from_slice(start);
-                buf.extend_from_slice(b"\n          \"message\": ");
-                escaped(&mut buf, r.message);
-                buf.extend_from_slice(b",\n          \"path\": ");
-                escaped(&mut buf, r.path);
-                buf.extend_from_slice(b",\n          \"line\": ");
-                number(&mut buf, r.line);
-                buf.extend_from_slice(b",\n          \"column\": ");
-                number(&mut buf, r.column);
+                put_str(&mut buf, b"\n          \"message\": ", r.message);
+                put_str(&mut buf, b",\n          \"path\": ", r.path);
+                put_num(&mut buf, b",\n          \"line\": ", r.line);
+                put_num(&mut buf, b",\n          \"column\": ", r.column);
                 buf.extend_from_slice(b"\n        }");
             }
             buf.extend_from_slice(b"\n      ]");
         }
-        buf.extend_from_slice(b",\n      \"fingerprint\": ");
-        escaped(&mut buf, d.fingerprint);
+        put_str(&mut buf, b",\n      \"fingerprint\": ", d.fingerprint);
         if let Some(p) = d.projected {
-            buf.extend_from_slice(b",\n      \"projected\": ");
-            escaped(&mut buf, p);
+            put_str(&mut buf, b",\n      \"projected\": ", p);
         }
         buf.extend_from_slice(b"\n    }");
         if buf.len() >= 1 << 16 {
@@ -240,6 +225,18 @@ fn nested(buf: &mut Vec<u8>, v: &impl Serialize) {
         }
         buf.extend_from_slice(line);
     }
+}
+
+/// A key piece (separator, indentation, quoted key and `: `), then a string value.
+fn put_str(buf: &mut Vec<u8>, piece: &[u8], v: &str) {
+    buf.extend_from_slice(piece);
+    escaped(buf, v);
+}
+
+/// A key piece, then a number.
+fn put_num(buf: &mut Vec<u8>, piece: &[u8], n: usize) {
+    buf.extend_from_slice(piece);
+    number(buf, n);
 }
 
 /// `n` as serde_json writes a `usize`.
