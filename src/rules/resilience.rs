@@ -188,13 +188,18 @@ fn attempts(m: &Architecture, g: &SystemGraph, e: usize) -> f64 {
 pub fn retry_amplification(cx: &Ctx) -> Vec<Diagnostic> {
     let (m, g) = (cx.m, cx.g);
     let max = cx.opt("max_retrying_calls");
-    let count = |e: usize| {
-        if g.edges[e].sync && attempts(m, g, e) > 1.0 {
-            1.0
-        } else {
-            0.0
-        }
-    };
+    // each edge's weight once, in edge order: the walks below visit edges in
+    // topological order, and looking the call up there missed the cache on large designs
+    let weights: Vec<f64> = (0..g.edges.len())
+        .map(|e| {
+            if g.edges[e].sync && attempts(m, g, e) > 1.0 {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let count = |e: usize| weights[e];
     let into = g.longest_into(count);
     let (from, _) = g.longest_from(count, |_| 0.0);
     let mut out = Vec::new();
