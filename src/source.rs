@@ -9,7 +9,7 @@ pub struct Span {
 
 impl Span {
     /// Offsets past `u32::MAX` are clamped: inputs are limited to far less
-    /// (`--max-bytes` is at most 4 GiB), and a span is half the size of two `usize`s,
+    /// (`--max-file-size` is at most 4 GiB), and a span is half the size of two `usize`s,
     /// which matters in a model with one per field.
     pub fn new(start: usize, end: usize) -> Self {
         let lo = u32::try_from(start).unwrap_or(u32::MAX);
@@ -37,6 +37,15 @@ impl Span {
     pub fn is_empty(&self) -> bool {
         self.hi == self.lo
     }
+}
+
+/// Whether any byte satisfies `hit`, tested a chunk at a time without a branch per
+/// byte so that the compiler vectorises it: for scans over whole files and every
+/// string of an output (control characters, bytes that need escaping).
+pub(crate) fn any_byte(bytes: &[u8], hit: impl Fn(u8) -> bool) -> bool {
+    bytes
+        .chunks(32)
+        .any(|chunk| chunk.iter().fold(false, |found, &c| found | hit(c)))
 }
 
 /// One architecture file as read: its display name and text (BOM removed).

@@ -292,6 +292,19 @@ struct Loader<'a> {
     defined: HashSet<&'a str, foldhash::fast::RandomState>,
 }
 
+/// Store a rarely set field (`Component::more`, `Call::more`), creating the box only
+/// for a value: most components and calls never need one. A later invalid value of the
+/// same key clears the field, as it does for the fields stored inline.
+fn set_more<M: Default, T>(
+    more: &mut Option<Box<M>>,
+    x: Option<T>,
+    field: impl FnOnce(&mut M) -> &mut Option<T>,
+) {
+    if x.is_some() || more.is_some() {
+        *field(more.get_or_insert_default()) = x;
+    }
+}
+
 fn join(path: &str, key: &str) -> String {
     let mut s = String::with_capacity(path.len() + key.len() + 1);
     join_into(&mut s, path, key);
@@ -1361,13 +1374,11 @@ impl<'a> Loader<'a> {
                     c.$field = x.map(|x| self.sp(k, v, x));
                 }};
             }
-            // a field of `ComponentMore`: boxed on first use
+            // a field of `ComponentMore`
             macro_rules! more {
                 ($field:ident, $e:expr) => {{
                     let x = $e.map(|x| self.sp(k, v, x));
-                    if x.is_some() || c.more.is_some() {
-                        c.more.get_or_insert_default().$field = x;
-                    }
+                    set_more(&mut c.more, x, |m| &mut m.$field);
                 }};
             }
             match name {
@@ -1625,13 +1636,11 @@ impl<'a> Loader<'a> {
                         c.$field = x.map(|x| self.sp(k, val, x));
                     }};
                 }
-                // a rarely set field: boxed on first use
+                // a field of `CallMore`
                 macro_rules! more {
                     ($field:ident, $e:expr) => {{
                         let x = $e.map(|x| self.sp(k, val, x));
-                        if x.is_some() || c.more.is_some() {
-                            c.more.get_or_insert_default().$field = x;
-                        }
+                        set_more(&mut c.more, x, |m| &mut m.$field);
                     }};
                 }
                 match name {

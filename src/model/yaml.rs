@@ -17,7 +17,7 @@ mod fast;
 /// in a bump arena freed all at once. A node is then 32 bytes and `Copy`, and a
 /// container costs exactly its entries: no vector per container, none grown by
 /// doubling (on the shared generator's 10k file the tree went from about 40 MB in
-/// 200,000 vectors to 17 MB in a few chunks; BENCHMARKS.md).
+/// 200,000 vectors to 19 MB in one chunk; BENCHMARKS.md).
 #[derive(Default)]
 pub struct Arena(bumpalo::Bump);
 
@@ -579,7 +579,7 @@ fn count_node(nodes: &mut usize, limits: Limits, at: Span) -> Result<(), YamlErr
 fn borrow_verbatim<'a>(text: &'a str, sp: Span, value: Cow<'a, str>) -> Cow<'a, str> {
     match value {
         Cow::Borrowed(_) => value,
-        Cow::Owned(v) => match text.get(sp.start()..sp.end()) {
+        Cow::Owned(v) => match text.get(sp.range()) {
             Some(t) if t == v => Cow::Borrowed(t),
             _ => Cow::Owned(v),
         },

@@ -247,15 +247,11 @@ fn number(buf: &mut Vec<u8>, n: usize) {
 
 /// A JSON string as serde_json writes it: `"` and `\` escaped, control characters as
 /// `\b \t \n \f \r` or `\u00xx`, everything else (DEL, non-ASCII) as is. Strings with
-/// nothing to escape (nearly all) are found 16 bytes at a time and copied whole.
+/// nothing to escape (nearly all) are found a chunk at a time (`any_byte`) and copied whole.
 fn escaped(buf: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
     buf.push(b'"');
-    let clean = b.chunks(16).all(|chunk| {
-        !chunk.iter().fold(false, |bad, &c| {
-            bad | (c < 0x20) | (c == b'"') | (c == b'\\')
-        })
-    });
+    let clean = !crate::source::any_byte(b, |c| (c < 0x20) | (c == b'"') | (c == b'\\'));
     if clean {
         buf.extend_from_slice(b);
     } else {

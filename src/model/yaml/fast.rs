@@ -598,14 +598,9 @@ impl<'a> Fast<'a> {
 }
 
 /// Whether the text holds a control character other than `\n` (tabs and CR included),
-/// or DEL: checked 64 bytes at a time without a branch per byte, so that the compiler
-/// vectorises it (it reads every byte of the file).
+/// or DEL (it reads every byte of the file).
 fn has_control(b: &[u8]) -> bool {
-    b.chunks(64).any(|chunk| {
-        chunk.iter().fold(false, |bad, &c| {
-            bad | ((c < 0x20) & (c != b'\n')) | (c == 0x7f)
-        })
-    })
+    crate::source::any_byte(b, |c| ((c < 0x20) & (c != b'\n')) | (c == 0x7f))
 }
 
 /// The bytes that end or rule out a plain key in [`Fast::key_at`]'s scan.
