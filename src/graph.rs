@@ -5,7 +5,6 @@
 //! programs over the condensation of the synchronous sub-graph (edges inside a cycle
 //! are left out; `sync-call-cycle` reports those). No query enumerates paths.
 
-use petgraph::Direction;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -33,18 +32,70 @@ pub struct SystemGraph {
     pub graph: DiGraph<(), usize>,
     pub edges: Vec<Edge>,
     /// Sync edges (indices into `edges`) out of each component.
-    sync_out: Vec<Vec<usize>>,
+    sync_out: Lists,
+    /// The sync edges between SCCs (those the longest-path walks follow) out of each
+    /// component, as (edge, callee), in the order of `sync_out`.
+    dag: Lists<(u32, u32)>,
+    /// All edges out of each component, in petgraph's order (the last added first).
+    out: Lists,
     /// SCC id of each component in the sync sub-graph.
-    scc: Vec<usize>,
+    scc: Vec<u32>,
     /// Components of each SCC, SCCs in topological order (callers before callees).
-    sccs: Vec<Vec<usize>>,
+    sccs: Lists,
     /// Per SCC: has a cycle (more than one member, or a self-call).
     cyclic: Vec<bool>,
     /// Each component's position in id order: ties between equally good paths are
     /// broken by it, so no answer depends on the order of components in the file.
     rank: Vec<u32>,
     /// Per component, the edges into it, callers in id order.
-    incoming: Vec<Vec<usize>>,
+    incoming: Lists,
+    /// Per edge, the hops it adds to a synchronous chain ([`Self::hop_weight`]).
+    hop: Vec<f64>,
+}
+
+/// Lists of indices, one per key, in one allocation: list `k` is
+/// `items[start[k]..start[k + 1]]`. The walks over a large design read them in
+/// topological order, not in memory order; one flat array instead of a vector per
+/// component keeps those reads out of scattered heap blocks.
+struct Lists<T = usize> {
+    start: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T: Copy + Default> Lists<T> {
+    /// `keys` lists, holding each `(key, item)` pair in the order given.
+    fn build(keys: usize, pairs: impl Iterator<Item = (usize, T)> + Clone) -> Self {
+        let mut start = vec![0u32; keys + 1];
+        for (k, _) in pairs.clone() {
+            start[k + 1] += 1;
+        }
+        for k in 0..keys {
+            start[k + 1] += start[k];
+        }
+        let mut fill: Vec<u32> = start[..keys].to_vec();
+        let mut items = vec![T::default(); start[keys] as usize];
+        for (k, x) in pairs {
+            items[fill[k] as usize] = x;
+            fill[k] += 1;
+        }
+        Lists { start, items }
+    }
+
+    fn len(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    fn get(&self, k: usize) -> &[T] {
+        &self.items[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+
+    fn get_mut(&mut self, k: usize) -> &mut [T] {
+        &mut self.items[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+
+    fn iter(&self) -> impl DoubleEndedIterator<Item = &[T]> + ExactSizeIterator + '_ {
+        (0..self.len()).map(|k| self.get(k))
+    }
 }
 
 /// A loaded, valid file with its graph.
@@ -57,6 +108,93 @@ pub struct Analysis {
 pub struct PathTable {
     pub value: Vec<f64>,
     pub next: Vec<Option<usize>>,
+}
+
+/// A topological order of the SCCs (`sccs`, members sorted) of the sync sub-graph:
+/// callers before callees, and among the SCCs ready at each step the one that comes
+/// first in the file. Tarjan's own order is a depth-first one, which on a large
+/// design sends the walks over it back and forth across the whole model; this one
+/// follows the file as far as the calls allow (a file lists its components in some
+/// order of its own, often layer by layer), and ties nothing to the depth-first
+/// search. O((V + E) log V).
+fn condensation_order(sccs: &[Vec<NodeIndex>], edges: &[Edge], sync_out: &Lists) -> Vec<usize> {
+    use std::cmp::Reverse;
+    let mut comp = vec![0u32; sync_out.len()];
+    for (c, members) in sccs.iter().enumerate() {
+        for v in members {
+            comp[v.index()] = c as u32;
+        }
+    }
+    let mut indeg = vec![0u32; sccs.len()];
+    for (u, &c) in comp.iter().enumerate() {
+        for &e in sync_out.get(u) {
+            let t = comp[edges[e].to];
+            if t != c {
+                indeg[t as usize] += 1;
+            }
+        }
+    }
+    let first = |c: usize| sccs[c][0].index();
+    let mut ready: std::collections::BinaryHeap<Reverse<(usize, usize)>> = (0..sccs.len())
+        .filter(|&c| indeg[c] == 0)
+        .map(|c| Reverse((first(c), c)))
+        .collect();
+    let mut order = Vec::with_capacity(sccs.len());
+    while let Some(Reverse((_, c))) = ready.pop() {
+        order.push(c);
+        for v in &sccs[c] {
+            for &e in sync_out.get(v.index()) {
+                let t = comp[edges[e].to] as usize;
+                if t != c {
+                    indeg[t] -= 1;
+                    if indeg[t] == 0 {
+                        ready.push(Reverse((first(t), t)));
+                    }
+                }
+            }
+        }
+    }
+    order
+}
+
+/// No edge, in the walks' compact tables.
+const NO_EDGE: u32 = u32::MAX;
+
+fn edge_of(e: u32) -> Option<usize> {
+    (e != NO_EDGE).then_some(e as usize)
+}
+
+/// A node's entry in [`SystemGraph::longest_into`]: the best score of a chain ending
+/// there, its last edge, and the rank of that edge's caller (for ties). One record
+/// per node, so the walk reads one place per edge, not four arrays.
+#[derive(Clone, Copy)]
+struct Into {
+    value: f64,
+    edge: u32,
+    rank: u32,
+}
+
+impl Default for Into {
+    fn default() -> Self {
+        Into {
+            value: 0.0,
+            edge: NO_EDGE,
+            rank: 0,
+        }
+    }
+}
+
+/// A node's entry in [`SystemGraph::longest_from`]: the best chain starting there
+/// (both scores, its first edge and the rank of that edge's callee), and the node's
+/// own weight and rank, read by the walk from the node's callers.
+#[derive(Clone, Copy)]
+struct From {
+    value: f64,
+    second: f64,
+    weight: f64,
+    edge: u32,
+    next_rank: u32,
+    rank: u32,
 }
 
 impl SystemGraph {
@@ -98,7 +236,6 @@ impl SystemGraph {
                 });
             }
         }
-        let mut sync_out = vec![Vec::new(); n];
         let mut sync_graph: DiGraph<(), ()> = DiGraph::with_capacity(n, edges.len());
         for _ in 0..n {
             sync_graph.add_node(());
@@ -106,51 +243,86 @@ impl SystemGraph {
         for (i, e) in edges.iter().enumerate() {
             graph.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), i);
             if e.sync {
-                sync_out[e.from].push(i);
                 sync_graph.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ());
             }
         }
-        // tarjan_scc yields SCCs in reverse topological order.
+        let by_edge = edges.iter().enumerate();
+        let sync_out = Lists::build(
+            n,
+            by_edge
+                .clone()
+                .filter(|(_, e)| e.sync)
+                .map(|(i, e)| (e.from, i)),
+        );
+        let out = Lists::build(n, by_edge.clone().rev().map(|(i, e)| (e.from, i)));
         let mut raw = tarjan_scc(&sync_graph);
-        raw.reverse();
-        let mut scc = vec![0; n];
-        let mut sccs = Vec::with_capacity(raw.len());
-        let mut cyclic = Vec::with_capacity(raw.len());
-        for (id, members) in raw.into_iter().enumerate() {
-            let mut members: Vec<usize> = members.into_iter().map(|x| x.index()).collect();
+        for members in &mut raw {
             members.sort_unstable();
-            for &v in &members {
-                scc[v] = id;
-            }
-            let self_loop = members.len() == 1
-                && sync_out[members[0]]
-                    .iter()
-                    .any(|&e| edges[e].to == members[0]);
-            cyclic.push(members.len() > 1 || self_loop);
-            sccs.push(members);
         }
+        let raw: Vec<Vec<NodeIndex>> = condensation_order(&raw, &edges, &sync_out)
+            .into_iter()
+            .map(|c| std::mem::take(&mut raw[c]))
+            .collect();
+        let mut scc = vec![0u32; n];
+        let mut cyclic = Vec::with_capacity(raw.len());
+        for (id, members) in raw.iter().enumerate() {
+            for v in members {
+                scc[v.index()] = id as u32;
+            }
+            let first = members[0].index();
+            let self_loop =
+                members.len() == 1 && sync_out.get(first).iter().any(|&e| edges[e].to == first);
+            cyclic.push(members.len() > 1 || self_loop);
+        }
+        let sccs = Lists::build(
+            raw.len(),
+            raw.iter()
+                .enumerate()
+                .flat_map(|(id, members)| members.iter().map(move |v| (id, v.index()))),
+        );
+        drop(raw);
+        let dag = Lists::build(
+            n,
+            by_edge
+                .clone()
+                .filter(|(_, e)| e.sync && scc[e.from] != scc[e.to])
+                .map(|(i, e)| (e.from, (i as u32, e.to as u32))),
+        );
         let mut by_id: Vec<usize> = (0..n).collect();
         by_id.sort_by(|&a, &b| m.components[a].id.cmp(&m.components[b].id));
         let mut rank = vec![0u32; n];
         for (r, &i) in by_id.iter().enumerate() {
             rank[i] = r as u32;
         }
-        let mut incoming = vec![Vec::new(); n];
-        for (i, e) in edges.iter().enumerate() {
-            incoming[e.to].push(i);
+        let mut incoming = Lists::build(n, by_edge.map(|(i, e)| (e.to, i)));
+        for v in 0..n {
+            incoming
+                .get_mut(v)
+                .sort_unstable_by_key(|&e| (rank[edges[e].from], e));
         }
-        for es in &mut incoming {
-            es.sort_unstable_by_key(|&e| (rank[edges[e].from], e));
-        }
+        let hop = edges
+            .iter()
+            .map(|e| {
+                let counts = m.components[e.from].kind().counts_as_hop();
+                if counts && !is_local(&m.components[e.to]) {
+                    1.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         SystemGraph {
             graph,
             edges,
             sync_out,
+            dag,
+            out,
             scc,
             sccs,
             cyclic,
             rank,
             incoming,
+            hop,
         }
     }
 
@@ -190,19 +362,18 @@ impl SystemGraph {
     /// All edges into a component, callers in id order (so that "the first caller"
     /// does not depend on the order of components in the file).
     pub fn incoming(&self, v: usize) -> impl Iterator<Item = usize> + '_ {
-        self.incoming[v].iter().copied()
+        self.incoming.get(v).iter().copied()
     }
 
     /// All edges out of a component.
     pub fn outgoing(&self, v: usize) -> impl Iterator<Item = usize> + '_ {
-        self.graph
-            .edges_directed(NodeIndex::new(v), Direction::Outgoing)
-            .map(|e| *e.weight())
+        self.out.get(v).iter().copied()
     }
 
     /// Sync edges out of `v`, leaving out those inside a cycle.
     pub fn dag_out(&self, v: usize) -> impl Iterator<Item = usize> + '_ {
-        self.sync_out[v]
+        self.sync_out
+            .get(v)
             .iter()
             .copied()
             .filter(move |&e| self.scc[self.edges[e].to] != self.scc[v])
@@ -210,12 +381,12 @@ impl SystemGraph {
 
     /// Sync edges out of `v`, all of them.
     pub fn sync_out(&self, v: usize) -> &[usize] {
-        &self.sync_out[v]
+        self.sync_out.get(v)
     }
 
     /// Components in a topological order of the sync condensation (callers first).
     pub fn topo(&self) -> impl DoubleEndedIterator<Item = usize> + '_ {
-        self.sccs.iter().flatten().copied()
+        self.sccs.items.iter().copied()
     }
 
     /// The cycles: members of each SCC with a sync cycle, in file order.
@@ -224,7 +395,7 @@ impl SystemGraph {
             .iter()
             .zip(&self.cyclic)
             .filter(|(_, c)| **c)
-            .map(|(m, _)| m.as_slice())
+            .map(|(m, _)| m)
     }
 
     pub fn same_scc(&self, a: usize, b: usize) -> bool {
@@ -239,7 +410,7 @@ impl SystemGraph {
         let mut queue = std::collections::VecDeque::from([start]);
         seen[start] = true;
         while let Some(u) = queue.pop_front() {
-            for &e in &self.sync_out[u] {
+            for &e in self.sync_out.get(u) {
                 let w = self.edges[e].to;
                 if self.scc[w] != self.scc[start] {
                     continue;
@@ -318,12 +489,8 @@ impl SystemGraph {
     }
 
     /// Hops an edge adds to a synchronous chain (§1.4): calls by gateways, services and workers.
-    pub fn hop_weight(&self, m: &Architecture, e: usize) -> f64 {
-        if m.components[self.edges[e].from].kind().counts_as_hop() && !self.is_local_call(m, e) {
-            1.0
-        } else {
-            0.0
-        }
+    pub fn hop_weight(&self, e: usize) -> f64 {
+        self.hop[e]
     }
 
     /// Components grouped by the strongly connected components of all edges (sync and
@@ -340,55 +507,52 @@ impl SystemGraph {
     /// A call to an in-process cache: a function call inside the caller, not a network
     /// hop (it needs no timeout and adds no hop to a chain).
     pub fn is_local_call(&self, m: &Architecture, e: usize) -> bool {
-        let callee = &m.components[self.edges[e].to];
-        callee.kind() == crate::model::Kind::Cache
-            && callee
-                .more()
-                .scope
-                .as_ref()
-                .is_some_and(|s| s.v == crate::model::CacheScope::InProcess)
+        is_local(&m.components[self.edges[e].to])
     }
 
     /// Longest chain *ending* at each node: value = best score, next = the edge into it.
     /// The score of a path is the sum of `edge_w` over its edges.
     pub fn longest_into(&self, edge_w: impl Fn(usize) -> f64) -> PathTable {
         let n = self.len();
-        let mut value = vec![0.0; n];
-        let mut next = vec![None; n];
+        let mut best = vec![Into::default(); n];
         let mut seen = vec![false; n];
         for (si, members) in self.sccs.iter().enumerate() {
             if self.cyclic[si] {
-                self.through_cycle_forward(members, &edge_w, &mut value, &mut next, &mut seen);
+                self.through_cycle_forward(members, &edge_w, &mut best, &mut seen);
             }
             for &u in members {
-                for e in self.dag_out(u) {
-                    let v = self.edges[e].to;
-                    let cand = value[u] + edge_w(e);
-                    let better = match next[v] {
-                        None => cand > value[v],
-                        Some(cur) => {
-                            cand > value[v] + 1e-12
-                                || (cand >= value[v] - 1e-12
-                                    && self.tie_key(e, self.edges[e].from)
-                                        < self.tie_key(cur, self.edges[cur].from))
-                        }
+                let (from, ru) = (best[u].value, self.rank[u]);
+                for &(e, v) in self.dag.get(u) {
+                    let cand = from + edge_w(e as usize);
+                    let b = &mut best[v as usize];
+                    let better = if b.edge == NO_EDGE {
+                        cand > b.value
+                    } else {
+                        cand > b.value + 1e-12
+                            || (cand >= b.value - 1e-12 && (ru, e) < (b.rank, b.edge))
                     };
                     if better {
-                        value[v] = cand;
-                        next[v] = Some(e);
+                        *b = Into {
+                            value: cand,
+                            edge: e,
+                            rank: ru,
+                        };
                     }
                 }
             }
         }
-        PathTable { value, next }
+        PathTable {
+            value: best.iter().map(|b| b.value).collect(),
+            next: best.iter().map(|b| edge_of(b.edge)).collect(),
+        }
     }
 
     /// Members of a cycle, best value first, ties by id.
-    fn best_first(&self, members: &[usize], value: &[f64]) -> Vec<usize> {
+    fn best_first(&self, members: &[usize], value: impl Fn(usize) -> f64) -> Vec<usize> {
         let mut order: Vec<usize> = members.to_vec();
         order.sort_by(|&a, &b| {
-            value[b]
-                .partial_cmp(&value[a])
+            value(b)
+                .partial_cmp(&value(a))
                 .unwrap_or(std::cmp::Ordering::Equal)
                 .then(self.rank[a].cmp(&self.rank[b]))
         });
@@ -406,11 +570,10 @@ impl SystemGraph {
         &self,
         members: &[usize],
         edge_w: &impl Fn(usize) -> f64,
-        value: &mut [f64],
-        next: &mut [Option<usize>],
+        best: &mut [Into],
         seen: &mut [bool],
     ) {
-        let order = self.best_first(members, value);
+        let order = self.best_first(members, |v| best[v].value);
         let mut queue = std::collections::VecDeque::new();
         for root in order {
             if seen[root] {
@@ -419,16 +582,19 @@ impl SystemGraph {
             seen[root] = true;
             queue.push_back(root);
             while let Some(u) = queue.pop_front() {
-                for &e in &self.sync_out[u] {
+                for &e in self.sync_out.get(u) {
                     let v = self.edges[e].to;
                     if seen[v] || self.scc[v] != self.scc[u] {
                         continue;
                     }
                     seen[v] = true;
-                    let cand = value[u] + edge_w(e);
-                    if cand > value[v] + 1e-12 {
-                        value[v] = cand;
-                        next[v] = Some(e);
+                    let cand = best[u].value + edge_w(e);
+                    if cand > best[v].value + 1e-12 {
+                        best[v] = Into {
+                            value: cand,
+                            edge: e as u32,
+                            rank: self.rank[u],
+                        };
                     }
                     queue.push_back(v);
                 }
@@ -445,36 +611,45 @@ impl SystemGraph {
         node_w: impl Fn(usize) -> f64,
     ) -> (PathTable, Vec<f64>) {
         let n = self.len();
-        let mut value = vec![0.0; n];
-        let mut second = vec![0.0; n];
-        let mut next = vec![None; n];
+        // each node's weight once, in node order (the walk reaches nodes in topological
+        // order, where a weight that reads the model would miss the cache)
+        let mut best: Vec<From> = (0..n)
+            .map(|v| From {
+                value: 0.0,
+                second: 0.0,
+                weight: node_w(v),
+                edge: NO_EDGE,
+                next_rank: 0,
+                rank: self.rank[v],
+            })
+            .collect();
         let mut seen = vec![false; n];
         for (si, members) in self.sccs.iter().enumerate().rev() {
             for &u in members.iter().rev() {
-                for e in self.dag_out(u) {
-                    let w = self.edges[e].to;
-                    let cand = (value[w] + edge_w(e), second[w] + node_w(w));
-                    let better = match next[u] {
-                        None => true,
-                        Some(cur) => {
-                            let same = (cand.0 - value[u]).abs() <= 1e-12;
-                            cand.0 > value[u] + 1e-12
-                                || (same && cand.1 > second[u] + 1e-12)
-                                || (same
-                                    && (cand.1 - second[u]).abs() <= 1e-12
-                                    && self.tie_key(e, w) < self.tie_key(cur, self.edges[cur].to))
-                        }
+                let mut b = best[u];
+                for &(e, w) in self.dag.get(u) {
+                    let t = &best[w as usize];
+                    let cand = (t.value + edge_w(e as usize), t.second + t.weight);
+                    let better = b.edge == NO_EDGE || {
+                        let same = (cand.0 - b.value).abs() <= 1e-12;
+                        cand.0 > b.value + 1e-12
+                            || (same && cand.1 > b.second + 1e-12)
+                            || (same
+                                && (cand.1 - b.second).abs() <= 1e-12
+                                && (t.rank, e) < (b.next_rank, b.edge))
                     };
                     if better {
-                        value[u] = cand.0;
-                        second[u] = cand.1;
-                        next[u] = Some(e);
+                        b.value = cand.0;
+                        b.second = cand.1;
+                        b.edge = e;
+                        b.next_rank = t.rank;
                     }
                 }
+                best[u] = b;
             }
             if self.cyclic[si] {
                 // as in `through_cycle_forward`, walking calls backwards
-                let order = self.best_first(members, &value);
+                let order = self.best_first(members, |v| best[v].value);
                 let mut queue = std::collections::VecDeque::new();
                 for root in order {
                     if seen[root] {
@@ -490,12 +665,14 @@ impl SystemGraph {
                                 continue;
                             }
                             seen[u] = true;
-                            let cand = (value[w] + edge_w(e), second[w] + node_w(w));
-                            if cand.0 > value[u] + 1e-12 || next[u].is_none() && cand.0 >= value[u]
-                            {
-                                value[u] = cand.0;
-                                second[u] = cand.1;
-                                next[u] = Some(e);
+                            let t = best[w];
+                            let cand = (t.value + edge_w(e), t.second + t.weight);
+                            let b = &mut best[u];
+                            if cand.0 > b.value + 1e-12 || b.edge == NO_EDGE && cand.0 >= b.value {
+                                b.value = cand.0;
+                                b.second = cand.1;
+                                b.edge = e as u32;
+                                b.next_rank = t.rank;
                             }
                             queue.push_back(u);
                         }
@@ -503,13 +680,11 @@ impl SystemGraph {
                 }
             }
         }
-        (PathTable { value, next }, second)
-    }
-
-    /// Order among equally good edges: by the id of the component at the other end,
-    /// then by the edge (calls of one component keep their order in the file).
-    fn tie_key(&self, e: usize, other_end: usize) -> (u32, usize) {
-        (self.rank[other_end], e)
+        let table = PathTable {
+            value: best.iter().map(|b| b.value).collect(),
+            next: best.iter().map(|b| edge_of(b.edge)).collect(),
+        };
+        (table, best.iter().map(|b| b.second).collect())
     }
 
     /// Follow `next` edges forward from `start`.
@@ -545,8 +720,8 @@ impl SystemGraph {
 
     /// The critical path of every node (§1.4): the longest synchronous chain in hops,
     /// ties broken towards the chain with more components.
-    pub fn critical_paths(&self, m: &Architecture) -> PathTable {
-        self.longest_from(|e| self.hop_weight(m, e), |_| 1.0).0
+    pub fn critical_paths(&self) -> PathTable {
+        self.longest_from(|e| self.hop[e], |_| 1.0).0
     }
 
     /// Entry points in the order paths should be explained from: the roots (origins of
@@ -576,7 +751,7 @@ impl SystemGraph {
                 }
             }
             while let Some(u) = queue.pop_front() {
-                for &e in &self.sync_out[u] {
+                for &e in self.sync_out.get(u) {
                     let w = self.edges[e].to;
                     if !seen[w] {
                         seen[w] = true;
@@ -626,6 +801,16 @@ impl SystemGraph {
         v.extend(path.iter().map(|&e| self.edges[e].to));
         v
     }
+}
+
+/// An in-process cache: calling it is a function call, not a network hop.
+fn is_local(callee: &Component) -> bool {
+    callee.kind() == Kind::Cache
+        && callee
+            .more()
+            .scope
+            .as_ref()
+            .is_some_and(|s| s.v == crate::model::CacheScope::InProcess)
 }
 
 /// The component a call goes to.

@@ -17,7 +17,7 @@ fn id(a: &Analysis, i: usize) -> &str {
 }
 
 fn longest_hops_from(a: &Analysis, start: &str) -> (f64, String) {
-    let t = a.graph.critical_paths(&a.model);
+    let t = a.graph.critical_paths();
     let s = a.model.index[start];
     let path = a.graph.follow(&t, s);
     (t.value[s], a.graph.describe(&a.model, &path))
@@ -205,4 +205,39 @@ fn svg_is_drawn_in_process() {
             "examples/url-shortener.arch.yaml"
         ]))
     );
+}
+
+#[test]
+fn topological_order_follows_the_file_where_the_calls_allow() {
+    // ready at first: b and d (a waits for d, c for a and b); then file order
+    let a = load(
+        "name: g\ncomponents:\n  a: {kind: service, calls: [c]}\n  b: {kind: service, calls: [c]}\n  c: {kind: service, calls: [x, y]}\n  d: {kind: service, calls: [a]}\n  x: {kind: service, calls: [y]}\n  y: {kind: service, calls: [x]}\n",
+    );
+    let order: Vec<&str> = a.graph.topo().map(|v| id(&a, v)).collect();
+    assert_eq!(order, ["b", "d", "a", "c", "x", "y"]);
+    // on every example: each component once, and callers before callees
+    let mut examples: Vec<_> = std::fs::read_dir("examples")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    examples.sort();
+    assert!(examples.len() > 10);
+    for example in examples {
+        let a = load(&std::fs::read_to_string(&example).unwrap());
+        let mut pos = vec![usize::MAX; a.model.components.len()];
+        for (i, v) in a.graph.topo().enumerate() {
+            assert_eq!(pos[v], usize::MAX, "{example:?}: twice");
+            pos[v] = i;
+        }
+        assert!(pos.iter().all(|&p| p != usize::MAX), "{example:?}");
+        for ed in a.graph.edges.iter().filter(|e| e.sync) {
+            assert!(
+                pos[ed.from] < pos[ed.to] || a.graph.same_scc(ed.from, ed.to),
+                "{example:?}: {} before {}",
+                id(&a, ed.from),
+                id(&a, ed.to)
+            );
+        }
+    }
 }

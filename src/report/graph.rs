@@ -32,7 +32,7 @@ impl<'a> Picture<'a> {
                 *e = (*e).max(d.severity);
             }
         }
-        let crit = a.graph.critical_paths(&a.model);
+        let crit = a.graph.critical_paths();
         let mut critical = HashSet::new();
         for root in a.graph.root_entry_points(&a.model) {
             critical.extend(a.graph.follow(&crit, root));

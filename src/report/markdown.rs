@@ -328,7 +328,7 @@ impl Doc<'_> {
                 pic.mermaid()
             );
         }
-        let crit = g.critical_paths(m);
+        let crit = g.critical_paths();
         let roots = g.root_entry_points(m);
         if roots.is_empty() {
             s.push_str("\nNo entry point: nothing is a client, an external caller or `public: true`, so no request path can be traced.\n");
@@ -348,7 +348,7 @@ impl Doc<'_> {
                 }
             }
             let path = g.follow(&crit, r);
-            let hops: f64 = path.iter().map(|&e| g.hop_weight(m, e)).sum();
+            let hops: f64 = path.iter().map(|&e| g.hop_weight(e)).sum();
             let _ = write!(
                 s,
                 "- **{}**: reaches {} synchronously",
@@ -871,7 +871,7 @@ impl Doc<'_> {
         }
         // what fails first, per entry point: the least available component on its
         // critical path
-        let crit = g.critical_paths(m);
+        let crit = g.critical_paths();
         let mut first = String::new();
         for entry in g.root_entry_points(m) {
             let path = g.follow(&crit, entry);

@@ -60,17 +60,15 @@ pub fn microservices_for_v1(cx: &Ctx) -> Vec<Diagnostic> {
 pub fn sync_chain_too_long(cx: &Ctx) -> Vec<Diagnostic> {
     let (m, g) = (cx.m, cx.g);
     let max = cx.opt("max_hops");
-    // each edge's weight once, in edge order (the walks visit edges in topological
-    // order, where looking components up missed the cache on large designs)
-    let weight: Vec<f64> = (0..g.edges.len()).map(|e| g.hop_weight(m, e)).collect();
-    let into = g.longest_into(|e| weight[e]);
-    let (from, _) = g.longest_from(|e| weight[e], |_| 0.0);
+    let weight = |e: usize| g.hop_weight(e);
+    let into = g.longest_into(weight);
+    let (from, _) = g.longest_from(weight, |_| 0.0);
     let mut out = Vec::new();
     for (e, ed) in g.edges.iter().enumerate() {
         if !ed.sync || g.same_scc(ed.from, ed.to) {
             continue;
         }
-        let w = weight[e];
+        let w = weight(e);
         // report each chain once: at the call whose hop takes it past the limit
         if w == 0.0 || into.value[ed.from] > max || into.value[ed.from] + w <= max {
             continue;
@@ -78,7 +76,7 @@ pub fn sync_chain_too_long(cx: &Ctx) -> Vec<Diagnostic> {
         let mut chain = g.chain_into(&into, e);
         let crossing = chain.len() - 1;
         chain.extend(g.follow(&from, ed.to));
-        let hops: f64 = chain.iter().map(|&c| weight[c]).sum();
+        let hops: f64 = chain.iter().map(|&c| weight(c)).sum();
         let desc = g.describe(m, &chain);
         let caller = &m.components[ed.from];
         let mut d = cx
@@ -94,7 +92,7 @@ pub fn sync_chain_too_long(cx: &Ctx) -> Vec<Diagnostic> {
             ));
         let mut hop = 0.0;
         for (i, &ce) in chain.iter().enumerate() {
-            let hw = weight[ce];
+            let hw = weight(ce);
             hop += hw;
             if i == crossing {
                 continue;

@@ -1385,7 +1385,7 @@ impl CustomRule {
         text: &str,
     ) -> Vec<Diagnostic> {
         let depth = matches!(metric, Metric::SyncDepth)
-            .then(|| g.longest_from(|e| g.hop_weight(m, e), |_| 0.0).0);
+            .then(|| g.longest_from(|e| g.hop_weight(e), |_| 0.0).0);
         let mut out = Vec::new();
         for (ci, c) in m.components.iter().enumerate() {
             if !select.matches(m, g, ci, None) {

@@ -349,7 +349,7 @@ fn availability_of_entries(cx: &Ctx) -> Vec<Diagnostic> {
             0.0
         }
     };
-    let (crit, _) = g.longest_from(|e| g.hop_weight(m, e), unavail);
+    let (crit, _) = g.longest_from(|e| g.hop_weight(e), unavail);
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut reported = std::collections::HashSet::new();
     for root in g.root_entry_points(m) {
@@ -538,7 +538,7 @@ pub fn no_fallback(cx: &Ctx) -> Vec<Diagnostic> {
 
 pub fn optional_call_on_critical_path(cx: &Ctx) -> Vec<Diagnostic> {
     let (m, g) = (cx.m, cx.g);
-    let crit = g.critical_paths(m);
+    let crit = g.critical_paths();
     let mut on_path: Vec<(usize, usize)> = Vec::new(); // (edge, entry point)
     let mut seen = std::collections::HashSet::new();
     for entry in g.entry_points(m) {
