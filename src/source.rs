@@ -53,11 +53,20 @@ pub(crate) fn any_byte(bytes: &[u8], hit: impl Fn(u8) -> bool) -> bool {
 pub struct SourceFile {
     pub name: String,
     pub text: String,
-    /// 32-bit, as spans are: inputs are limited to 4 GiB.
-    line_starts: Vec<u32>,
+    /// Where each line starts (the first `lines` entries), then per [`LINE_BLOCK`]
+    /// bytes of text the line (0-based) its first byte is on: a lookup searches the
+    /// few lines of one block, not the whole index, whose halving steps miss the cache
+    /// on a large file (every finding's start and end and every related span are
+    /// looked up). 32-bit, as spans are: inputs are limited to 4 GiB. One vector, so
+    /// that a `SourceFile` stays small.
+    index: Vec<u32>,
+    lines: usize,
     /// All bytes are ASCII, so a character index is a byte offset.
     ascii: bool,
 }
+
+/// The bytes per entry of [`SourceFile::blocks`]: about 40 lines of a typical file.
+const LINE_BLOCK: usize = 1024;
 
 /// A resolved position: 1-based line and 1-based column counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,6 +76,14 @@ pub struct LineCol {
 }
 
 impl SourceFile {
+    fn line_starts(&self) -> &[u32] {
+        &self.index[..self.lines]
+    }
+
+    fn blocks(&self) -> &[u32] {
+        &self.index[self.lines..]
+    }
+
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let mut text: String = text.into();
         if text.starts_with('\u{feff}') {
@@ -82,11 +99,23 @@ impl SourceFile {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
+        let lines = line_starts.len();
+        let mut index = line_starts;
+        index.reserve_exact(bytes.len() / LINE_BLOCK + 1);
+        let mut line = 0;
+        for b in 0..=bytes.len() / LINE_BLOCK {
+            let at = b * LINE_BLOCK;
+            while line + 1 < lines && index[line + 1] as usize <= at {
+                line += 1;
+            }
+            index.push(line as u32);
+        }
         let ascii = text.is_ascii();
         SourceFile {
             name: name.into(),
             text,
-            line_starts,
+            index,
+            lines,
             ascii,
         }
     }
@@ -94,7 +123,7 @@ impl SourceFile {
     /// Byte offset of a 1-based line and 0-based character column (as the YAML scanner reports).
     pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
         let line = line.max(1);
-        let Some(&start) = self.line_starts.get(line - 1) else {
+        let Some(&start) = self.line_starts().get(line - 1) else {
             return self.text.len();
         };
         let start = start as usize;
@@ -136,7 +165,7 @@ impl SourceFile {
     ) -> (usize, usize, usize) {
         let first = self.line_of(start).saturating_sub(1).saturating_sub(before);
         let last = self.line_of(end.saturating_sub(1).max(start)) - 1 + after;
-        let ws = self.line_starts[first] as usize;
+        let ws = self.line_starts()[first] as usize;
         (ws, self.next_line_start(last).max(ws), first)
     }
 
@@ -144,7 +173,7 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
         let line_idx = self.line_of(offset) - 1;
-        let start = self.line_starts[line_idx] as usize;
+        let start = self.line_starts()[line_idx] as usize;
         let mut o = offset;
         while !self.text.is_char_boundary(o) {
             o -= 1;
@@ -163,7 +192,7 @@ impl SourceFile {
     /// The byte range of the line holding `offset`, without its line break.
     pub fn line_bounds(&self, offset: usize) -> (usize, usize) {
         let i = self.line_of(offset).saturating_sub(1);
-        let start = self.line_starts[i] as usize;
+        let start = self.line_starts()[i] as usize;
         let mut end = self.next_line_start(i);
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
@@ -174,7 +203,7 @@ impl SourceFile {
 
     /// Where the line after 0-based line `i` starts (the end of the text after the last).
     fn next_line_start(&self, i: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(i + 1)
             .map_or(self.text.len(), |&s| s as usize)
     }
@@ -182,8 +211,14 @@ impl SourceFile {
     /// The line (1-based) a byte offset is on.
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
+        let b = offset / LINE_BLOCK;
+        // the block's first line starts at or before `offset`, and every line after
+        // the next block's first starts after it
+        let (starts, blocks) = (self.line_starts(), self.blocks());
+        let lo = blocks[b] as usize;
+        let hi = blocks.get(b + 1).map_or(starts.len(), |&l| l as usize + 1);
         let offset = u32::try_from(offset).unwrap_or(u32::MAX);
-        match self.line_starts.binary_search(&offset) {
+        lo + match starts[lo..hi].binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
         }
@@ -193,6 +228,37 @@ impl SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_of_agrees_with_a_search_of_every_line() {
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for round in 0..40 {
+            // lines from empty to longer than a block, with all three line ends
+            let mut text = String::new();
+            while text.len() < 6 * LINE_BLOCK {
+                let len = [0, 1, 30, LINE_BLOCK - 1, LINE_BLOCK, 3 * LINE_BLOCK][next(6)];
+                text.push_str(&"x".repeat(len.min(next(len + 1) + round)));
+                text.push_str(["\n", "\r\n", "\r"][next(3)]);
+            }
+            let src = SourceFile::new("t", text.clone());
+            for offset in 0..=text.len() + 2 {
+                let o = u32::try_from(offset.min(text.len())).unwrap();
+                let want = match src.line_starts().binary_search(&o) {
+                    Ok(i) => i + 1,
+                    Err(i) => i,
+                };
+                assert_eq!(src.line_of(offset), want, "offset {offset}");
+            }
+        }
+        assert_eq!(SourceFile::new("t", "").line_of(0), 1);
+        assert_eq!(SourceFile::new("t", "a\n").line_of(2), 2);
+    }
 
     #[test]
     fn spans_are_32_bit_and_clamp() {
