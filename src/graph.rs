@@ -110,22 +110,20 @@ pub struct PathTable {
     pub next: Vec<Option<usize>>,
 }
 
-/// A topological order of the SCCs (`sccs`, members sorted) of the sync sub-graph:
-/// callers before callees, and among the SCCs ready at each step the one that comes
-/// first in the file. Tarjan's own order is a depth-first one, which on a large
-/// design sends the walks over it back and forth across the whole model; this one
-/// follows the file as far as the calls allow (a file lists its components in some
-/// order of its own, often layer by layer), and ties nothing to the depth-first
-/// search. O((V + E) log V).
-fn condensation_order(sccs: &[Vec<NodeIndex>], edges: &[Edge], sync_out: &Lists) -> Vec<usize> {
-    use std::cmp::Reverse;
-    let mut comp = vec![0u32; sync_out.len()];
-    for (c, members) in sccs.iter().enumerate() {
-        for v in members {
-            comp[v.index()] = c as u32;
-        }
-    }
-    let mut indeg = vec![0u32; sccs.len()];
+/// A topological order of the SCCs of the sync sub-graph (`comp` per component, and
+/// each SCC's `members` in file order): callers before callees, ready SCCs taken first
+/// in first out, starting with those that no call reaches, in file order. Tarjan's
+/// own order is a depth-first one, which on a large design sends the walks over it
+/// back and forth across the whole model; this one moves through the file about as
+/// the calls do (a file lists its components in an order of its own, often layer by
+/// layer). Linear, like Tarjan's.
+fn condensation_order(
+    comp: &[u32],
+    members: &Lists,
+    edges: &[Edge],
+    sync_out: &Lists,
+) -> Vec<usize> {
+    let mut indeg = vec![0u32; members.len()];
     for (u, &c) in comp.iter().enumerate() {
         for &e in sync_out.get(u) {
             let t = comp[edges[e].to];
@@ -134,27 +132,39 @@ fn condensation_order(sccs: &[Vec<NodeIndex>], edges: &[Edge], sync_out: &Lists)
             }
         }
     }
-    let first = |c: usize| sccs[c][0].index();
-    let mut ready: std::collections::BinaryHeap<Reverse<(usize, usize)>> = (0..sccs.len())
+    // each SCC once, at its first member
+    let mut order: Vec<usize> = (0..comp.len())
+        .filter(|&v| members.get(comp[v] as usize)[0] == v)
+        .map(|v| comp[v] as usize)
         .filter(|&c| indeg[c] == 0)
-        .map(|c| Reverse((first(c), c)))
         .collect();
-    let mut order = Vec::with_capacity(sccs.len());
-    while let Some(Reverse((_, c))) = ready.pop() {
-        order.push(c);
-        for v in &sccs[c] {
-            for &e in sync_out.get(v.index()) {
+    let mut done = 0;
+    while let Some(&c) = order.get(done) {
+        done += 1;
+        for &v in members.get(c) {
+            for &e in sync_out.get(v) {
                 let t = comp[edges[e].to] as usize;
                 if t != c {
                     indeg[t] -= 1;
                     if indeg[t] == 0 {
-                        ready.push(Reverse((first(t), t)));
+                        order.push(t);
                     }
                 }
             }
         }
     }
     order
+}
+
+/// The first 16 bytes of an id, big-endian, zero-padded: ids whose prefixes differ
+/// compare as their prefixes do (a shorter id that ends inside the prefix pads with
+/// zeros, below any byte the other has there unless it is a zero too, and then the
+/// prefixes tie and the ids themselves are compared).
+fn id_prefix(id: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = id.len().min(16);
+    b[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u128::from_be_bytes(b)
 }
 
 /// No edge, in the walks' compact tables.
@@ -255,32 +265,35 @@ impl SystemGraph {
                 .map(|(i, e)| (e.from, i)),
         );
         let out = Lists::build(n, by_edge.clone().rev().map(|(i, e)| (e.from, i)));
-        let mut raw = tarjan_scc(&sync_graph);
-        for members in &mut raw {
-            members.sort_unstable();
-        }
-        let raw: Vec<Vec<NodeIndex>> = condensation_order(&raw, &edges, &sync_out)
-            .into_iter()
-            .map(|c| std::mem::take(&mut raw[c]))
-            .collect();
-        let mut scc = vec![0u32; n];
-        let mut cyclic = Vec::with_capacity(raw.len());
-        for (id, members) in raw.iter().enumerate() {
+        // Tarjan's SCCs, renumbered in the order of `condensation_order`
+        let mut comp = vec![0u32; n];
+        let raw = tarjan_scc(&sync_graph);
+        let k = raw.len();
+        for (c, members) in raw.iter().enumerate() {
             for v in members {
-                scc[v.index()] = id as u32;
+                comp[v.index()] = c as u32;
             }
-            let first = members[0].index();
-            let self_loop =
-                members.len() == 1 && sync_out.get(first).iter().any(|&e| edges[e].to == first);
-            cyclic.push(members.len() > 1 || self_loop);
         }
-        let sccs = Lists::build(
-            raw.len(),
-            raw.iter()
-                .enumerate()
-                .flat_map(|(id, members)| members.iter().map(move |v| (id, v.index()))),
-        );
         drop(raw);
+        let members = Lists::build(k, (0..n).map(|v| (comp[v] as usize, v)));
+        let mut new_id = vec![0u32; k];
+        for (id, c) in condensation_order(&comp, &members, &edges, &sync_out)
+            .into_iter()
+            .enumerate()
+        {
+            new_id[c] = id as u32;
+        }
+        drop(members);
+        let scc: Vec<u32> = comp.iter().map(|&c| new_id[c as usize]).collect();
+        drop(comp);
+        let sccs = Lists::build(k, (0..n).map(|v| (scc[v] as usize, v)));
+        let cyclic = sccs
+            .iter()
+            .map(|members| {
+                let first = members[0];
+                members.len() > 1 || sync_out.get(first).iter().any(|&e| edges[e].to == first)
+            })
+            .collect();
         let dag = Lists::build(
             n,
             by_edge
@@ -288,12 +301,21 @@ impl SystemGraph {
                 .filter(|(_, e)| e.sync && scc[e.from] != scc[e.to])
                 .map(|(i, e)| (e.from, (i as u32, e.to as u32))),
         );
-        let mut by_id: Vec<usize> = (0..n).collect();
-        by_id.sort_by(|&a, &b| m.components[a].id.cmp(&m.components[b].id));
+        // sorted by the ids' first 16 bytes, then (when those tie) the whole ids: most
+        // comparisons stay in one compact array instead of reaching into two
+        // components and their strings (ids are unique)
+        let mut by_id: Vec<(u128, &str, u32)> = m
+            .components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (id_prefix(&c.id), c.id.as_str(), i as u32))
+            .collect();
+        by_id.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
         let mut rank = vec![0u32; n];
-        for (r, &i) in by_id.iter().enumerate() {
-            rank[i] = r as u32;
+        for (r, &(_, _, i)) in by_id.iter().enumerate() {
+            rank[i as usize] = r as u32;
         }
+        drop(by_id);
         let mut incoming = Lists::build(n, by_edge.map(|(i, e)| (e.to, i)));
         for v in 0..n {
             incoming
@@ -816,4 +838,35 @@ fn is_local(callee: &Component) -> bool {
 /// The component a call goes to.
 pub fn callee<'m>(m: &'m Architecture, call: &Call) -> Option<&'m Component> {
     m.component(&call.to.v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_prefixes_order_ids_as_the_ids_do() {
+        let mut seed = 11u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let alphabet = ["a", "b", "-", "\0", "é", "z", "0"];
+        let mut ids: Vec<String> = (0..3000)
+            .map(|_| {
+                (0..next(24))
+                    .map(|_| alphabet[next(alphabet.len())])
+                    .collect()
+            })
+            .collect();
+        ids.extend(["", "\0", "svc-1-23", "svc-1-234", "svc-1-2345678901234"].map(String::from));
+        ids.sort();
+        ids.dedup();
+        let mut by_prefix: Vec<&String> = ids.iter().collect();
+        by_prefix.reverse();
+        by_prefix.sort_unstable_by(|a, b| id_prefix(a).cmp(&id_prefix(b)).then_with(|| a.cmp(b)));
+        assert!(by_prefix.iter().zip(&ids).all(|(a, b)| *a == b));
+    }
 }
