@@ -139,21 +139,37 @@ pub fn assign(model: Option<&Architecture>, file: &str, ds: &mut [Diagnostic]) {
     let file = normalize_file(file);
     // the hash state after `archlint/v1`, the rule and the file: the same for every
     // finding of a rule, and there are few rules
-    let mut prefixes: Vec<(String, Fnv)> = Vec::new();
+    let mut prefixes: Vec<(&str, Fnv)> = Vec::new();
+    for d in ds.iter() {
+        if !prefixes.iter().any(|(r, _)| *r == d.rule) {
+            let mut h = Fnv::new();
+            h.write("archlint/v1");
+            h.write(&d.rule);
+            h.write(&file);
+            prefixes.push((&d.rule, h));
+        }
+    }
+    let base_of = |d: &Diagnostic| {
+        let &(_, prefix) = prefixes
+            .iter()
+            .find(|(r, _)| *r == d.rule)
+            .expect("every rule has a prefix");
+        base(prefix, model, d)
+    };
+    // each base on its own, on every core for a large file (they read the model at
+    // random, which is most of their cost); then the ranks, in order
+    #[cfg(not(target_arch = "wasm32"))]
+    let bases: Vec<u64> = if ds.len() >= PARALLEL_FROM {
+        use rayon::prelude::*;
+        ds.par_iter().map(base_of).collect()
+    } else {
+        ds.iter().map(base_of).collect()
+    };
+    #[cfg(target_arch = "wasm32")]
+    let bases: Vec<u64> = ds.iter().map(base_of).collect();
+    drop(prefixes);
     let mut seen: HashMap<u64, u32> = HashMap::with_capacity(ds.len());
-    for d in ds.iter_mut() {
-        let prefix = match prefixes.iter().find(|(r, _)| *r == d.rule) {
-            Some(&(_, h)) => h,
-            None => {
-                let mut h = Fnv::new();
-                h.write("archlint/v1");
-                h.write(&d.rule);
-                h.write(&file);
-                prefixes.push((d.rule.clone(), h));
-                h
-            }
-        };
-        let b = base(prefix, model, d);
+    for (d, b) in ds.iter_mut().zip(bases) {
         let k = seen.entry(b).or_insert(0);
         let v = if *k == 0 {
             b
@@ -166,6 +182,9 @@ pub fn assign(model: Option<&Architecture>, file: &str, ds: &mut [Diagnostic]) {
         d.fingerprint = format!("{v:016x}");
     }
 }
+
+/// Findings from which [`assign`] hashes on every core.
+const PARALLEL_FROM: usize = 2_000;
 
 #[cfg(test)]
 mod tests {
