@@ -3,7 +3,6 @@
 //! Every problem becomes an `invalid-input` diagnostic with a precise span; the loader
 //! keeps going after a problem so that one run reports all of them.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::fields::{self, FieldDef};
@@ -41,7 +40,7 @@ pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
             .map(|e| yaml_error("", e))
             .collect(),
         refs: Vec::new(),
-        defined: HashSet::default(),
+        defined: IdMap::default(),
     };
     let model = l.top(&parsed.root);
     if let Some(m) = &model {
@@ -289,7 +288,7 @@ struct Loader<'a> {
     /// Every component id defined, valid or not (references to invalid ones do not
     /// cascade), taken from the `components` keys before any component is read: most
     /// references then resolve at once, and only the rest are kept as [`Ref`]s.
-    defined: HashSet<&'a str, foldhash::fast::RandomState>,
+    defined: IdMap<()>,
 }
 
 /// Store a rarely set field (`Component::more`, `Call::more`), creating the box only
@@ -1003,7 +1002,7 @@ impl<'a> Loader<'a> {
 
     fn reference(&mut self, path: &str, v: &Node, field: &'static str) -> Option<String> {
         let id = self.string(path, v)?;
-        if self.defined.contains(id.as_str()) {
+        if self.defined.contains_key(&id) {
             return Some(id);
         }
         self.refs.push(Ref {
@@ -1248,8 +1247,11 @@ impl<'a> Loader<'a> {
         }
         a.components.reserve(map.len());
         let names = map.iter().filter(|(k, _)| !k.is_null());
-        self.defined
-            .extend(names.filter_map(|(k, _)| k.as_scalar()));
+        for (k, _) in names {
+            if let Some(id) = k.as_scalar() {
+                self.defined.insert(id, ());
+            }
+        }
         for (k, val) in map {
             let Some(id) = k.as_scalar().filter(|_| !k.is_null()) else {
                 self.push(
@@ -1265,16 +1267,16 @@ impl<'a> Loader<'a> {
             let path = format!("components.{id}");
             match self.component(id, &path, k, val) {
                 Some(c) => {
-                    a.index.insert(id.to_string(), a.components.len());
+                    a.index.insert(id, a.components.len());
                     a.components.push(c);
                 }
                 // keep a placeholder so a duplicate id is not loaded twice
                 None => {
-                    a.index.insert(id.to_string(), usize::MAX);
+                    a.index.insert(id, usize::MAX);
                 }
             }
         }
-        a.index.retain(|_, i| *i != usize::MAX);
+        a.index.retain(|&i| i != usize::MAX);
     }
 
     fn component(&mut self, id: &str, path: &str, key: &Node, v: &Node) -> Option<Component> {
@@ -1753,8 +1755,14 @@ impl<'a> Loader<'a> {
     fn finish(mut self) -> Vec<Diagnostic> {
         let ids = std::mem::take(&mut self.defined);
         let refs = std::mem::take(&mut self.refs);
+        // candidates for "did you mean", in one order whatever the hash seed
+        let mut names: Vec<&str> = Vec::new();
+        if refs.iter().any(|r| !ids.contains_key(&r.id)) {
+            names = ids.keys().collect();
+            names.sort_unstable();
+        }
         for r in refs {
-            if ids.contains(r.id.as_str()) {
+            if ids.contains_key(&r.id) {
                 continue;
             }
             let what = match r.field {
@@ -1768,7 +1776,7 @@ impl<'a> Loader<'a> {
                 format!("`{what}` names unknown component `{}`", r.id),
             )
             .label("no component with this id");
-            d = match suggest(&r.id, ids.iter().copied()) {
+            d = match suggest(&r.id, names.iter().copied()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("define it under `components:`, or fix the id"),
             };

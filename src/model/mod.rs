@@ -147,8 +147,88 @@ pub struct Architecture {
 
 /// A map keyed by component ids, hashed with foldhash (seeded per process) rather than
 /// SipHash: ids are looked up for every call, reference and finding, and SipHash was
-/// 6% of a large file's run.
-pub type IdMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
+/// 6% of a large file's run. An id of up to 16 bytes (nearly every id) is kept in the
+/// table itself, so that a lookup compares bytes there rather than following a pointer
+/// to a string: on a large design those strings are spread over the heap, and each
+/// comparison missed the cache. Longer ids are kept as strings.
+#[derive(Debug, Clone)]
+pub struct IdMap<V> {
+    short: HashMap<ShortId, V, foldhash::fast::RandomState>,
+    long: HashMap<String, V, foldhash::fast::RandomState>,
+}
+
+/// An id of up to 16 bytes, zero-padded, with its length in the last byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ShortId([u8; 17]);
+
+impl ShortId {
+    fn new(id: &str) -> Option<Self> {
+        let n = id.len();
+        (n <= 16).then(|| {
+            let mut b = [0u8; 17];
+            b[..n].copy_from_slice(id.as_bytes());
+            b[16] = n as u8;
+            ShortId(b)
+        })
+    }
+}
+
+impl<V> Default for IdMap<V> {
+    fn default() -> Self {
+        IdMap {
+            short: HashMap::default(),
+            long: HashMap::default(),
+        }
+    }
+}
+
+impl<V> IdMap<V> {
+    pub fn get(&self, id: &str) -> Option<&V> {
+        match ShortId::new(id) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(id),
+        }
+    }
+    pub fn contains_key(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+    pub fn insert(&mut self, id: &str, v: V) -> Option<V> {
+        match ShortId::new(id) {
+            Some(k) => self.short.insert(k, v),
+            None => self.long.insert(id.to_string(), v),
+        }
+    }
+    /// Keep the entries whose value passes `keep`.
+    pub fn retain(&mut self, mut keep: impl FnMut(&V) -> bool) {
+        self.short.retain(|_, v| keep(v));
+        self.long.retain(|_, v| keep(v));
+    }
+    /// The ids, in no particular order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        let short = self
+            .short
+            .keys()
+            .map(|k| std::str::from_utf8(&k.0[..usize::from(k.0[16])]).expect("stored from a str"));
+        short.chain(self.long.keys().map(String::as_str))
+    }
+    pub fn reserve(&mut self, n: usize) {
+        self.short.reserve(n);
+    }
+    pub fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<V> std::ops::Index<&str> for IdMap<V> {
+    type Output = V;
+    fn index(&self, id: &str) -> &V {
+        self.get(id)
+            .unwrap_or_else(|| panic!("no component `{id}` in the index"))
+    }
+}
 
 impl Architecture {
     pub fn component(&self, id: &str) -> Option<&Component> {
@@ -707,13 +787,50 @@ impl Component {
 
 #[cfg(test)]
 mod tests {
-    use super::Architecture;
+    use super::{Architecture, IdMap};
+
+    #[test]
+    fn id_map_keeps_short_and_long_ids_apart_and_finds_both() {
+        let ids = [
+            "",
+            "a",
+            "svc-1-23",
+            "exactly-16-bytes",
+            "seventeen-bytes-x",
+            "é-16-bytes-long",
+            "é-is-two-bytes-so-long",
+            "a\0",
+            "a\0\0",
+        ];
+        let mut m = IdMap::default();
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(m.insert(id, i), None, "{id:?}");
+        }
+        assert_eq!(m.len(), ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(m.get(id), Some(&i), "{id:?}");
+            assert_eq!(m[id], i);
+        }
+        for missing in ["b", "exactly-16-byteS", "seventeen-bytes-y", "a\0\0\0"] {
+            assert!(!m.contains_key(missing), "{missing:?}");
+        }
+        assert_eq!(m.insert("a", 99), Some(1));
+        let mut keys: Vec<&str> = m.keys().collect();
+        keys.sort_unstable();
+        let mut want = ids.to_vec();
+        want.sort_unstable();
+        assert_eq!(keys, want);
+        m.retain(|&v| v % 2 == 0);
+        assert!(
+            m.contains_key("") && !m.contains_key("a") && m.contains_key("é-is-two-bytes-so-long")
+        );
+    }
 
     #[test]
     fn component_at_takes_the_longest_id_at_a_path_boundary() {
         let mut m = Architecture::default();
         for (i, id) in ["api", "api.v2", "db"].iter().enumerate() {
-            m.index.insert(id.to_string(), i);
+            m.index.insert(id, i);
         }
         assert_eq!(m.component_at("components.api"), Some(0));
         assert_eq!(m.component_at("components.api.calls[0].timeout"), Some(0));
