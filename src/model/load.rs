@@ -20,29 +20,63 @@ pub struct Loaded {
 
 /// Parse and validate `src`. `rule_ids` are the ids an `allow` may name.
 pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
-    let arena = yaml::Arena::for_text(src.text.len());
-    let parsed = match yaml::parse(src, &arena, limits) {
-        Ok(p) => p,
-        Err(e) => {
-            return Loaded {
-                model: None,
-                errors: vec![yaml_error("", e)],
-            };
-        }
-    };
-    let mut l = Loader {
+    load_with(src, rule_ids, limits, true)
+}
+
+/// [`load`], streaming the components through the loader as they are parsed when the
+/// file is in the YAML fast path's subset (`stream`), else from the whole tree (the
+/// tests hold the two to the same result).
+fn load_with(src: &SourceFile, rule_ids: &[&str], limits: Limits, stream: bool) -> Loaded {
+    let new_loader = || Loader {
         src,
         rule_ids,
         max_components: limits.max_components,
-        errors: parsed
-            .problems
-            .into_iter()
-            .map(|e| yaml_error("", e))
-            .collect(),
+        errors: Vec::new(),
         refs: Vec::new(),
         defined: IdMap::default(),
+        streamed: false,
     };
-    let model = l.top(&parsed.root);
+    let mut l = new_loader();
+    let mut a = Architecture::default();
+    // the tree without the components is small; the whole tree is about 3.3 bytes
+    // per byte of text (see `yaml::Arena::for_text`)
+    let small = yaml::Arena::new();
+    let streamed = if stream {
+        let mut sink = Stream {
+            l: &mut l,
+            a: &mut a,
+        };
+        yaml::parse_streaming(src, &small, limits, &mut sink)
+    } else {
+        None
+    };
+    let whole;
+    let parsed = match streamed {
+        Some(p) => p,
+        None => {
+            // outside the fast path's subset (or not streamed): start again
+            l = new_loader();
+            a = Architecture::default();
+            whole = yaml::Arena::for_text(src.text.len());
+            let parsed = if stream {
+                yaml::parse_full(src, &whole, limits)
+            } else {
+                yaml::parse(src, &whole, limits)
+            };
+            match parsed {
+                Ok(p) => p,
+                Err(e) => {
+                    return Loaded {
+                        model: None,
+                        errors: vec![yaml_error("", e)],
+                    };
+                }
+            }
+        }
+    };
+    l.errors
+        .extend(parsed.problems.into_iter().map(|e| yaml_error("", e)));
+    let model = l.top(&parsed.root, a);
     if let Some(m) = &model {
         consumes_from_queues(m, &mut l.errors);
         check_entities(m, &mut l.errors);
@@ -50,6 +84,38 @@ pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
     }
     let errors = l.finish();
     Loaded { model, errors }
+}
+
+/// The loader as the sink of a streaming parse: each component is loaded as soon as it
+/// is read.
+struct Stream<'l, 'a> {
+    l: &'l mut Loader<'a>,
+    a: &'l mut Architecture,
+}
+
+impl yaml::ComponentSink for Stream<'_, '_> {
+    fn keys(&mut self, keys: &[Node<'_>]) -> bool {
+        // too many components, or an id twice: the whole tree's path reports those
+        if keys.len() > self.l.max_components {
+            return false;
+        }
+        let mut ids = IdMap::default();
+        for k in keys.iter().filter(|k| !k.is_null()) {
+            if let Some(id) = k.as_scalar()
+                && ids.insert(id, ()).is_some()
+            {
+                return false;
+            }
+        }
+        self.l.defined = ids;
+        self.a.components.reserve(keys.len());
+        self.l.streamed = true;
+        true
+    }
+
+    fn entry(&mut self, key: &Node<'_>, value: &Node<'_>) {
+        self.l.component_entry(key, value, self.a);
+    }
 }
 
 /// The data model refers to what exists: a store that is a database component, a
@@ -289,6 +355,8 @@ struct Loader<'a> {
     /// cascade), taken from the `components` keys before any component is read: most
     /// references then resolve at once, and only the rest are kept as [`Ref`]s.
     defined: IdMap<()>,
+    /// The components were loaded while the file was parsed ([`Stream`]).
+    streamed: bool,
 }
 
 /// Store a rarely set field (`Component::more`, `Call::more`), creating the box only
@@ -1016,7 +1084,7 @@ impl<'a> Loader<'a> {
 
     // ---- the document -------------------------------------------------------------
 
-    fn top(&mut self, root: &Node<'a>) -> Option<Architecture> {
+    fn top(&mut self, root: &Node, mut a: Architecture) -> Option<Architecture> {
         let Some(map) = root.as_map() else {
             let d = Diagnostic::invalid("", root.span, format!("the top level of an architecture file must be a mapping, found {}", root.type_name()))
                 .label("expected `name:`, `requirements:` and `components:` here")
@@ -1025,7 +1093,6 @@ impl<'a> Loader<'a> {
             return None;
         };
         self.check_keys(map, fields::TOP, "", None, "the top level");
-        let mut a = Architecture::default();
         for (k, v) in map {
             match k.as_scalar() {
                 Some("name") => a.name = self.string("name", v).map(|s| self.sp(k, v, s)),
@@ -1043,7 +1110,10 @@ impl<'a> Loader<'a> {
                 Some("journeys") => a.journeys = self.journeys(v),
                 Some("components") => {
                     a.components_span = Some(k.span);
-                    if !v.is_null() {
+                    if self.streamed {
+                        // loaded while parsing; drop the placeholders of invalid ones
+                        a.index.retain(|&i| i != usize::MAX);
+                    } else if !v.is_null() {
                         self.components(v, &mut a);
                     }
                 }
@@ -1218,7 +1288,7 @@ impl<'a> Loader<'a> {
 
     // ---- components -----------------------------------------------------------------
 
-    fn components(&mut self, v: &Node<'a>, a: &mut Architecture) {
+    fn components(&mut self, v: &Node, a: &mut Architecture) {
         let Some(map) = self.expect_map("components", v) else {
             return;
         };
@@ -1253,30 +1323,35 @@ impl<'a> Loader<'a> {
             }
         }
         for (k, val) in map {
-            let Some(id) = k.as_scalar().filter(|_| !k.is_null()) else {
-                self.push(
-                    Diagnostic::invalid("components", k.span, "a component id must be a name")
-                        .label("not a name")
-                        .help("name the component, e.g. `orders-api:`; `null`, `~`, an empty key, a list or a mapping is not an id"),
-                );
-                continue;
-            };
-            if a.index.contains_key(id) {
-                continue; // reported as a duplicate key
-            }
-            let path = format!("components.{id}");
-            match self.component(id, &path, k, val) {
-                Some(c) => {
-                    a.index.insert(id, a.components.len());
-                    a.components.push(c);
-                }
-                // keep a placeholder so a duplicate id is not loaded twice
-                None => {
-                    a.index.insert(id, usize::MAX);
-                }
-            }
+            self.component_entry(k, val, a);
         }
         a.index.retain(|&i| i != usize::MAX);
+    }
+
+    /// One entry of `components`: the component, or the error that it is none.
+    fn component_entry(&mut self, k: &Node, val: &Node, a: &mut Architecture) {
+        let Some(id) = k.as_scalar().filter(|_| !k.is_null()) else {
+            self.push(
+                Diagnostic::invalid("components", k.span, "a component id must be a name")
+                    .label("not a name")
+                    .help("name the component, e.g. `orders-api:`; `null`, `~`, an empty key, a list or a mapping is not an id"),
+            );
+            return;
+        };
+        if a.index.contains_key(id) {
+            return; // reported as a duplicate key
+        }
+        let path = format!("components.{id}");
+        match self.component(id, &path, k, val) {
+            Some(c) => {
+                a.index.insert(id, a.components.len());
+                a.components.push(c);
+            }
+            // keep a placeholder so a duplicate id is not loaded twice
+            None => {
+                a.index.insert(id, usize::MAX);
+            }
+        }
     }
 
     fn component(&mut self, id: &str, path: &str, key: &Node, v: &Node) -> Option<Component> {
@@ -1793,4 +1868,131 @@ impl<'a> Loader<'a> {
 fn last_key(path: &str) -> &str {
     let tail = path.rsplit('.').next().unwrap_or(path);
     tail.split('[').next().unwrap_or(tail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The model and the errors, in a form two loads can be compared by.
+    fn outcome(src: &SourceFile, stream: bool) -> String {
+        // a few rule ids (the model does not know the rules); `allow`s naming others
+        // are errors, the same either way
+        let ids = [
+            "sync-chain-too-long",
+            "shared-database",
+            "single-point-of-failure",
+        ];
+        let limits = Limits {
+            max_components: 6,
+            ..Limits::default()
+        };
+        let l = load_with(src, &ids, limits, stream);
+        let errors: Vec<String> = l
+            .errors
+            .iter()
+            .map(|d| {
+                format!(
+                    "{:?} {} {} {:?} {:?}",
+                    d.span, d.path, d.message, d.label, d.help
+                )
+            })
+            .collect();
+        let index = l.model.as_ref().map(|m| {
+            let mut ids: Vec<(&str, usize)> = m.index.keys().map(|k| (k, m.index[k])).collect();
+            ids.sort_unstable();
+            ids.into_iter()
+                .map(|(k, i)| format!("{k}={i}"))
+                .collect::<Vec<_>>()
+        });
+        format!(
+            "{:#?}\n{index:?}\n{errors:#?}",
+            l.model.as_ref().map(|m| &m.components)
+        )
+    }
+
+    #[test]
+    fn the_examples_stream() {
+        struct Count(usize, usize);
+        impl yaml::ComponentSink for Count {
+            fn keys(&mut self, keys: &[Node<'_>]) -> bool {
+                self.0 = keys.len();
+                true
+            }
+            fn entry(&mut self, _: &Node<'_>, _: &Node<'_>) {
+                self.1 += 1;
+            }
+        }
+        let mut n = 0;
+        for e in std::fs::read_dir("examples").unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_none_or(|x| x != "yaml") {
+                continue;
+            }
+            let src = SourceFile::new("x", std::fs::read_to_string(&p).unwrap());
+            let arena = yaml::Arena::new();
+            let mut sink = Count(0, 0);
+            let parsed = yaml::parse_streaming(&src, &arena, Limits::default(), &mut sink);
+            let p = p.display();
+            let root = parsed.unwrap_or_else(|| panic!("{p}: not streamed")).root;
+            assert!(sink.0 > 3 && sink.0 == sink.1, "{p}");
+            assert_eq!(
+                root.get("components")
+                    .and_then(|c| c.as_map())
+                    .map(<[_]>::len),
+                Some(0)
+            );
+            n += 1;
+        }
+        assert!(n > 10);
+    }
+
+    fn streaming_agrees(name: &str, text: &str) {
+        let src = SourceFile::new(name, text);
+        assert_eq!(outcome(&src, true), outcome(&src, false), "{name}");
+    }
+
+    #[test]
+    fn streaming_the_components_loads_what_the_whole_tree_loads() {
+        let mut files = Vec::new();
+        for dir in ["examples", "tests/fixtures"] {
+            let mut stack = vec![std::path::PathBuf::from(dir)];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d).unwrap() {
+                    let p = e.unwrap().path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if p.extension().is_some_and(|x| x == "yaml") {
+                        files.push(p);
+                    }
+                }
+            }
+        }
+        assert!(files.len() > 100);
+        for p in files {
+            let bytes = std::fs::read(&p).unwrap();
+            streaming_agrees(&p.display().to_string(), &String::from_utf8_lossy(&bytes));
+        }
+        // what the streaming parse leaves to the whole tree, or gives up on midway
+        let head = "name: s\nrequirements:\n  availability: 99.9%\n";
+        for components in [
+            "components:\n  a: {kind: service, calls: [b, zz]}\n  b:\n    kind: database\n",
+            "components:\n  a: {kind: service}\n  a: {kind: worker}\n",
+            "components:\n  ~: {kind: service}\n  b: {kind: nope}\n  c:\n  d: 3\n  calls: [b]\n",
+            "components:\n  a:\n  - x\n  b: {kind: service}\n",
+            "components:\n  a: {kind: service}\n  <<: {b: {kind: service}}\n",
+            "components:\n  a: {kind: service, calls: [b]}\n  b: &x {kind: service}\n",
+            "components:\n  a: {kind: service}\n    b: {kind: service}\n",
+            "components:\n  a: {kind: service}\n b: {kind: service}\n",
+            "components: {a: {kind: service}}\n",
+            "components:\n",
+            "components:\n  # none yet\n",
+            "components:\n- a\n",
+            "components:\n  a: {kind: service}\n  b: {kind: service}\n  c: {kind: service}\n  d: {kind: service}\n  e: {kind: service}\n  f: {kind: service}\n  g: {kind: service}\n",
+            "components:\n  a:\n    kind: service\n    calls:\n      - to: b\n        timeout: 5 parsecs\n  b: {kind: service, consumes: [q]}\n  q: {kind: queue}\n",
+        ] {
+            streaming_agrees(components, &format!("{head}{components}"));
+            streaming_agrees(components, &format!("{components}{head}"));
+        }
+    }
 }

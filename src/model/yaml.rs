@@ -12,6 +12,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 use crate::source::{SourceFile, Span};
 
 mod fast;
+pub use fast::ComponentSink;
 
 /// Where a parsed tree lives: every list, mapping and unescaped string of one parse,
 /// in a bump arena freed all at once. A node is then 32 bytes and `Copy`, and a
@@ -31,6 +32,10 @@ impl Arena {
     /// shared generator's files).
     pub fn for_text(len: usize) -> Self {
         Arena(bumpalo::Bump::with_capacity(len.saturating_mul(7) / 2))
+    }
+    /// Free everything allocated, keeping the last chunk for what comes next.
+    pub fn reset(&mut self) {
+        self.0.reset()
     }
     fn slice<'a, T: Copy>(&'a self, items: &[T]) -> &'a [T] {
         if items.is_empty() {
@@ -258,6 +263,34 @@ pub fn parse<'a>(
         .into_iter()
         .next()
         .expect("parse_stream returns a root");
+    Ok(Parsed { root, problems })
+}
+
+/// [`parse`] by the fast path only, handing the entries of the top-level `components`
+/// mapping to `sink` as they are read instead of keeping their trees (that mapping is
+/// empty in the tree returned). `None` when the file is outside the fast path's subset
+/// (some entries may have gone to `sink` by then): parse it with [`parse_full`].
+pub fn parse_streaming<'a>(
+    src: &'a SourceFile,
+    arena: &'a Arena,
+    limits: Limits,
+    sink: &mut dyn ComponentSink,
+) -> Option<Parsed<'a>> {
+    let (root, problems) = fast::parse_streaming(src.text.as_str(), arena, limits, sink)?;
+    Some(Parsed { root, problems })
+}
+
+/// [`parse`] by the full parser alone (for a file the fast path gave up on).
+pub fn parse_full<'a>(
+    src: &'a SourceFile,
+    arena: &'a Arena,
+    limits: Limits,
+) -> Result<Parsed<'a>, YamlError> {
+    let (roots, problems) = parse_events(src, arena, limits, false)?;
+    let root = roots
+        .into_iter()
+        .next()
+        .expect("parse_events returns a root");
     Ok(Parsed { root, problems })
 }
 
