@@ -111,12 +111,13 @@ pub struct PathTable {
 }
 
 /// A topological order of the SCCs of the sync sub-graph (`comp` per component, and
-/// each SCC's `members` in file order): callers before callees, ready SCCs taken first
-/// in first out, starting with those that no call reaches, in file order. Tarjan's
-/// own order is a depth-first one, which on a large design sends the walks over it
-/// back and forth across the whole model; this one moves through the file about as
-/// the calls do (a file lists its components in an order of its own, often layer by
-/// layer). Linear, like Tarjan's.
+/// each SCC's `members` in file order): callers before callees, in generations (first
+/// the SCCs that no call reaches, then those whose callers are all in the generations
+/// before), each generation in file order (by first member). Tarjan's own order is a
+/// depth-first one, which on a large design sends the walks over it back and forth
+/// across the whole model; this one moves through the file about as the calls do (a
+/// file lists its components in an order of its own, often layer by layer, and the
+/// generations are the layers). Linear but for sorting each generation.
 fn condensation_order(
     comp: &[u32],
     members: &Lists,
@@ -132,28 +133,34 @@ fn condensation_order(
             }
         }
     }
-    // each SCC once, at its first member
+    // each SCC by its first member, and once
     let mut order: Vec<usize> = (0..comp.len())
-        .filter(|&v| members.get(comp[v] as usize)[0] == v)
-        .map(|v| comp[v] as usize)
-        .filter(|&c| indeg[c] == 0)
+        .filter(|&v| {
+            let c = comp[v] as usize;
+            members.get(c)[0] == v && indeg[c] == 0
+        })
         .collect();
     let mut done = 0;
-    while let Some(&c) = order.get(done) {
-        done += 1;
-        for &v in members.get(c) {
-            for &e in sync_out.get(v) {
-                let t = comp[edges[e].to] as usize;
-                if t != c {
-                    indeg[t] -= 1;
-                    if indeg[t] == 0 {
-                        order.push(t);
+    while done < order.len() {
+        let generation = order.len();
+        for i in done..generation {
+            let c = comp[order[i]] as usize;
+            for &v in members.get(c) {
+                for &e in sync_out.get(v) {
+                    let t = comp[edges[e].to] as usize;
+                    if t != c {
+                        indeg[t] -= 1;
+                        if indeg[t] == 0 {
+                            order.push(members.get(t)[0]);
+                        }
                     }
                 }
             }
         }
+        order[generation..].sort_unstable();
+        done = generation;
     }
-    order
+    order.into_iter().map(|v| comp[v] as usize).collect()
 }
 
 /// The first 16 bytes of an id, big-endian, zero-padded: ids whose prefixes differ
@@ -214,6 +221,10 @@ impl SystemGraph {
         for _ in 0..n {
             graph.add_node(());
         }
+        // each component's kind, and whether it is an in-process cache, in one pass in
+        // file order: the calls below name their callees in no order
+        let kinds: Vec<Kind> = m.components.iter().map(Component::kind).collect();
+        let local: Vec<bool> = m.components.iter().map(is_local).collect();
         let mut edges = Vec::new();
         for (from, c) in m.components.iter().enumerate() {
             for (i, call) in c.calls.iter().enumerate() {
@@ -223,7 +234,7 @@ impl SystemGraph {
                 let sync = match call.mode.as_ref().map(|x| x.v) {
                     Some(Mode::Sync) => true,
                     Some(Mode::Async) => false,
-                    None => m.components[to].kind() != Kind::Queue,
+                    None => kinds[to] != Kind::Queue,
                 };
                 edges.push(Edge {
                     from,
@@ -325,8 +336,7 @@ impl SystemGraph {
         let hop = edges
             .iter()
             .map(|e| {
-                let counts = m.components[e.from].kind().counts_as_hop();
-                if counts && !is_local(&m.components[e.to]) {
+                if kinds[e.from].counts_as_hop() && !local[e.to] {
                     1.0
                 } else {
                     0.0

@@ -209,8 +209,8 @@ fn svg_is_drawn_in_process() {
 
 #[test]
 fn topological_order_follows_the_file_where_the_calls_allow() {
-    // ready at first: b and d, in file order (a waits for d, c for a and b); then
-    // first in, first out
+    // generations, each in file order: b and d, which nothing calls; then a (its
+    // caller d is done); then c (a and b); then the cycle x-y
     let a = load(
         "name: g\ncomponents:\n  a: {kind: service, calls: [c]}\n  b: {kind: service, calls: [c]}\n  c: {kind: service, calls: [x, y]}\n  d: {kind: service, calls: [a]}\n  x: {kind: service, calls: [y]}\n  y: {kind: service, calls: [x]}\n",
     );
