@@ -228,13 +228,13 @@ fn nested(buf: &mut Vec<u8>, v: &impl Serialize) {
 }
 
 /// A key piece (separator, indentation, quoted key and `: `), then a string value.
-fn put_str(buf: &mut Vec<u8>, piece: &[u8], v: &str) {
+pub(super) fn put_str(buf: &mut Vec<u8>, piece: &[u8], v: &str) {
     buf.extend_from_slice(piece);
     escaped(buf, v);
 }
 
 /// A key piece, then a number.
-fn put_num(buf: &mut Vec<u8>, piece: &[u8], n: usize) {
+pub(super) fn put_num(buf: &mut Vec<u8>, piece: &[u8], n: usize) {
     buf.extend_from_slice(piece);
     number(buf, n);
 }
