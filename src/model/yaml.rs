@@ -258,12 +258,16 @@ pub fn parse<'a>(
     arena: &'a Arena,
     limits: Limits,
 ) -> Result<Parsed<'a>, YamlError> {
-    let (roots, problems) = parse_stream(src, arena, limits, false)?;
+    parse_stream(src, arena, limits, false).map(one_document)
+}
+
+/// The root of a one-document parse, with its problems.
+fn one_document<'a>((roots, problems): (Vec<Node<'a>>, Vec<YamlError>)) -> Parsed<'a> {
     let root = roots
         .into_iter()
         .next()
-        .expect("parse_stream returns a root");
-    Ok(Parsed { root, problems })
+        .expect("a one-document parse returns a root");
+    Parsed { root, problems }
 }
 
 /// [`parse`] by the fast path only, handing the entries of the top-level `components`
@@ -286,12 +290,7 @@ pub fn parse_full<'a>(
     arena: &'a Arena,
     limits: Limits,
 ) -> Result<Parsed<'a>, YamlError> {
-    let (roots, problems) = parse_events(src, arena, limits, false)?;
-    let root = roots
-        .into_iter()
-        .next()
-        .expect("parse_events returns a root");
-    Ok(Parsed { root, problems })
+    parse_events(src, arena, limits, false).map(one_document)
 }
 
 /// Parse every YAML document of a stream (`---`-separated, as Kubernetes manifests
