@@ -86,6 +86,19 @@ fn load_with(src: &SourceFile, rule_ids: &[&str], limits: Limits, stream: bool) 
     Loaded { model, errors }
 }
 
+/// The component ids among the `components` keys (a null key is none), and whether
+/// one of them is there twice.
+fn component_ids<'k, 'n: 'k>(keys: impl IntoIterator<Item = &'k Node<'n>>) -> (IdMap<()>, bool) {
+    let mut ids = IdMap::default();
+    let mut twice = false;
+    for k in keys.into_iter().filter(|k| !k.is_null()) {
+        if let Some(id) = k.as_scalar() {
+            twice |= ids.insert(id, ()).is_some();
+        }
+    }
+    (ids, twice)
+}
+
 /// The loader as the sink of a streaming parse: each component is loaded as soon as it
 /// is read.
 struct Stream<'l, 'a> {
@@ -99,13 +112,9 @@ impl yaml::ComponentSink for Stream<'_, '_> {
         if keys.len() > self.l.max_components {
             return false;
         }
-        let mut ids = IdMap::default();
-        for k in keys.iter().filter(|k| !k.is_null()) {
-            if let Some(id) = k.as_scalar()
-                && ids.insert(id, ()).is_some()
-            {
-                return false;
-            }
+        let (ids, twice) = component_ids(keys);
+        if twice {
+            return false;
         }
         self.l.defined = ids;
         self.a.components.reserve(keys.len());
@@ -1316,12 +1325,7 @@ impl<'a> Loader<'a> {
             return;
         }
         a.components.reserve(map.len());
-        let names = map.iter().filter(|(k, _)| !k.is_null());
-        for (k, _) in names {
-            if let Some(id) = k.as_scalar() {
-                self.defined.insert(id, ());
-            }
-        }
+        self.defined = component_ids(map.iter().map(|(k, _)| k)).0;
         for (k, val) in map {
             self.component_entry(k, val, a);
         }
