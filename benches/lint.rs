@@ -1,16 +1,16 @@
 //! `cargo bench`: the cost of each phase on synthetic systems of 1k, 10k and 50k
 //! components (parse + spans, validation, graph build, all rules, output formats).
 
-#[path = "support/synth.rs"]
-mod synth;
+use archlint_testing::synth;
 
 use std::hint::black_box;
 
-use archlint::config::Config;
-use archlint::graph::SystemGraph;
-use archlint::model::{load, yaml};
-use archlint::source::SourceFile;
-use archlint::{FileResult, report, rules};
+use archlint_core::model::{load, yaml};
+use archlint_core::source::SourceFile;
+use archlint_linter::config::Config;
+use archlint_linter::graph::SystemGraph;
+use archlint_linter::{FileResult, rules};
+use archlint_outputs as report;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 const SIZES: [usize; 3] = [1_000, 10_000, 50_000];
@@ -20,7 +20,7 @@ const SIZES: [usize; 3] = [1_000, 10_000, 50_000];
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The parse phase alone: the spanned tree in a fresh arena.
-fn parse_span(src: &SourceFile) -> archlint::source::Span {
+fn parse_span(src: &SourceFile) -> archlint_core::source::Span {
     let arena = yaml::Arena::new();
     yaml::parse(src, &arena, Default::default())
         .unwrap()
@@ -30,7 +30,10 @@ fn parse_span(src: &SourceFile) -> archlint::source::Span {
 
 fn phases(c: &mut Criterion) {
     let ids = rules::ids();
-    let settings = Config::default().settings(None, None).unwrap();
+    let settings = Config::default()
+        .settings(None, None)
+        .unwrap()
+        .on(archlint_testing::TODAY);
     for n in SIZES {
         let s = synth::generate(n, 42);
         let src = SourceFile::new("synth.arch.yaml", s.yaml.clone());
@@ -57,7 +60,11 @@ fn phases(c: &mut Criterion) {
             input_error: false,
         };
         let mut results = [result()];
-        archlint::fingerprint::assign(Some(&model), "synth.arch.yaml", &mut results[0].diagnostics);
+        archlint_linter::fingerprint::assign(
+            Some(&model),
+            "synth.arch.yaml",
+            &mut results[0].diagnostics,
+        );
         g.bench_function(BenchmarkId::new("out-human", n), |b| {
             b.iter(|| black_box(report::human::render(&results, Default::default(), false).len()))
         });
@@ -81,7 +88,7 @@ fn phases(c: &mut Criterion) {
         });
         g.bench_function(BenchmarkId::new("end-to-end-json", n), |b| {
             b.iter(|| {
-                let r = archlint::lint_source(src.clone(), &settings);
+                let r = archlint_linter::lint_source(src.clone(), &settings);
                 black_box(report::json::render(&[r]).len())
             })
         });
@@ -98,7 +105,10 @@ fn file_outputs(c: &mut Criterion) {
         return;
     };
     let text = std::fs::read_to_string(&path).expect("ARCHLINT_BENCH_FILE is readable");
-    let settings = Config::default().settings(None, None).unwrap();
+    let settings = Config::default()
+        .settings(None, None)
+        .unwrap()
+        .on(archlint_testing::TODAY);
     let src = SourceFile::new(&path, text);
     let ids = rules::ids();
     let mut g = c.benchmark_group("file");
@@ -117,11 +127,11 @@ fn file_outputs(c: &mut Criterion) {
     });
     g.bench_function("end-to-end-json", |b| {
         b.iter(|| {
-            let r = archlint::lint_source(src.clone(), &settings);
+            let r = archlint_linter::lint_source(src.clone(), &settings);
             black_box(report::json::render(&[r]).len())
         })
     });
-    let results = [archlint::lint_source(src.clone(), &settings)];
+    let results = [archlint_linter::lint_source(src.clone(), &settings)];
     let style = report::human::Style::default();
     g.bench_function("out-human", |b| {
         b.iter(|| black_box(report::human::render(&results, style, false).len()))
@@ -158,7 +168,7 @@ fn server_relint(c: &mut Criterion) {
         b.iter(|| {
             // a one-character edit, as typing makes
             text.push(' ');
-            black_box(archlint::server::lsp_diagnostics(uri, &text).len())
+            black_box(archlint_server::lsp_diagnostics(uri, &text, archlint_testing::TODAY).len())
         })
     });
     g.finish();
@@ -180,22 +190,28 @@ fn diff_10k(c: &mut Criterion) {
         }
         new.push('\n');
     }
-    let settings = Config::default().settings(None, None).unwrap();
+    let settings = Config::default()
+        .settings(None, None)
+        .unwrap()
+        .on(archlint_testing::TODAY);
     let mut g = c.benchmark_group("diff");
     g.sample_size(10);
     g.bench_function("10k", |b| {
         b.iter(|| {
             let lint = |t: &str| {
-                archlint::lint_source(SourceFile::new("synth.arch.yaml", t.to_string()), &settings)
+                archlint_linter::lint_source(
+                    SourceFile::new("synth.arch.yaml", t.to_string()),
+                    &settings,
+                )
             };
             let (ro, rn) = (lint(&old), lint(&new));
             let arena = yaml::Arena::new();
             let to = yaml::parse(&ro.source, &arena, Default::default()).unwrap();
             let tn = yaml::parse(&rn.source, &arena, Default::default()).unwrap();
-            let design = archlint::diff::design_diff(&to.root, &tn.root);
-            let found = archlint::diff::findings_diff(&ro, &rn);
+            let design = archlint_outputs::diff::design_diff(&to.root, &tn.root);
+            let found = archlint_outputs::diff::findings_diff(&ro, &rn);
             black_box((
-                archlint::diff::design_lines(&design).len(),
+                archlint_outputs::diff::design_lines(&design).len(),
                 found.introduced.len(),
             ))
         })
@@ -220,7 +236,7 @@ fn import_k8s_500(c: &mut Criterion) {
     g.bench_function("k8s-500", |b| {
         b.iter(|| {
             black_box(
-                archlint::import::k8s::import(&files)
+                archlint_import::k8s::import(&files)
                     .map(|i| i.yaml.len())
                     .unwrap_or(0),
             )

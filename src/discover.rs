@@ -2,14 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-pub fn is_architecture_file(name: &str) -> bool {
+pub(crate) fn is_architecture_file(name: &str) -> bool {
     matches!(name, "architecture.yaml" | "architecture.yml")
         || name.ends_with(".arch.yaml")
         || name.ends_with(".arch.yml")
 }
 
 /// All architecture files under `dir`, sorted, skipping hidden directories and build output.
-pub fn find(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn find(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

@@ -252,7 +252,7 @@ fn rules_lists_every_rule_and_explain_prints_pages() {
     let o = run(&["rules"]);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
-    for r in archlint::rules::RULES {
+    for r in archlint_linter::rules::RULES {
         assert!(
             text.contains(r.id),
             "{} missing from `archlint rules`",

@@ -116,7 +116,7 @@ fn allow_on_a_call_suppresses_and_unused_allow_is_reported() {
 fn categories_are_matched_by_id_or_spec_heading_spelled_loosely() {
     let ids = |sel: &[&str]| -> Vec<&'static str> {
         let sel: Vec<String> = sel.iter().map(|s| s.to_string()).collect();
-        let mut v = archlint::config::resolve(&sel).expect("resolves");
+        let mut v = archlint_linter::config::resolve(&sel).expect("resolves");
         v.sort_unstable();
         v
     };
@@ -128,7 +128,7 @@ fn categories_are_matched_by_id_or_spec_heading_spelled_loosely() {
     assert_eq!(ids(&["tradeoffs"]), vec!["undocumented-choice"]);
     assert!(ids(&["ALL"]).contains(&"undocumented-choice"));
     assert!(ids(&["capacity"]).contains(&"capacity-exceeded"));
-    let err = archlint::config::resolve(&["anti-pattrens".to_string()]).unwrap_err();
+    let err = archlint_linter::config::resolve(&["anti-pattrens".to_string()]).unwrap_err();
     assert!(err.contains("did you mean `anti-patterns`"), "{err}");
 }
 

@@ -4,8 +4,8 @@
 
 mod common;
 
-use archlint::config::{self, Config};
-use archlint::source::SourceFile;
+use archlint_core::source::SourceFile;
+use archlint_linter::config::{self, Config};
 use common::*;
 
 fn cfg(text: &str) -> Config {
@@ -19,10 +19,13 @@ fn cfg(text: &str) -> Config {
 }
 
 /// Findings of the custom rules only.
-fn custom(config: &str, design: &str) -> Vec<archlint::diag::Diagnostic> {
+fn custom(config: &str, design: &str) -> Vec<archlint_core::diag::Diagnostic> {
     let c = cfg(config);
-    let settings = c.settings(Some(&["custom".to_string()]), None).unwrap();
-    let r = archlint::lint_source(SourceFile::new("d.arch.yaml", design), &settings);
+    let settings = c
+        .settings(Some(&["custom".to_string()]), None)
+        .unwrap()
+        .on(archlint_testing::TODAY);
+    let r = archlint_linter::lint_source(SourceFile::new("d.arch.yaml", design), &settings);
     assert!(!r.input_error, "{:?}", r.diagnostics);
     r.diagnostics
         .into_iter()
@@ -344,7 +347,7 @@ fn a_pack_with_errors_is_reported_in_the_pack_file() {
 }
 
 mod generated {
-    use archlint::testing::{ComponentSpec, PackSpec, Spec};
+    use archlint_testing::{ComponentSpec, PackSpec, Spec};
     use proptest::prelude::*;
 
     fn model() -> impl Strategy<Value = Spec> {
@@ -386,17 +389,17 @@ mod generated {
         ) {
             let pack = PackSpec { rules };
             let yaml = pack.to_yaml();
-            let src = archlint::source::SourceFile::new(".archlint.yaml", yaml.as_str());
-            let loaded = archlint::config::parse(src, None);
+            let src = archlint_core::source::SourceFile::new(".archlint.yaml", yaml.as_str());
+            let loaded = archlint_linter::config::parse(src, None);
             prop_assert!(loaded.is_ok(), "{yaml}");
-            let outputs = archlint::testing::rule_pack_bytes(yaml.as_bytes(), &m.to_yaml());
+            let outputs = archlint_testing::rule_pack_bytes(yaml.as_bytes(), &m.to_yaml());
             prop_assert!(!outputs.is_empty());
         }
 
         /// Arbitrary bytes as a configuration never panic.
         #[test]
         fn arbitrary_configurations_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-            archlint::testing::rule_pack_bytes(&bytes, "name: x\ncomponents:\n  a: { kind: service }\n");
+            archlint_testing::rule_pack_bytes(&bytes, "name: x\ncomponents:\n  a: { kind: service }\n");
         }
     }
 }

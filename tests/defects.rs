@@ -75,7 +75,7 @@ fn consuming_from_a_database_is_an_input_error() {
     assert_eq!(d.path, "components.w.consumes[0]");
     assert!(d.message.contains("not a queue"), "{}", d.message);
     assert!(d.help.as_deref().unwrap().contains("access: read"));
-    let at = archlint::report::locate(&r.source, d);
+    let at = archlint_outputs::locate(&r.source, d);
     assert_eq!((at.line, at.column), (6, 16));
 }
 

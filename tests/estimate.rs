@@ -2,9 +2,9 @@
 
 mod common;
 
-use archlint::analyse;
-use archlint::estimate;
-use archlint::source::SourceFile;
+use archlint_core::source::SourceFile;
+use archlint_linter::analyse;
+use archlint_linter::estimate;
 use common::*;
 
 fn close(a: f64, b: f64) -> bool {

@@ -28,9 +28,9 @@ fn sarif_schema() -> serde_json::Value {
 
 fn yaml_to_json(path: &str) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap();
-    let src = archlint::source::SourceFile::new(path, text);
-    let arena = archlint::model::yaml::Arena::new();
-    archlint::model::yaml::parse(&src, &arena, Default::default())
+    let src = archlint_core::source::SourceFile::new(path, text);
+    let arena = archlint_core::model::yaml::Arena::new();
+    archlint_core::model::yaml::parse(&src, &arena, Default::default())
         .expect("valid YAML")
         .root
         .to_json()
@@ -73,7 +73,7 @@ fn sarif_carries_rules_and_locations() {
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(
         rules.len(),
-        archlint::rules::RULES.len() + 1,
+        archlint_linter::rules::RULES.len() + 1,
         "every rule plus invalid-input"
     );
     for r in rules {
@@ -140,14 +140,14 @@ fn github_annotations() {
 
 #[test]
 fn the_schema_accepts_every_example_and_the_starter() {
-    let schema = archlint::model::schema::schema(&archlint::rules::ids());
+    let schema = archlint_core::model::schema::schema(&archlint_linter::rules::ids());
     let mut files: Vec<String> = std::fs::read_dir("examples")
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.path().display().to_string())
         .filter(|p| p.ends_with(".yaml"))
         .collect();
-    files.push("src/templates/architecture.yaml".into());
+    files.push("src/commands/starter.arch.yaml".into());
     files.sort();
     for f in files {
         let errors = validate(&schema, &yaml_to_json(&f));
@@ -157,7 +157,7 @@ fn the_schema_accepts_every_example_and_the_starter() {
 
 #[test]
 fn the_schema_rejects_what_validation_rejects() {
-    let schema = archlint::model::schema::schema(&archlint::rules::ids());
+    let schema = archlint_core::model::schema::schema(&archlint_linter::rules::ids());
     for bad in [
         "unknown-key",
         "unknown-kind",
@@ -177,8 +177,10 @@ fn the_schema_rejects_what_validation_rejects() {
 fn the_checked_in_schema_is_current() {
     let generated = format!(
         "{}\n",
-        serde_json::to_string_pretty(&archlint::model::schema::schema(&archlint::rules::ids()))
-            .unwrap()
+        serde_json::to_string_pretty(&archlint_core::model::schema::schema(
+            &archlint_linter::rules::ids()
+        ))
+        .unwrap()
     );
     let path = "schema/architecture.schema.json";
     let on_disk = std::fs::read_to_string(path).unwrap_or_default();
@@ -241,12 +243,13 @@ fn human_labels_inside_a_flow_mapping_stay_in_place() {
         "retry-without-backoff",
         "stale-read-under-strong-consistency",
     ];
-    let settings = archlint::config::Config::default()
+    let settings = archlint_linter::config::Config::default()
         .settings(Some(&select.map(String::from)), None)
-        .unwrap();
+        .unwrap()
+        .on(archlint_testing::TODAY);
     let lint = || {
-        archlint::lint_source(
-            archlint::source::SourceFile::new("flow.yaml", text),
+        archlint_linter::lint_source(
+            archlint_core::source::SourceFile::new("flow.yaml", text),
             &settings,
         )
     };
@@ -276,11 +279,12 @@ fn human_output_of_a_one_line_file_shows_excerpts() {
     comps.push_str(r#", "db": {"kind": "database", "tech": "postgresql", "replicas": 2}"#);
     let text = format!(r#"{{"name": "one-line", "components": {{{comps}}}}}"#);
     assert!(text.len() > 2500 && !text.contains('\n'));
-    let settings = archlint::config::Config::default()
+    let settings = archlint_linter::config::Config::default()
         .settings(Some(&["shared-database".to_string()]), None)
-        .unwrap();
-    let r = archlint::lint_source(
-        archlint::source::SourceFile::new("one.json", &text),
+        .unwrap()
+        .on(archlint_testing::TODAY);
+    let r = archlint_linter::lint_source(
+        archlint_core::source::SourceFile::new("one.json", &text),
         &settings,
     );
     let out = human(r);

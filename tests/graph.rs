@@ -2,8 +2,8 @@
 
 mod common;
 
-use archlint::source::SourceFile;
-use archlint::{Analysis, analyse};
+use archlint_core::source::SourceFile;
+use archlint_linter::{Analysis, analyse};
 
 fn load(yaml: &str) -> Analysis {
     match analyse(&SourceFile::new("g.yaml", yaml)) {
@@ -148,7 +148,7 @@ fn svg_is_drawn_in_process() {
         let svg = common::stdout(&common::run(&["graph", "--format", "svg", example]));
         let doc =
             roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{example}: not XML: {e}"));
-        let a = archlint::analyse(&archlint::source::SourceFile::new(
+        let a = archlint_linter::analyse(&archlint_core::source::SourceFile::new(
             example,
             std::fs::read_to_string(example).unwrap(),
         ))

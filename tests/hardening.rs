@@ -81,14 +81,14 @@ fn too_many_components_is_a_located_error() {
 
 #[test]
 fn a_huge_flat_file_is_rejected_by_the_node_limit() {
-    use archlint::model::yaml::{Limits, parse};
+    use archlint_core::model::yaml::{Limits, parse};
     let text = "k: [".to_string() + &"1, ".repeat(2_000) + "1]\n";
-    let src = archlint::source::SourceFile::new("flat.yaml", text);
+    let src = archlint_core::source::SourceFile::new("flat.yaml", text);
     let limits = Limits {
         max_nodes: 1_000,
         ..Limits::default()
     };
-    let arena = archlint::model::yaml::Arena::new();
+    let arena = archlint_core::model::yaml::Arena::new();
     let e = parse(&src, &arena, limits)
         .err()
         .expect("over the node limit");
@@ -168,13 +168,13 @@ fn odd_encodings_are_handled_deliberately() {
     let r = lint_text(crlf);
     assert!(r.input_error);
     let d = &r.diagnostics[0];
-    let at = archlint::report::locate(&r.source, d);
+    let at = archlint_outputs::locate(&r.source, d);
     assert_eq!((at.line, at.column), (5, 15), "{d:?}");
     // a lone CR ends a line too
     let r = lint_text("name: x\rcomponents:\r  api: { kind: nope }\r");
     assert!(r.input_error);
     assert_eq!(
-        archlint::report::locate(&r.source, &r.diagnostics[0]).line,
+        archlint_outputs::locate(&r.source, &r.diagnostics[0]).line,
         3
     );
     // tabs in indentation: a located syntax error with a hint
@@ -207,7 +207,7 @@ fn fuzz_crashers_stay_fixed() {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         let bytes = std::fs::read(&p).unwrap();
-        let out = archlint::testing::every_output(&p.display().to_string(), &bytes);
+        let out = archlint_testing::every_output(&p.display().to_string(), &bytes);
         assert!(out.len() >= 5, "{}", p.display());
         n += 1;
     }

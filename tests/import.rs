@@ -15,8 +15,8 @@ fn import(args: &[&str]) -> (String, String) {
 }
 
 /// The generated file as a model (it must load without an input error).
-fn model(yaml: &str) -> archlint::model::Architecture {
-    match archlint::analyse(&archlint::source::SourceFile::new(
+fn model(yaml: &str) -> archlint_core::model::Architecture {
+    match archlint_linter::analyse(&archlint_core::source::SourceFile::new(
         "imported.arch.yaml",
         yaml,
     )) {
@@ -28,7 +28,7 @@ fn model(yaml: &str) -> archlint::model::Architecture {
     }
 }
 
-fn kind(m: &archlint::model::Architecture, id: &str) -> String {
+fn kind(m: &archlint_core::model::Architecture, id: &str) -> String {
     m.component(id)
         .unwrap_or_else(|| panic!("no `{id}`"))
         .kind()
@@ -36,7 +36,7 @@ fn kind(m: &archlint::model::Architecture, id: &str) -> String {
         .to_string()
 }
 
-fn calls(m: &archlint::model::Architecture, from: &str, to: &str) -> bool {
+fn calls(m: &archlint_core::model::Architecture, from: &str, to: &str) -> bool {
     m.component(from)
         .is_some_and(|c| c.calls.iter().any(|x| x.to.v == to))
 }
@@ -349,12 +349,12 @@ mod properties {
         #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
         #[test]
         fn importers_never_panic(text in fragments()) {
-            archlint::testing::import_bytes(text.as_bytes());
+            archlint_testing::import_bytes(text.as_bytes());
         }
 
         #[test]
         fn importers_never_panic_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
-            archlint::testing::import_bytes(&bytes);
+            archlint_testing::import_bytes(&bytes);
         }
     }
 }

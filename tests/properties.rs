@@ -1,4 +1,4 @@
-//! Property tests over random valid models (`archlint::testing::Spec`): no panic,
+//! Property tests over random valid models (`archlint_testing::Spec`): no panic,
 //! spans inside the file and on the key their path names, JSON that parses, and
 //! findings that do not depend on the order of components in the file.
 
@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use archlint::testing::{ComponentSpec, Spec, every_output};
+use archlint_testing::{ComponentSpec, Spec, every_output};
 use proptest::prelude::*;
 
 fn pairs(max: usize) -> impl Strategy<Value = Vec<(u32, u32)>> {

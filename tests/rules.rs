@@ -3,7 +3,7 @@
 
 mod common;
 
-use archlint::rules::RULES;
+use archlint_linter::rules::RULES;
 use common::*;
 
 /// Rules a fixture needs enabled besides its own.

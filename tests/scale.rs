@@ -3,8 +3,7 @@
 
 mod common;
 
-#[path = "../benches/support/synth.rs"]
-mod synth;
+use archlint_testing::synth;
 
 use std::collections::BTreeMap;
 
@@ -59,7 +58,7 @@ fn generation_is_deterministic() {
 
 /// Writes the benchmark inputs: `cargo test --release --test scale -- --ignored --nocapture`.
 #[test]
-#[ignore]
+#[ignore = "a tool, not a test: writes the benchmark inputs to target/synth"]
 fn write_synthetic_files() {
     let dir = std::env::var("ARCHLINT_SYNTH_DIR").unwrap_or_else(|_| "target/synth".into());
     std::fs::create_dir_all(&dir).unwrap();

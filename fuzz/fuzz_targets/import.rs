@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    archlint::testing::import_bytes(data);
+    archlint_testing::import_bytes(data);
 });

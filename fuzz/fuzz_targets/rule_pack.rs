@@ -7,5 +7,5 @@ use libfuzzer_sys::fuzz_target;
 const DESIGN: &str = include_str!("../../examples/shop.arch.yaml");
 
 fuzz_target!(|data: &[u8]| {
-    archlint::testing::rule_pack_bytes(data, DESIGN);
+    archlint_testing::rule_pack_bytes(data, DESIGN);
 });

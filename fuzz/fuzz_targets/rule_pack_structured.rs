@@ -4,12 +4,14 @@
 #![no_main]
 
 use arbitrary::{Result, Unstructured};
-use archlint::testing::{ComponentSpec, PackSpec, Spec};
+use archlint_testing::{ComponentSpec, PackSpec, Spec};
 use libfuzzer_sys::fuzz_target;
 
 fn pairs(u: &mut Unstructured, max: usize) -> Result<Vec<(u32, u32)>> {
     let n = u.int_in_range(0..=max)?;
-    (0..n).map(|_| Ok((u.arbitrary()?, u.arbitrary()?))).collect()
+    (0..n)
+        .map(|_| Ok((u.arbitrary()?, u.arbitrary()?)))
+        .collect()
 }
 
 fn items(u: &mut Unstructured, max: usize) -> Result<Vec<(u32, Vec<(u32, u32)>)>> {
@@ -19,7 +21,14 @@ fn items(u: &mut Unstructured, max: usize) -> Result<Vec<(u32, Vec<(u32, u32)>)>
 
 fn input(u: &mut Unstructured) -> Result<(PackSpec, Spec)> {
     let rules = (0..u.int_in_range(1..=8)?)
-        .map(|_| Ok((u.arbitrary()?, (0..4).map(|_| u.arbitrary()).collect::<Result<Vec<u32>>>()?)))
+        .map(|_| {
+            Ok((
+                u.arbitrary()?,
+                (0..4)
+                    .map(|_| u.arbitrary())
+                    .collect::<Result<Vec<u32>>>()?,
+            ))
+        })
         .collect::<Result<Vec<_>>>()?;
     let n = u.int_in_range(0..=60)?;
     let mut components = Vec::with_capacity(n);
@@ -31,7 +40,14 @@ fn input(u: &mut Unstructured) -> Result<(PackSpec, Spec)> {
             consumes: items(u, 2)?,
         });
     }
-    Ok((PackSpec { rules }, Spec { requirements: pairs(u, 8)?, stage: u.arbitrary()?, components }))
+    Ok((
+        PackSpec { rules },
+        Spec {
+            requirements: pairs(u, 8)?,
+            stage: u.arbitrary()?,
+            components,
+        },
+    ))
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -39,9 +55,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let cfg = pack.to_yaml();
-    let src = archlint::source::SourceFile::new(".archlint.yaml", cfg.as_str());
-    if let Err(r) = archlint::config::parse(src, None) {
-        panic!("a valid pack does not load: {:?}\n{cfg}", r.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
+    let src = archlint_core::source::SourceFile::new(".archlint.yaml", cfg.as_str());
+    if let Err(r) = archlint_linter::config::parse(src, None) {
+        panic!(
+            "a valid pack does not load: {:?}\n{cfg}",
+            r.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+        );
     }
-    archlint::testing::rule_pack_bytes(cfg.as_bytes(), &model.to_yaml());
+    archlint_testing::rule_pack_bytes(cfg.as_bytes(), &model.to_yaml());
 });

@@ -3,7 +3,7 @@
 #![no_main]
 
 use arbitrary::{Result, Unstructured};
-use archlint::testing::{ComponentSpec, Spec};
+use archlint_testing::{ComponentSpec, Spec};
 use libfuzzer_sys::fuzz_target;
 
 fn pairs(u: &mut Unstructured, max: usize) -> Result<Vec<(u32, u32)>> {
@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let yaml = s.to_yaml();
-    let outputs = archlint::testing::every_output("structured.arch.yaml", yaml.as_bytes());
+    let outputs = archlint_testing::every_output("structured.arch.yaml", yaml.as_bytes());
     assert!(
         !outputs[2].contains("\"invalid-input\""),
         "a generated valid model was rejected:\n{yaml}\n{}",

@@ -3,9 +3,11 @@
 //! page shows (findings, the diagram, rule pages, the gallery) comes from here, so the
 //! page lints exactly as `archlint check` does.
 
-use archlint::rules::Settings;
-use archlint::source::SourceFile;
-use archlint::{FileResult, model, report};
+use archlint_core::model;
+use archlint_core::source::SourceFile;
+use archlint_linter::FileResult;
+use archlint_linter::rules::Settings;
+use archlint_outputs as report;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -35,9 +37,9 @@ pub fn lint(name: &str, text: &str, today: &str) -> String {
         ..Settings::default()
     };
     let src = SourceFile::new(name, text);
-    let (result, svg) = match archlint::analyse(&src) {
+    let (result, svg) = match archlint_linter::analyse(&src) {
         Ok(a) => {
-            let diagnostics = archlint::findings(&a, &settings, name);
+            let diagnostics = archlint_linter::findings(&a, &settings, name);
             let svg = report::graph::Picture::new(&a, &diagnostics).svg();
             let result = FileResult {
                 source: src,

@@ -4,22 +4,22 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use archlint::config::Config;
-use archlint::source::SourceFile;
-use archlint::{FileResult, lint_source};
+use archlint_core::source::SourceFile;
+use archlint_linter::config::Config;
+use archlint_linter::{FileResult, lint_source};
 
-pub fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_archlint"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"));
     c.env("NO_COLOR", "1");
     c
 }
 
-pub fn run(args: &[&str]) -> Output {
+pub(crate) fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("archlint runs")
 }
 
-pub fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+pub(crate) fn run_stdin(args: &[&str], input: &[u8]) -> Output {
     use std::io::Write;
     let mut child = bin()
         .args(args)
@@ -37,21 +37,21 @@ pub fn run_stdin(args: &[&str], input: &[u8]) -> Output {
     child.wait_with_output().expect("wait")
 }
 
-pub fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-pub fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-pub fn json(o: &Output) -> serde_json::Value {
+pub(crate) fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(o)))
 }
 
 /// The rule of each diagnostic in a JSON report (`check --format json`), in order.
-pub fn json_rules(j: &serde_json::Value) -> Vec<&str> {
+pub(crate) fn json_rules(j: &serde_json::Value) -> Vec<&str> {
     j["diagnostics"]
         .as_array()
         .expect("a JSON report has diagnostics")
@@ -61,53 +61,58 @@ pub fn json_rules(j: &serde_json::Value) -> Vec<&str> {
 }
 
 /// Lint a file in-process with only the given rules selected.
-pub fn lint_file(path: &str, select: &[&str]) -> FileResult {
+pub(crate) fn lint_file(path: &str, select: &[&str]) -> FileResult {
     let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"));
     let select: Vec<String> = select.iter().map(|s| s.to_string()).collect();
     let settings = Config::default()
         .settings(Some(&select), None)
-        .expect("valid selection");
+        .expect("valid selection")
+        .on(archlint_testing::TODAY);
     lint_source(SourceFile::new(path, text), &settings)
 }
 
 /// Lint YAML text with the default rule selection.
-pub fn lint_text(text: &str) -> FileResult {
-    let settings = Config::default().settings(None, None).expect("defaults");
+pub(crate) fn lint_text(text: &str) -> FileResult {
+    let settings = Config::default()
+        .settings(None, None)
+        .expect("defaults")
+        .on(archlint_testing::TODAY);
     lint_source(SourceFile::new("test.arch.yaml", text), &settings)
 }
 
 /// Lint with every rule on, the trade-offs included.
-pub fn lint_text_all(text: &str) -> FileResult {
+pub(crate) fn lint_text_all(text: &str) -> FileResult {
     let settings = Config::default()
         .settings(Some(&["all".to_string()]), None)
-        .expect("all");
+        .expect("all")
+        .on(archlint_testing::TODAY);
     lint_source(SourceFile::new("test.arch.yaml", text), &settings)
 }
 
-pub fn rules_of(r: &FileResult) -> Vec<&str> {
+pub(crate) fn rules_of(r: &FileResult) -> Vec<&str> {
     r.diagnostics.iter().map(|d| d.rule.as_str()).collect()
 }
 
-pub fn human(r: FileResult) -> String {
-    archlint::report::human::render(&[r], Default::default(), false)
+pub(crate) fn human(r: FileResult) -> String {
+    archlint_outputs::human::render(&[r], Default::default(), false)
 }
 
-pub fn json_of(r: FileResult) -> String {
-    archlint::report::json::render(&[r])
+pub(crate) fn json_of(r: FileResult) -> String {
+    archlint_outputs::json::render(&[r])
 }
 
 /// A scratch directory with files in it.
-pub struct Dir(pub std::path::PathBuf);
+pub(crate) struct Dir(pub std::path::PathBuf);
 
 impl Dir {
-    pub fn new(name: &str) -> Dir {
+    pub(crate) fn new(name: &str) -> Dir {
         let d = std::env::temp_dir().join(format!("archlint-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         Dir(d)
     }
-    pub fn write(&self, rel: &str, text: &str) -> String {
+    pub(crate) fn write(&self, rel: &str, text: &str) -> String {
         let p = self.0.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();

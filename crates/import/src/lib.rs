@@ -1,0 +1,347 @@
+//! `archlint import compose | k8s | threagile` (SPEC §4.4): an architecture file from
+//! the deployment files a team already keeps.
+//!
+//! Each importer reads its inputs into [`Draft`] components (every fact with where it
+//! came from), then [`render`] writes the architecture file: provenance comments on
+//! every inferred fact, a commented `requirements` checklist, and TODOs for what could
+//! not be inferred. Images are recognised by name ([`image`]), or by what they expose
+//! and expect (well-known ports, port names, the images' standard environment
+//! variables).
+
+pub mod compose;
+pub mod image;
+pub mod k8s;
+pub mod threagile;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use archlint_core::diag::Diagnostic;
+use archlint_core::model::Kind;
+use archlint_core::model::yaml::Node;
+use archlint_core::source::SourceFile;
+use archlint_linter::input::FileResult;
+
+/// A call inferred between two drafts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftCall {
+    pub to: String,
+    pub protocol: Option<(String, String)>,
+    /// Where it came from (`compose: depends_on`).
+    pub why: String,
+}
+
+/// A component as inferred, each fact with its provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub id: String,
+    pub kind: (Kind, String),
+    pub tech: Option<(String, String)>,
+    pub replicas: Option<(u64, String)>,
+    pub public: Option<String>,
+    pub layer: Option<(u8, String)>,
+    pub routing: Option<(Vec<String>, String)>,
+    pub model: Option<(String, String)>,
+    pub description: Option<String>,
+    pub calls: Vec<DraftCall>,
+    /// Lines for the reviewer (`# TODO: ...`).
+    pub notes: Vec<String>,
+}
+
+impl Draft {
+    pub fn new(id: &str, kind: Kind, why: &str) -> Draft {
+        Draft {
+            id: sanitize(id),
+            kind: (kind, why.to_string()),
+            tech: None,
+            replicas: None,
+            public: None,
+            layer: None,
+            routing: None,
+            model: None,
+            description: None,
+            calls: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn call(&mut self, to: &str, protocol: Option<(String, String)>, why: String) {
+        let to = sanitize(to);
+        if to == self.id || self.calls.iter().any(|c| c.to == to) {
+            return;
+        }
+        self.calls.push(DraftCall { to, protocol, why });
+    }
+}
+
+/// A component id from a name: lowercase, letters, digits and `-`.
+pub fn sanitize(name: &str) -> String {
+    let mut s: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    while s.contains("--") {
+        s = s.replace("--", "-");
+    }
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() { "component".into() } else { s }
+}
+
+/// What an import produced.
+pub struct Imported {
+    pub yaml: String,
+    /// The summary line for stderr.
+    pub summary: String,
+    /// Notes for stderr: skipped resources and the like.
+    pub notes: Vec<String>,
+}
+
+/// An import problem located in one of the inputs.
+pub fn error(src: &SourceFile, path: &str, node: &Node, msg: String, help: &str) -> FileResult {
+    FileResult::failed(
+        src.clone(),
+        vec![
+            Diagnostic::invalid(path, node.span, msg)
+                .label("cannot import this")
+                .help(help),
+        ],
+    )
+}
+
+/// A YAML error of an input, as the import's located `invalid-input`.
+pub fn yaml_failure(src: &SourceFile, e: archlint_core::model::yaml::YamlError) -> Box<FileResult> {
+    Box::new(FileResult::failed(
+        src.clone(),
+        vec![
+            Diagnostic::invalid("", e.span, e.message)
+                .label(e.label)
+                .maybe_help(e.help),
+        ],
+    ))
+}
+
+/// The scalar text of a node (numbers and booleans as written).
+pub fn text<'n>(n: &'n Node) -> Option<&'n str> {
+    n.as_scalar().filter(|_| !n.is_null())
+}
+
+/// `KEY=VALUE` list or `KEY: VALUE` map (compose `environment`, k8s `env`).
+pub fn env_pairs(n: &Node) -> Vec<(String, String)> {
+    if let Some(m) = n.as_map() {
+        return m
+            .iter()
+            .filter_map(|(k, v)| {
+                Some((
+                    k.as_scalar()?.to_string(),
+                    text(v).unwrap_or("").to_string(),
+                ))
+            })
+            .collect();
+    }
+    n.as_seq()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| {
+                    // k8s: { name, value }; compose: "KEY=VALUE"
+                    if let Some(name) = i.get("name").and_then(text) {
+                        return Some((
+                            name.to_string(),
+                            i.get("value").and_then(text).unwrap_or("").to_string(),
+                        ));
+                    }
+                    let t = text(i)?;
+                    let (k, v) = t.split_once('=').unwrap_or((t, ""));
+                    Some((k.to_string(), v.to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Host names mentioned in a value: `redis-cart:6379`, `http://orders/api`,
+/// `mongodb://user-db:27017/db`, `catalogue.default.svc.cluster.local`; with the
+/// protocol its URL scheme or port says.
+pub fn hosts_in(value: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    for raw in
+        value.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '"' | '\'' | '(' | ')'))
+    {
+        if raw.is_empty() {
+            continue;
+        }
+        let (scheme, rest) = match raw.split_once("://") {
+            Some((s, r)) => (Some(s.to_ascii_lowercase()), r),
+            None => (
+                None,
+                raw.trim_start_matches('-')
+                    .split_once('=')
+                    .map_or(raw, |(_, v)| v),
+            ),
+        };
+        // user:pass@host:port/path
+        let hostport = rest.split(['/', '?']).next().unwrap_or("");
+        let hostport = hostport.rsplit('@').next().unwrap_or(hostport);
+        let (host, port) = match hostport.rsplit_once(':') {
+            Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) => (h, Some(p)),
+            _ => (hostport, None),
+        };
+        let host = host.split('.').next().unwrap_or(host);
+        if host.is_empty()
+            || !host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            continue;
+        }
+        let protocol = scheme
+            .map(|s| match s.as_str() {
+                "postgres" | "postgresql" | "mysql" | "jdbc" => "sql".to_string(),
+                "mongodb" => "mongodb".to_string(),
+                "redis" | "rediss" => "resp".to_string(),
+                other => other.to_string(),
+            })
+            .or_else(|| {
+                port.and_then(|p| image::protocol_of_port(p.parse().ok()?))
+                    .map(str::to_string)
+            });
+        out.push((host.to_string(), protocol));
+    }
+    out
+}
+
+/// Write the architecture file.
+pub fn render(source: &str, origin: &str, name: &str, drafts: &[Draft]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Imported by `archlint import {source}` from {origin}.\n# Every inferred fact says where it came from (`# {source}: ...`); what could not be\n# inferred is left out. Review the TODOs, answer the requirements, then commit this file.\nname: {}\n",
+        sanitize(name)
+    );
+    s.push_str(
+        "# requirements:   # TODO: answer the checklist (`archlint check` lists what is missing)\n\
+         #   functional: [what the system does]\n\
+         #   scale: { daily_active_users: 100k, requests_per_user_per_day: 20, peak_to_average: 3, data_volume: 100GB }\n\
+         #   consistency: eventual          # strong | eventual | read-your-writes | causal\n\
+         #   latency: { p50: 100ms, p99: 500ms }\n\
+         #   availability: 99.9%\n\
+         #   geography: single-region       # single-region | multi-region | global\n\
+         #   read_write_ratio: 10:1\n\
+         #   retention: 1y\n\
+         #   operations: { team_size: 5, existing: [], budget: medium }\n\ncomponents:\n",
+    );
+    for d in drafts {
+        let _ = writeln!(s, "  {}:", d.id);
+        if let Some(desc) = &d.description {
+            let _ = writeln!(s, "    description: {}", yaml_str(desc));
+        }
+        for n in &d.notes {
+            let _ = writeln!(s, "    # TODO: {n}");
+        }
+        let _ = writeln!(s, "    kind: {}  # {}", d.kind.0.as_str(), d.kind.1);
+        if let Some((t, why)) = &d.tech {
+            let _ = writeln!(s, "    tech: {}  # {why}", yaml_str(t));
+        }
+        if let Some((m, why)) = &d.model {
+            let _ = writeln!(s, "    model: {m}  # {why}");
+        }
+        if let Some((n, why)) = &d.replicas {
+            let _ = writeln!(s, "    replicas: {n}  # {why}");
+        }
+        if let Some(why) = &d.public {
+            let _ = writeln!(s, "    public: true  # {why}");
+        }
+        if let Some((l, why)) = &d.layer {
+            let _ = writeln!(s, "    layer: {l}  # {why}");
+        }
+        if let Some((r, why)) = &d.routing {
+            let _ = writeln!(s, "    routing: [{}]  # {why}", r.join(", "));
+        }
+        if !d.calls.is_empty() {
+            s.push_str("    calls:\n");
+            for c in &d.calls {
+                let _ = writeln!(s, "      - to: {}  # {}", c.to, c.why);
+                if let Some((p, why)) = &c.protocol {
+                    let _ = writeln!(s, "        protocol: {p}  # {why}");
+                }
+            }
+        }
+    }
+    s
+}
+
+fn yaml_str(t: &str) -> String {
+    if t.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ' '))
+        && !t.starts_with(' ')
+    {
+        t.to_string()
+    } else {
+        format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// Finish an import: drop calls to unknown components, order, render, summarise.
+pub fn finish(
+    source: &str,
+    origin: &str,
+    name: &str,
+    mut drafts: Vec<Draft>,
+    mut notes: Vec<String>,
+    unrecognised: Vec<String>,
+) -> Imported {
+    // one draft per id (a later duplicate merges into the first)
+    let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+    let mut merged: Vec<Draft> = Vec::new();
+    for d in drafts.drain(..) {
+        match by_id.get(&d.id) {
+            Some(&i) => {
+                for c in d.calls {
+                    if !merged[i].calls.iter().any(|x| x.to == c.to) {
+                        merged[i].calls.push(c);
+                    }
+                }
+            }
+            None => {
+                by_id.insert(d.id.clone(), merged.len());
+                merged.push(d);
+            }
+        }
+    }
+    for d in &mut merged {
+        d.calls.retain(|c| by_id.contains_key(&c.to));
+    }
+    let calls: usize = merged.iter().map(|d| d.calls.len()).sum();
+    let mut summary = format!("{} components, {} calls inferred", merged.len(), calls);
+    if !unrecognised.is_empty() {
+        let _ = write!(
+            summary,
+            "; {} image{} not recognised (imported as services): {}",
+            unrecognised.len(),
+            if unrecognised.len() == 1 { "" } else { "s" },
+            if unrecognised.len() > 10 {
+                format!(
+                    "{}, and {} more",
+                    unrecognised[..10].join(", "),
+                    unrecognised.len() - 10
+                )
+            } else {
+                unrecognised.join(", ")
+            }
+        );
+    }
+    notes.sort();
+    notes.dedup();
+    Imported {
+        yaml: render(source, origin, name, &merged),
+        summary,
+        notes,
+    }
+}

@@ -1,0 +1,580 @@
+//! The back-of-envelope capacity estimate (SPEC §2 Capacity, §3.1 `estimate`).
+//!
+//! Peak rate = daily_active_users × requests_per_user_per_day / 86,400 × peak_to_average.
+//! It enters at the root entry points (split by the read/write ratio for entry points
+//! whose calls only read or only write) and flows along every call, multiplied by each
+//! call's `per_request` fan-out, in one pass over a topological order of the graph.
+
+use serde::Serialize;
+
+use crate::graph::{Origin, SystemGraph};
+use archlint_core::model::quantity::{fmt_count, fmt_size, trim_num};
+use archlint_core::model::{Access, Architecture, Growth, Kind, Retention};
+
+const SECONDS_PER_DAY: f64 = 86_400.0;
+const YEAR: f64 = 365.0 * SECONDS_PER_DAY;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Traffic {
+    pub daily_active_users: f64,
+    pub requests_per_user_per_day: f64,
+    pub peak_to_average: f64,
+    pub mean_rps: f64,
+    pub peak_rps: f64,
+    /// Shares of reads and writes (from the ratio), if stated.
+    pub read_share: Option<f64>,
+    pub formula: String,
+}
+
+impl Traffic {
+    pub fn reads_peak(&self) -> Option<f64> {
+        self.read_share.map(|s| self.peak_rps * s)
+    }
+    pub fn writes_peak(&self) -> Option<f64> {
+        self.read_share.map(|s| self.peak_rps * (1.0 - s))
+    }
+}
+
+pub fn traffic(m: &Architecture) -> Option<Traffic> {
+    let r = m.requirements.as_ref()?;
+    let s = &r.scale.as_ref()?.v;
+    let dau = s.daily_active_users.as_ref()?.v;
+    let rpu = s.requests_per_user_per_day.as_ref()?.v;
+    let p2a = s.peak_to_average.as_ref().map_or(2.0, |p| p.v);
+    let mean = dau * rpu / SECONDS_PER_DAY;
+    let peak = mean * p2a;
+    let read_share = r.read_write_ratio.as_ref().map(|x| x.v.0 / (x.v.0 + x.v.1));
+    let default_note = if s.peak_to_average.is_none() {
+        " (default peak factor)"
+    } else {
+        ""
+    };
+    let formula = format!(
+        "{} DAU × {} requests / 86,400 s ≈ {} rps mean, × {} peak{default_note} ≈ {} rps",
+        fmt_count(dau),
+        trim_num(rpu),
+        fmt_count(mean),
+        trim_num(p2a),
+        fmt_count(peak)
+    );
+    Some(Traffic {
+        daily_active_users: dau,
+        requests_per_user_per_day: rpu,
+        peak_to_average: p2a,
+        mean_rps: mean,
+        peak_rps: peak,
+        read_share,
+        formula,
+    })
+}
+
+/// The peak rate entering at each root entry point, with the share applied.
+pub fn entry_rates(
+    m: &Architecture,
+    g: &SystemGraph,
+    t: &Traffic,
+) -> Vec<(usize, f64, &'static str)> {
+    g.root_entry_points(m)
+        .into_iter()
+        .map(|v| {
+            let calls = &m.components[v].calls;
+            let (share, why) = match t.read_share {
+                Some(rs)
+                    if !calls.is_empty() && calls.iter().all(|c| c.access() == Access::Read) =>
+                {
+                    (rs, "reads")
+                }
+                Some(rs)
+                    if !calls.is_empty() && calls.iter().all(|c| c.access() == Access::Write) =>
+                {
+                    (1.0 - rs, "writes")
+                }
+                _ => (1.0, "all traffic"),
+            };
+            (v, t.peak_rps * share, why)
+        })
+        .collect()
+}
+
+/// Peak requests per second reaching each component.
+pub fn loads(m: &Architecture, g: &SystemGraph, t: &Traffic) -> Vec<f64> {
+    let n = m.components.len();
+    let mut load = vec![0.0; n];
+    for (v, rate, _) in entry_rates(m, g, t) {
+        load[v] += rate;
+    }
+    let order = g.components_in_flow_order();
+    let mut scc = vec![0; n];
+    for (i, members) in order.iter().enumerate() {
+        for &x in members {
+            scc[x] = i;
+        }
+    }
+    for members in &order {
+        for &u in members {
+            if load[u] == 0.0 {
+                continue;
+            }
+            for e in g.outgoing(u) {
+                let ed = g.edges[e];
+                if scc[ed.to] == scc[u] {
+                    continue;
+                }
+                let fan = match ed.origin {
+                    Origin::Call(i) => m.components[u].calls[i].fan_out(),
+                    Origin::Consume(_) => 1.0,
+                };
+                load[ed.to] += load[u] * fan;
+            }
+        }
+    }
+    load
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentLoad {
+    pub component: String,
+    pub kind: String,
+    pub peak_rps: f64,
+    pub replicas: u64,
+    /// Capacity of one replica, requests per second.
+    pub capacity_per_replica: Option<f64>,
+    pub utilisation: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Storage {
+    pub today_bytes: f64,
+    pub horizon_years: f64,
+    pub after_bytes: f64,
+    pub formula: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Bandwidth {
+    pub ingress_bytes_per_s: Option<f64>,
+    pub egress_bytes_per_s: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Estimate {
+    pub traffic: Option<Traffic>,
+    pub storage: Option<Storage>,
+    pub bandwidth: Option<Bandwidth>,
+    /// Busiest first: by utilisation where capacity is known, else by load.
+    pub components: Vec<ComponentLoad>,
+    pub bottleneck: Option<String>,
+    /// Things the estimate could not compute, and why.
+    pub missing: Vec<String>,
+    /// Requests per second on each entity, from the data model's stated access
+    /// pattern rates (SPEC §4.6), busiest first.
+    pub entities: Vec<EntityLoad>,
+}
+
+/// The stated load on one entity: the sum of its access patterns' `rate`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityLoad {
+    pub entity: String,
+    pub store: String,
+    pub rps: f64,
+    /// Each pattern with a rate: (what, rps).
+    pub patterns: Vec<(String, f64)>,
+}
+
+/// Entity loads from the access patterns that state a `rate`.
+pub fn entity_loads(m: &Architecture) -> Vec<EntityLoad> {
+    let mut v: Vec<EntityLoad> = m
+        .entities
+        .iter()
+        .filter_map(|e| {
+            let patterns: Vec<(String, f64)> = e
+                .access_patterns
+                .iter()
+                .filter_map(|p| {
+                    let r = p.rate?;
+                    Some((p.what(), r))
+                })
+                .collect();
+            (!patterns.is_empty()).then(|| EntityLoad {
+                entity: e.name.clone(),
+                store: e.store.as_ref().map_or(String::new(), |s| s.v.clone()),
+                rps: patterns.iter().map(|(_, r)| r).sum(),
+                patterns,
+            })
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.rps
+            .total_cmp(&a.rps)
+            .then_with(|| a.entity.cmp(&b.entity))
+    });
+    v
+}
+
+pub fn storage(m: &Architecture) -> Option<Storage> {
+    let r = m.requirements.as_ref()?;
+    let scale = r.scale.as_ref().map(|s| &s.v);
+    let today = scale
+        .and_then(|s| s.data_volume.as_ref().map(|d| d.v))
+        .or_else(|| {
+            let sum: f64 = m
+                .components
+                .iter()
+                .filter_map(|c| c.more().data_volume.as_ref().map(|d| d.v))
+                .sum();
+            (sum > 0.0).then_some(sum)
+        })?;
+    let (years, horizon_note) = match r.retention.as_ref().map(|x| x.v) {
+        Some(Retention::Seconds(s)) => (
+            s / YEAR,
+            format!(
+                "retention {}",
+                archlint_core::model::quantity::fmt_duration(s)
+            ),
+        ),
+        Some(Retention::Forever) => (5.0, "retention forever, shown at 5 years".to_string()),
+        None => (1.0, "no retention stated, shown at 1 year".to_string()),
+    };
+    let (after, how) = match scale.and_then(|s| s.growth_per_year.as_ref()).map(|g| g.v) {
+        Some(Growth::Factor(f)) => (
+            today * f.powf(years),
+            format!("{} × {}^{}", fmt_size(today), trim_num(f), trim_num(years)),
+        ),
+        Some(Growth::Bytes(b)) => (
+            today + b * years,
+            format!(
+                "{} + {}/year × {}",
+                fmt_size(today),
+                fmt_size(b),
+                trim_num(years)
+            ),
+        ),
+        None => (today, format!("{} (no growth stated)", fmt_size(today))),
+    };
+    Some(Storage {
+        today_bytes: today,
+        horizon_years: years,
+        after_bytes: after,
+        formula: format!("{how} ≈ {} ({horizon_note})", fmt_size(after)),
+    })
+}
+
+pub fn estimate(m: &Architecture, g: &SystemGraph) -> Estimate {
+    let mut missing = Vec::new();
+    let t = traffic(m);
+    if t.is_none() {
+        missing.push("request rates: set requirements.scale.daily_active_users and requests_per_user_per_day".to_string());
+    }
+    let st = storage(m);
+    if st.is_none() {
+        missing.push(
+            "storage: set requirements.scale.data_volume (or data_volume on the stores)"
+                .to_string(),
+        );
+    }
+    let bandwidth = t.as_ref().and_then(|t| {
+        let s = &m.requirements.as_ref()?.scale.as_ref()?.v;
+        let inb = s.request_size.as_ref().map(|x| x.v * t.peak_rps);
+        let outb = s.response_size.as_ref().map(|x| x.v * t.peak_rps);
+        (inb.is_some() || outb.is_some()).then_some(Bandwidth {
+            ingress_bytes_per_s: inb,
+            egress_bytes_per_s: outb,
+        })
+    });
+    if t.is_some() && bandwidth.is_none() {
+        missing
+            .push("bandwidth: set requirements.scale.request_size and response_size".to_string());
+    }
+    let mut components = Vec::new();
+    let mut bottleneck = None;
+    if let Some(t) = &t {
+        let load = loads(m, g, t);
+        for (i, c) in m.components.iter().enumerate() {
+            if load[i] <= 0.0 || c.kind() == Kind::Client {
+                continue;
+            }
+            let cap = c.capacity.as_ref().map(|x| x.v);
+            components.push(ComponentLoad {
+                component: c.id.clone(),
+                kind: c.kind().to_string(),
+                peak_rps: load[i],
+                replicas: c.replicas(),
+                capacity_per_replica: cap,
+                utilisation: cap.map(|cap| load[i] / (cap * c.replicas() as f64)),
+            });
+        }
+        components.sort_by(|a, b| {
+            busiest_first(
+                (a.utilisation.unwrap_or(-1.0), a.peak_rps, &a.component),
+                (b.utilisation.unwrap_or(-1.0), b.peak_rps, &b.component),
+            )
+        });
+        bottleneck = components.first().map(|c| c.component.clone());
+        if components.iter().all(|c| c.capacity_per_replica.is_none()) && !components.is_empty() {
+            missing.push(
+                "utilisation: set `capacity` (requests per second per replica) on the components"
+                    .to_string(),
+            );
+        }
+    }
+    Estimate {
+        traffic: t,
+        storage: st,
+        bandwidth,
+        components,
+        bottleneck,
+        missing,
+        entities: entity_loads(m),
+    }
+}
+
+/// The estimate as a readable table, the way a staff engineer would write it down.
+pub fn render(m: &Architecture, e: &Estimate) -> String {
+    let mut s = String::new();
+    let name = m.name.as_ref().map_or("system", |n| n.v.as_str());
+    s.push_str(&format!("Capacity estimate for {name}\n\n"));
+    if let Some(t) = &e.traffic {
+        s.push_str("Traffic\n");
+        s.push_str(&format!("  {}\n", t.formula));
+        s.push_str(&format!("  mean   ≈ {} rps\n", fmt_count(t.mean_rps)));
+        s.push_str(&format!("  peak   ≈ {} rps\n", fmt_count(t.peak_rps)));
+        if let (Some(r), Some(w)) = (t.reads_peak(), t.writes_peak()) {
+            s.push_str(&format!("  reads  ≈ {} rps at peak\n", fmt_count(r)));
+            s.push_str(&format!("  writes ≈ {} rps at peak\n", fmt_count(w)));
+        }
+        s.push('\n');
+    }
+    if let Some(st) = &e.storage {
+        s.push_str("Storage\n");
+        s.push_str(&format!("  today  {}\n", fmt_size(st.today_bytes)));
+        s.push_str(&format!("  after  {}\n\n", st.formula));
+    }
+    if let Some(b) = &e.bandwidth {
+        s.push_str("Bandwidth at peak\n");
+        if let Some(i) = b.ingress_bytes_per_s {
+            s.push_str(&format!("  ingress ≈ {}/s\n", fmt_size(i)));
+        }
+        if let Some(o) = b.egress_bytes_per_s {
+            s.push_str(&format!("  egress  ≈ {}/s\n", fmt_size(o)));
+        }
+        s.push('\n');
+    }
+    if !e.entities.is_empty() {
+        s.push_str("Data access (stated rates of the entities' access patterns)\n");
+        for x in &e.entities {
+            let parts: Vec<String> = x
+                .patterns
+                .iter()
+                .map(|(w, r)| format!("{w} {}", fmt_count(*r)))
+                .collect();
+            s.push_str(&format!(
+                "  {} in {}: {} rps ({})\n",
+                x.entity,
+                x.store,
+                fmt_count(x.rps),
+                parts.join(" + ")
+            ));
+        }
+        let mut stores: Vec<(&str, f64)> = Vec::new();
+        for x in &e.entities {
+            match stores.iter_mut().find(|(st, _)| *st == x.store) {
+                Some((_, r)) => *r += x.rps,
+                None => stores.push((&x.store, x.rps)),
+            }
+        }
+        for (st, r) in stores {
+            s.push_str(&format!(
+                "  store {st}: {} rps from its entities\n",
+                fmt_count(r)
+            ));
+        }
+        s.push('\n');
+    }
+    if !e.components.is_empty() {
+        s.push_str("Load at peak (busiest first)\n");
+        let w = e
+            .components
+            .iter()
+            .map(|c| c.component.len())
+            .max()
+            .unwrap_or(9)
+            .max(9);
+        s.push_str(&format!(
+            "  {:w$}  {:>10}  {:>8}  {:>12}  {:>11}\n",
+            "component", "peak rps", "replicas", "capacity", "utilisation"
+        ));
+        for c in &e.components {
+            let cap = c.capacity_per_replica.map_or("-".to_string(), |x| {
+                format!("{} × {}", c.replicas, fmt_count(x))
+            });
+            let util = c
+                .utilisation
+                .map_or("-".to_string(), |u| format!("{}%", trim_num(u * 100.0)));
+            s.push_str(&format!(
+                "  {:w$}  {:>10}  {:>8}  {:>12}  {:>11}\n",
+                c.component,
+                fmt_count(c.peak_rps),
+                c.replicas,
+                cap,
+                util
+            ));
+        }
+        s.push('\n');
+    }
+    if let Some(b) = &e.bottleneck {
+        let c = e.components.iter().find(|c| &c.component == b);
+        match c.and_then(|c| c.utilisation) {
+            Some(u) => s.push_str(&format!(
+                "Dominant bottleneck: {b} at {}% of its capacity\n",
+                trim_num(u * 100.0)
+            )),
+            None => s.push_str(&format!(
+                "Busiest component: {b} (no capacity given, so utilisation is unknown)\n"
+            )),
+        }
+    }
+    for miss in &e.missing {
+        s.push_str(&format!("Not estimated: {miss}\n"));
+    }
+    s
+}
+
+/// The order in which components are named as bottlenecks, each given as
+/// (utilisation, peak load, id): the highest utilisation first, then the highest load,
+/// then the smallest id. `estimate` and `capacity-exceeded` both rank by it, so they
+/// name the same dominant bottleneck.
+pub fn busiest_first(a: (f64, f64, &str), b: (f64, f64, &str)) -> std::cmp::Ordering {
+    cmp_close(b.0, a.0)
+        .then(cmp_close(b.1, a.1))
+        .then_with(|| a.2.cmp(b.2))
+}
+
+/// Compare loads and utilisations, treating values within a relative 1e-9 as equal:
+/// sums over the same fan-out in another order differ in the last bits, and a tie must
+/// then fall to the component id, not to the order of the file.
+pub fn cmp_close(a: f64, b: f64) -> std::cmp::Ordering {
+    if (a - b).abs() <= 1e-9 * a.abs().max(b.abs()) {
+        std::cmp::Ordering::Equal
+    } else {
+        a.total_cmp(&b)
+    }
+}
+
+/// Today's numbers beside the projected ones (`estimate --at 10x`), for the totals and
+/// every component whose load changes, busiest at the projection first.
+pub fn render_projected(
+    m: &Architecture,
+    today: &Estimate,
+    later: &Estimate,
+    phrase: &str,
+) -> String {
+    let mut s = render(m, today);
+    s.push_str(&format!("\n{} (users, request rates, data, write and queue rates scaled; capacity and replicas as today)\n", capitalise(phrase)));
+    let row = |s: &mut String, what: &str, a: String, b: String| {
+        s.push_str(&format!("  {what:<22} {a:>14}  {b:>14}\n"));
+    };
+    row(&mut s, "", "today".into(), phrase.to_string());
+    if let (Some(a), Some(b)) = (&today.traffic, &later.traffic) {
+        row(
+            &mut s,
+            "mean",
+            format!("{} rps", fmt_count(a.mean_rps)),
+            format!("{} rps", fmt_count(b.mean_rps)),
+        );
+        row(
+            &mut s,
+            "peak",
+            format!("{} rps", fmt_count(a.peak_rps)),
+            format!("{} rps", fmt_count(b.peak_rps)),
+        );
+        if let (Some(ra), Some(rb), Some(wa), Some(wb)) = (
+            a.reads_peak(),
+            b.reads_peak(),
+            a.writes_peak(),
+            b.writes_peak(),
+        ) {
+            row(
+                &mut s,
+                "reads at peak",
+                format!("{} rps", fmt_count(ra)),
+                format!("{} rps", fmt_count(rb)),
+            );
+            row(
+                &mut s,
+                "writes at peak",
+                format!("{} rps", fmt_count(wa)),
+                format!("{} rps", fmt_count(wb)),
+            );
+        }
+    }
+    if let (Some(a), Some(b)) = (&today.storage, &later.storage) {
+        row(
+            &mut s,
+            "storage today",
+            fmt_size(a.today_bytes),
+            fmt_size(b.today_bytes),
+        );
+        row(
+            &mut s,
+            &format!("storage after {}y", trim_num(a.horizon_years)),
+            fmt_size(a.after_bytes),
+            fmt_size(b.after_bytes),
+        );
+    }
+    let mut comps: Vec<(&ComponentLoad, &ComponentLoad)> = later
+        .components
+        .iter()
+        .filter_map(|b| {
+            today
+                .components
+                .iter()
+                .find(|a| a.component == b.component)
+                .map(|a| (a, b))
+        })
+        .filter(|(a, b)| (a.peak_rps - b.peak_rps).abs() > 1e-9)
+        .collect();
+    comps.sort_by(|x, y| {
+        let u = |c: &ComponentLoad| c.utilisation.unwrap_or(-1.0);
+        u(y.1)
+            .total_cmp(&u(x.1))
+            .then_with(|| y.1.peak_rps.total_cmp(&x.1.peak_rps))
+    });
+    if !comps.is_empty() {
+        s.push_str("  load at peak (utilisation)\n");
+        for (a, b) in comps {
+            let show = |c: &ComponentLoad| match c.utilisation {
+                Some(u) => format!("{} ({}%)", fmt_count(c.peak_rps), trim_num(u * 100.0)),
+                None => fmt_count(c.peak_rps),
+            };
+            let over = if b.utilisation.is_some_and(|u| u > 1.0)
+                && !a.utilisation.is_some_and(|u| u > 1.0)
+            {
+                "  ← over capacity"
+            } else {
+                ""
+            };
+            s.push_str(&format!(
+                "    {:<20} {:>14}  {:>14}{over}\n",
+                a.component,
+                show(a),
+                show(b)
+            ));
+        }
+    }
+    for (a, b) in today.entities.iter().zip(&later.entities) {
+        row(
+            &mut s,
+            &format!("entity {}", a.entity),
+            format!("{} rps", fmt_count(a.rps)),
+            format!("{} rps", fmt_count(b.rps)),
+        );
+    }
+    s
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}

@@ -1,0 +1,146 @@
+//! Reading input: a file or bytes to a [`SourceFile`], with the checks hostile input
+//! needs (size, binary data, UTF-8), and the result of linting one file.
+
+use crate::fingerprint;
+use archlint_core::diag::{self, Diagnostic};
+use archlint_core::source::{self, SourceFile};
+
+/// Default largest file archlint reads.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The limit can be raised to 4 GiB and no further: spans are 32-bit offsets.
+pub const MAX_FILE_BYTES_CEILING: u64 = u32::MAX as u64;
+
+/// The result of linting one file.
+pub struct FileResult {
+    pub source: SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The file could not be read, parsed or validated (exit code 2).
+    pub input_error: bool,
+}
+
+impl FileResult {
+    /// A file that could not be read, parsed or validated: its errors, sorted and
+    /// fingerprinted.
+    pub fn failed(source: SourceFile, mut errors: Vec<Diagnostic>) -> FileResult {
+        diag::sort(&mut errors);
+        fingerprint::assign(None, &source.name, &mut errors);
+        FileResult {
+            source,
+            diagnostics: errors,
+            input_error: true,
+        }
+    }
+}
+
+/// Read a file as text, with the checks hostile input needs: size, binary, UTF-8.
+pub fn read_source(
+    path: &std::path::Path,
+    display: &str,
+    max_bytes: u64,
+) -> Result<SourceFile, FileResult> {
+    let fail = |msg: String, help: &str| read_failure(display, msg, help);
+    let max_bytes = max_bytes.min(MAX_FILE_BYTES_CEILING);
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            return Err(fail(
+                format!("cannot read `{display}`: {}", io_reason(&e)),
+                "check the path and its permissions",
+            ));
+        }
+    };
+    if meta.is_dir() {
+        return Err(fail(
+            format!("`{display}` is a directory"),
+            "pass a file, or a directory to search with `archlint check DIR`",
+        ));
+    }
+    if meta.len() > max_bytes {
+        return Err(fail(
+            format!(
+                "`{display}` is {} bytes, more than the {} byte limit",
+                meta.len(),
+                max_bytes
+            ),
+            "an architecture file is a few hundred kilobytes at most; split it, or raise the limit with --max-file-size",
+        ));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return Err(fail(
+                format!("cannot read `{display}`: {}", io_reason(&e)),
+                "check the path and its permissions",
+            ));
+        }
+    };
+    source_from_bytes(display, bytes, max_bytes)
+}
+
+/// A file (or stdin) that could not be read at all: one located input error.
+pub fn read_failure(display: &str, message: String, help: &str) -> FileResult {
+    let d = Diagnostic::invalid("", source::Span::new(0, 0), message)
+        .label("cannot read")
+        .help(help);
+    FileResult::failed(SourceFile::new(display, ""), vec![d])
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Turn raw bytes into a source, rejecting binary data and invalid UTF-8 with a located error.
+pub fn source_from_bytes(
+    display: &str,
+    bytes: Vec<u8>,
+    max_bytes: u64,
+) -> Result<SourceFile, FileResult> {
+    let max_bytes = max_bytes.min(MAX_FILE_BYTES_CEILING);
+    if bytes.len() as u64 > max_bytes {
+        let d = Diagnostic::invalid(
+            "",
+            source::Span::new(0, 0),
+            format!("input is more than the {max_bytes} byte limit"),
+        )
+        .label("too large")
+        .help("an architecture file is a few hundred kilobytes at most; split it, or raise the limit with --max-file-size");
+        return Err(FileResult::failed(SourceFile::new(display, ""), vec![d]));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let line_end = prefix.len();
+            let src = SourceFile::new(display, prefix);
+            let at = src.text.len().min(line_end);
+            let d = Diagnostic::invalid(
+                "",
+                source::Span::new(at, at),
+                format!("the file is not valid UTF-8 (byte {valid})"),
+            )
+            .label("invalid UTF-8 starts here")
+            .help("save the file as UTF-8 text");
+            return Err(FileResult::failed(src, vec![d]));
+        }
+    };
+    if let Some(pos) = text.find('\0') {
+        let src = SourceFile::new(display, text[..pos].to_string());
+        let at = src.text.len();
+        let d = Diagnostic::invalid(
+            "",
+            source::Span::new(at, at),
+            "the file contains a NUL byte; it looks like binary data, not YAML",
+        )
+        .label("NUL byte here")
+        .help("pass a YAML architecture file");
+        return Err(FileResult::failed(src, vec![d]));
+    }
+    Ok(SourceFile::new(display, text))
+}

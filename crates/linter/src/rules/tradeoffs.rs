@@ -1,0 +1,38 @@
+//! Trade-offs (off by default): choices a reviewer will ask about.
+
+use super::Ctx;
+use archlint_core::diag::Diagnostic;
+use archlint_core::model::Kind;
+
+pub(super) fn undocumented_choice(cx: &Ctx) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for c in &cx.m.components {
+        if !matches!(
+            c.kind(),
+            Kind::Database | Kind::Queue | Kind::Cache | Kind::LoadBalancer
+        ) {
+            continue;
+        }
+        let no_rationale = c.more().rationale.is_none();
+        let no_alternatives = c
+            .more()
+            .alternatives
+            .as_ref()
+            .is_none_or(|a| a.v.is_empty());
+        let missing = match (no_rationale, no_alternatives) {
+            (true, true) => "no `rationale` and no rejected `alternatives`",
+            (true, false) => "no `rationale`",
+            (false, true) => "no rejected `alternatives`",
+            (false, false) => continue,
+        };
+        let what = c
+            .tech()
+            .map_or_else(|| c.kind().to_string(), |t| format!("{t} {}", c.kind()));
+        out.push(
+            cx.diag(c.path(), c.span, format!("the choice of {what} for `{}` is undocumented: {missing}", c.id))
+                .label("why this choice?")
+                .help("add `rationale:` (why this fits the requirements) and `alternatives: { option: why it was rejected }`, so reviewers and successors see the trade-off"),
+        );
+    }
+    out
+}

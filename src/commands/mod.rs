@@ -1,0 +1,51 @@
+//! One file per command. Each exposes `run`, taking its parsed arguments (and the
+//! date where findings depend on it) and returning the [`Exit`] code.
+
+pub(crate) mod check;
+pub(crate) mod diff;
+pub(crate) mod estimate;
+pub(crate) mod explain;
+pub(crate) mod graph;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod report;
+pub(crate) mod rules;
+pub(crate) mod schema;
+
+use std::path::Path;
+
+use archlint_core::source::SourceFile;
+use archlint_linter::config::Config;
+use archlint_linter::{Analysis, FileResult};
+use clap::ValueEnum;
+
+use crate::configs::Configs;
+use crate::exit::Exit;
+use crate::terminal::{input_errors, read_input};
+
+/// `--format` of the commands that print for a person or for a script.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum ListFormat {
+    Human,
+    Json,
+}
+
+/// Read and analyse a file for `graph`, `estimate` and `report`, with the custom rules
+/// of its configuration (an `allow` may name them). Errors are drawn on stderr.
+pub(crate) fn analyse_file(file: &Path) -> Result<(Analysis, SourceFile, Config), Exit> {
+    let cfg = Configs::discovered().for_file_or_exit(file)?;
+    let src =
+        read_input(file, archlint_linter::DEFAULT_MAX_FILE_BYTES, "<stdin>").map_err(|r| {
+            input_errors(&[r]);
+            Exit::Error
+        })?;
+    let mut ids = archlint_linter::rules::ids();
+    ids.extend(cfg.custom.iter().map(|c| c.meta.id.as_str()));
+    match archlint_linter::analyse_for(&src, Default::default(), &ids) {
+        Ok(a) => Ok((a, src, cfg)),
+        Err(errors) => {
+            input_errors(&[FileResult::failed(src, errors)]);
+            Err(Exit::Error)
+        }
+    }
+}
