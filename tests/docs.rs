@@ -119,7 +119,7 @@ fn pages_write_options_in_yaml() {
             assert!(
                 r.page()
                     .contains(&format!("{}: {{ {name}: {default} }}", r.id)),
-                "rules/{}.md does not show option `{name}` with its default {default} (front matter) as YAML",
+                "rules/{}.md does not show option `{name}` with its declared default {default} as YAML",
                 r.id
             );
         }
@@ -154,4 +154,55 @@ fn pages_have_references_shown_by_explain_and_sarif() {
             }
         }
     }
+}
+
+/// The page and the declaration tell the same rule: the heading is the id, the line
+/// under it the declared category and default severity (and "off by default"), the
+/// next paragraph the declared summary; and every rule goes to a report section.
+#[test]
+fn pages_agree_with_their_declarations() {
+    for r in archlint_linter::rules::RULES {
+        let mut paragraphs = r.page().split("\n\n").map(str::trim);
+        assert_eq!(
+            paragraphs.next(),
+            Some(format!("# {}", r.id).as_str()),
+            "rules/{}.md: the page's heading is not its id",
+            r.id
+        );
+        let off = if r.default_enabled {
+            ""
+        } else {
+            " · off by default"
+        };
+        let want = format!(
+            "*{}* · default severity **{}**{off}",
+            r.category.as_str(),
+            r.severity.as_str()
+        );
+        assert_eq!(
+            paragraphs.next(),
+            Some(want.as_str()),
+            "rules/{}.md: the category and severity line disagrees with the declaration",
+            r.id
+        );
+        assert_eq!(
+            paragraphs.next(),
+            Some(r.summary),
+            "rules/{}.md: the summary disagrees with the declaration",
+            r.id
+        );
+        assert!(
+            (1..=7).contains(&r.section),
+            "{}: section {}",
+            r.id,
+            r.section
+        );
+    }
+    // and the page of `invalid-input`, which is not a rule
+    let m = archlint_linter::rules::input_meta();
+    assert!(
+        m.body
+            .starts_with("# invalid-input\n\n*input* · always an **error**")
+    );
+    assert!(m.body.contains(&m.summary.replace(".", "")));
 }

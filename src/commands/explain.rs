@@ -14,8 +14,7 @@ pub(crate) fn run(id: &str) -> Exit {
         return Exit::Clean;
     }
     if let Some(r) = rules::find(id) {
-        // the page without its front matter (the body states the metadata in prose),
-        // then its references
+        // the page (its prose and examples), then the declared references
         out(&format!("{}\n", rules::page_text(r.meta())));
         return Exit::Clean;
     }

@@ -2,9 +2,8 @@
 //! `check --fix` / `--diff` and the language server's code actions.
 //!
 //! - `unused-allow`: remove the entry, or the whole `allow:` when it was the only one;
-//! - `retry-without-backoff`: `backoff: exponential` and `jitter: true` in the retry
-//!   policy (an integer `retry: 3` becomes `{ attempts: 3, backoff: exponential,
-//!   jitter: true }`).
+//! - each rule's own fix, declared with it (`retry-without-backoff`: `backoff:
+//!   exponential` and `jitter: true` in the retry policy).
 //!
 //! Edits are computed on the YAML tree of the text, so they land on the exact bytes of
 //! the nodes; block and flow style are each edited in their own style. Applying the
@@ -62,13 +61,13 @@ pub fn node_at<'n, 'a>(root: &'n Node<'a>, path: &str) -> Option<&'n Node<'a>> {
 
 /// Where a node's text ends: the parser's span of a flow collection runs on over the
 /// blanks after its closing bracket.
-fn end_of(text: &str, n: &Node) -> usize {
+pub(crate) fn end_of(text: &str, n: &Node) -> usize {
     let end = n.span.end().min(text.len());
     let start = n.span.start().min(end);
     start + text[start..end].trim_end().len()
 }
 
-fn is_flow(text: &str, n: &Node) -> bool {
+pub(crate) fn is_flow(text: &str, n: &Node) -> bool {
     text[n.span.start().min(text.len())..].starts_with(['{', '['])
 }
 
@@ -165,63 +164,6 @@ fn unused_allow(
     })
 }
 
-fn retry_backoff(src: &SourceFile, root: &Node, d: &Diagnostic) -> Option<Fix> {
-    let text = src.text.as_str();
-    let item = node_at(root, &d.path)?;
-    let (_, retry) = item.entry("retry")?;
-    let title = "use exponential backoff with jitter".to_string();
-    let fix = |edits: Vec<Edit>| Fix {
-        rule: d.rule.clone(),
-        path: d.path.clone(),
-        title: title.clone(),
-        edits,
-    };
-    if let Some(n) = retry.as_scalar() {
-        let attempts: u64 = n.trim().parse().ok()?;
-        return Some(fix(vec![Edit {
-            start: retry.span.start(),
-            end: end_of(text, retry),
-            text: format!("{{ attempts: {attempts}, backoff: exponential, jitter: true }}"),
-        }]));
-    }
-    let entries = retry.as_map()?;
-    let mut edits = Vec::new();
-    let mut missing = Vec::new();
-    for (key, want) in [("backoff", "exponential"), ("jitter", "true")] {
-        match entries.iter().find(|(k, _)| k.as_scalar() == Some(key)) {
-            Some((_, v)) if v.as_scalar().map(str::trim) == Some(want) => {}
-            Some((_, v)) => edits.push(Edit {
-                start: v.span.start(),
-                end: end_of(text, v),
-                text: want.to_string(),
-            }),
-            None => missing.push(format!("{key}: {want}")),
-        }
-    }
-    if !missing.is_empty() {
-        let last = entries.last()?;
-        let at = end_of(text, &last.1).max(last.0.span.end());
-        if is_flow(text, retry) {
-            edits.push(Edit {
-                start: at,
-                end: at,
-                text: format!(", {}", missing.join(", ")),
-            });
-        } else {
-            let indent = " ".repeat(src.line_col(entries[0].0.span.start()).column - 1);
-            let (_, line_end) = src.line_bounds(at.saturating_sub(1).max(last.0.span.start()));
-            let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-            let lines: String = missing.iter().map(|m| format!("{nl}{indent}{m}")).collect();
-            edits.push(Edit {
-                start: line_end,
-                end: line_end,
-                text: lines,
-            });
-        }
-    }
-    (!edits.is_empty()).then(|| fix(edits))
-}
-
 /// The fixes for the fixable findings among `diags` (findings of `src`).
 pub fn fixes(src: &SourceFile, diags: &[Diagnostic]) -> Vec<Fix> {
     let arena = yaml::Arena::new();
@@ -237,8 +179,7 @@ pub fn fixes(src: &SourceFile, diags: &[Diagnostic]) -> Vec<Fix> {
         .iter()
         .filter_map(|d| match d.rule.as_str() {
             crate::rules::UNUSED_ALLOW => unused_allow(src, root, d, &unused),
-            "retry-without-backoff" => retry_backoff(src, root, d),
-            _ => None,
+            id => crate::rules::find(id)?.fix?(src, root, d),
         })
         .collect();
     // two unused entries of one `allow:` each remove the whole `allow:`: the second

@@ -1,33 +1,154 @@
 //! The rule registry and engine.
 //!
-//! A rule is a function of (model, graph, options) -> diagnostics, in the module of its
-//! category. Its metadata (category, default severity, summary) and its teaching text
-//! live in one Markdown page under `rules/`, embedded here; that page is the single
-//! source for `archlint rules`, `archlint explain` and SARIF rule metadata.
+//! Each built-in rule is one file here: its typed declaration ([`declare_rule!`]:
+//! id, category, default severity, report section, summary, options with their
+//! defaults, references, and its fix where it has one) next to its check. Its page
+//! `rules/ID.md` keeps the prose and the tested examples that `archlint explain`
+//! prints; a test holds page and declaration together. Adding a rule touches its file,
+//! its page, one line of [`RULES`] and its fixtures.
 
-mod antipatterns;
-mod capacity;
-mod components;
-pub mod custom;
-mod datamodel;
-mod requirements;
-mod resilience;
-mod tradeoffs;
-
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::graph::SystemGraph;
 use archlint_core::diag::{Diagnostic, Severity};
-use archlint_core::model::{Allow, Architecture};
-use archlint_core::source::Span;
+use archlint_core::model::Architecture;
+use archlint_core::source::{SourceFile, Span};
+
+/// Declares a built-in rule next to its check, as `RULE` (a [`Rule`]); with
+/// `options`, also `Options`, one `f64` field per option, read from the configuration
+/// with the declared default. The check is `fn check(cx: &Ctx) -> Vec<Diagnostic>`, or
+/// `fn check(cx: &Ctx, opts: &Options)` when the rule has options. A misspelled
+/// option is a missing field, a misspelled category or severity a missing variant:
+/// compile errors, never a silent default.
+macro_rules! declare_rule {
+    (@enabled) => {
+        true
+    };
+    (@enabled off) => {
+        false
+    };
+    (@fix) => {
+        None
+    };
+    (@fix $fix:path) => {
+        Some($fix)
+    };
+    (
+        id: $id:literal,
+        category: $cat:ident,
+        severity: $sev:ident,
+        section: $section:literal,
+        summary: $summary:literal,
+        $(default: $default:ident,)?
+        $(options: { $($opt:ident: $def:literal),+ $(,)? },)?
+        references: [$($r:literal),* $(,)?],
+        check: $check:ident,
+        $(fix: $fix:path,)?
+    ) => {
+        $(
+            /// This rule's options (`rules: { ID: { name: value } }` in `.archlint.yaml`).
+            #[derive(Debug, Clone, Copy)]
+            struct Options {
+                $($opt: f64,)+
+            }
+
+            impl Options {
+                fn read(set: &std::collections::HashMap<String, f64>) -> Options {
+                    Options {
+                        $($opt: set.get(stringify!($opt)).copied().unwrap_or($def),)+
+                    }
+                }
+            }
+        )?
+
+        fn run(cx: &$crate::rules::Ctx) -> Vec<archlint_core::diag::Diagnostic> {
+            $check(cx $(, &{ $(let _ = stringify!($opt);)+ Options::read(cx.option_values()) })?)
+        }
+
+        pub(super) static RULE: $crate::rules::Rule = $crate::rules::Rule {
+            id: $id,
+            category: $crate::rules::Category::$cat,
+            severity: archlint_core::diag::Severity::$sev,
+            section: $section,
+            summary: $summary,
+            default_enabled: declare_rule!(@enabled $($default)?),
+            options: &[$($((stringify!($opt), $def)),+)?],
+            references: &[$($r),*],
+            check: run,
+            fix: declare_rule!(@fix $($fix)?),
+            page: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/", $id, ".md")),
+        };
+    };
+}
+
+mod availability_below_target;
+mod cache_consistency_mismatch;
+mod cache_without_invalidation;
+mod capacity_exceeded;
+mod cross_service_relationship;
+pub mod custom;
+mod custom_message_queue;
+mod database_model_mismatch;
+mod entity_model_mismatch;
+mod expired_allow;
+mod grpc_on_public_api;
+mod in_process_cache_with_replicas;
+mod l4_balancer_with_l7_needs;
+mod latency_budget_exceeded;
+mod microservices_for_v1;
+mod missing_circuit_breaker;
+mod missing_index;
+mod missing_requirement;
+mod multi_region_strong_consistency;
+mod no_fallback;
+mod non_idempotent_consumer;
+mod optimistic_lock_without_retry;
+mod optional_call_on_critical_path;
+mod polling_for_realtime;
+mod public_api_without_rate_limit;
+mod queue_tech_mismatch;
+mod relational_over_10tb;
+mod retry_amplification;
+mod retry_without_backoff;
+mod search_as_primary_store;
+mod shared_database;
+mod single_point_of_failure;
+mod stale_read_under_strong_consistency;
+mod sticky_sessions;
+mod support;
+mod suppress;
+mod sync_call_cycle;
+mod sync_call_without_timeout;
+mod sync_chain_too_long;
+mod undocumented_choice;
+mod unused_allow;
+
+/// What every rule file imports: the model, the graph, diagnostics, quantities and the
+/// shared helpers.
+mod prelude {
+    pub(super) use super::Ctx;
+    pub(super) use super::support::*;
+    pub(super) use crate::estimate;
+    pub(super) use crate::graph::{Origin, SystemGraph};
+    pub(super) use archlint_core::diag::Diagnostic;
+    pub(super) use archlint_core::model::quantity::{
+        Num, fmt_count, fmt_duration, fmt_percent, fmt_size, trim_num,
+    };
+    pub(super) use archlint_core::model::tech::{self, QueueFamily};
+    pub(super) use archlint_core::model::*;
+    pub(super) use archlint_core::source::Span;
+    pub(super) use regex::Regex;
+    pub(super) use std::collections::{HashSet, VecDeque};
+    pub(super) use std::sync::OnceLock;
+}
 
 /// What a rule sees.
 pub struct Ctx<'a> {
     pub m: &'a Architecture,
     pub g: &'a SystemGraph,
     rule: &'static Rule,
-    opts: &'a HashMap<String, f64>,
+    options: &'a HashMap<String, f64>,
 }
 
 impl<'a> Ctx<'a> {
@@ -38,30 +159,94 @@ impl<'a> Ctx<'a> {
         span: Span,
         message: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic::new(self.rule.id, self.rule.meta().severity, path, span, message)
+        Diagnostic::new(self.rule.id, self.rule.severity, path, span, message)
     }
-    /// A rule option: the configured value, else the rule's default.
-    pub fn opt(&self, name: &str) -> f64 {
-        self.opts.get(name).copied().unwrap_or_else(|| {
-            self.rule
-                .options()
-                .iter()
-                .find(|(n, _)| n == name)
-                .map_or(0.0, |(_, v)| *v)
-        })
+
+    /// The configured values of the running rule's options (its `Options` reads them).
+    fn option_values(&self) -> &'a HashMap<String, f64> {
+        self.options
     }
 }
 
-pub type Check = fn(&Ctx) -> Vec<Diagnostic>;
+/// The categories of the built-in rules, in documentation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    Requirements,
+    AntiPatterns,
+    Components,
+    Resilience,
+    Capacity,
+    DataModel,
+    Tradeoffs,
+    Suppressions,
+}
 
-/// A rule: its id, check, option defaults and embedded page.
+impl Category {
+    pub const ALL: [Category; 8] = [
+        Category::Requirements,
+        Category::AntiPatterns,
+        Category::Components,
+        Category::Resilience,
+        Category::Capacity,
+        Category::DataModel,
+        Category::Tradeoffs,
+        Category::Suppressions,
+    ];
+
+    /// The name `--select`, the configuration and every output use.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Category::Requirements => "requirements",
+            Category::AntiPatterns => "anti-patterns",
+            Category::Components => "components",
+            Category::Resilience => "resilience",
+            Category::Capacity => "capacity",
+            Category::DataModel => "data-model",
+            Category::Tradeoffs => "tradeoffs",
+            Category::Suppressions => "suppressions",
+        }
+    }
+}
+
+/// Category names, in documentation order.
+pub const CATEGORIES: &[&str] = &[
+    Category::Requirements.as_str(),
+    Category::AntiPatterns.as_str(),
+    Category::Components.as_str(),
+    Category::Resilience.as_str(),
+    Category::Capacity.as_str(),
+    Category::DataModel.as_str(),
+    Category::Tradeoffs.as_str(),
+    Category::Suppressions.as_str(),
+];
+
+/// A safe fix of one finding, as edits on the file's YAML tree.
+pub type FixFn =
+    fn(&SourceFile, &archlint_core::model::yaml::Node<'_>, &Diagnostic) -> Option<crate::fix::Fix>;
+
+/// A built-in rule, as its file declares it ([`declare_rule!`]).
 pub struct Rule {
     pub id: &'static str,
-    pub check: Check,
+    pub category: Category,
+    /// The default severity.
+    pub severity: Severity,
+    /// The section of `archlint report` its findings go to (1-7).
+    pub section: u8,
+    pub summary: &'static str,
+    /// Off unless selected (the trade-off rules).
+    pub default_enabled: bool,
+    /// Option names and defaults.
+    pub options: &'static [(&'static str, f64)],
+    /// Public sources a learner can read (`TITLE <URL>`).
+    pub references: &'static [&'static str],
+    check: fn(&Ctx) -> Vec<Diagnostic>,
+    /// Its safe fix, where it has one (`check --fix`, the server's code actions).
+    pub fix: Option<FixFn>,
+    /// `rules/ID.md`: the prose and the tested examples.
     page: &'static str,
 }
 
-/// A rule's metadata, read from its page's front matter.
+/// A rule's metadata as the outputs read it, for built-in and custom rules alike.
 #[derive(Debug, Clone)]
 pub struct Meta {
     pub id: String,
@@ -72,250 +257,100 @@ pub struct Meta {
     pub default_enabled: bool,
     /// The section of `archlint report` its findings go to (1-7).
     pub section: u8,
-    /// Options with their defaults (`max_hops: 3`), from `options: { ... }`.
+    /// Options with their defaults (`max_hops: 3`).
     pub options: Vec<(String, f64)>,
-    /// Public sources a learner can read, from `references:` (`- TITLE <URL>` lines).
+    /// Public sources a learner can read (`TITLE <URL>`).
     pub references: Vec<String>,
     /// Where a custom rule is defined (`.archlint.yaml:12`); `None` for built-ins.
     pub defined_in: Option<String>,
-    /// The page without its front matter.
+    /// The page: its prose and examples.
     pub body: String,
 }
 
 impl Rule {
+    /// The declaration as [`Meta`], made once per rule.
     pub fn meta(&self) -> &'static Meta {
         static METAS: OnceLock<HashMap<&'static str, Meta>> = OnceLock::new();
-        let metas = METAS.get_or_init(|| {
-            RULES
-                .iter()
-                .map(|r| {
-                    (
-                        r.id,
-                        parse_page(r.id, r.page)
-                            .unwrap_or_else(|e| panic!("rules/{}.md: {e}", r.id)),
-                    )
-                })
-                .collect()
-        });
+        let metas = METAS.get_or_init(|| RULES.iter().map(|r| (r.id, r.to_meta())).collect());
         &metas[self.id]
     }
+
+    fn to_meta(&self) -> Meta {
+        Meta {
+            id: self.id.to_string(),
+            category: self.category.as_str().to_string(),
+            severity: self.severity,
+            summary: self.summary.to_string(),
+            default_enabled: self.default_enabled,
+            section: self.section,
+            options: self
+                .options
+                .iter()
+                .map(|(n, v)| (n.to_string(), *v))
+                .collect(),
+            references: self.references.iter().map(|r| r.to_string()).collect(),
+            defined_in: None,
+            body: self.page.trim_start().to_string(),
+        }
+    }
+
+    /// `rules/ID.md`.
     pub fn page(&self) -> &'static str {
         self.page
     }
+
     /// The rule's options with their defaults.
     pub fn options(&self) -> &'static [(String, f64)] {
         &self.meta().options
     }
 }
 
-/// Parse a page's front matter (`key: value` lines between `---` fences).
-pub fn parse_page(id: &str, page: &str) -> Result<Meta, String> {
-    parse_page_in(id, page, CATEGORIES)
-}
-
-fn parse_page_in(id: &str, page: &str, categories: &[&str]) -> Result<Meta, String> {
-    let rest = page.strip_prefix("---\n").ok_or("no front matter")?;
-    let (front, body) = rest
-        .split_once("\n---\n")
-        .ok_or("front matter not closed")?;
-    let mut kv = HashMap::new();
-    let mut references = Vec::new();
-    let mut in_refs = false;
-    for line in front.lines() {
-        if in_refs && let Some(item) = line.trim_start().strip_prefix("- ") {
-            references.push(item.trim().to_string());
-            continue;
-        }
-        in_refs = false;
-        if let Some((k, v)) = line.split_once(':') {
-            let (k, v) = (k.trim(), v.trim());
-            if k == "references" && v.is_empty() {
-                in_refs = true;
-                continue;
-            }
-            kv.insert(k, v.trim_matches('"').to_string());
-        }
-    }
-    let get = |k: &str| {
-        kv.get(k)
-            .cloned()
-            .ok_or(format!("front matter has no `{k}`"))
-    };
-    let section: u8 = match kv.get("section") {
-        Some(v) => v
-            .parse()
-            .ok()
-            .filter(|n| (1..=7).contains(n))
-            .ok_or(format!("`section: {v}` is not a report section 1-7"))?,
-        None if categories == ["input"] => 0,
-        None => return Err("front matter has no `section` (the report section, 1-7)".into()),
-    };
-    let mut options = Vec::new();
-    if let Some(o) = kv.get("options") {
-        let inner = o
-            .strip_prefix('{')
-            .and_then(|x| x.strip_suffix('}'))
-            .ok_or("`options` must be written `{ name: default, ... }`")?;
-        for pair in inner.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (n, v) = pair
-                .split_once(':')
-                .ok_or(format!("option `{pair}` must be `name: default`"))?;
-            let v: f64 = v
-                .trim()
-                .parse()
-                .map_err(|_| format!("option `{n}` has a default that is not a number"))?;
-            options.push((n.trim().to_string(), v));
-        }
-    }
-    let meta = Meta {
-        id: get("id")?,
-        category: get("category")?,
-        severity: Severity::parse(&get("severity")?).ok_or("bad severity")?,
-        summary: get("summary")?,
-        default_enabled: kv.get("default").is_none_or(|v| v != "off"),
-        section,
-        options,
-        references,
-        defined_in: None,
-        body: body.trim_start().to_string(),
-    };
-    if meta.id != id {
-        return Err(format!(
-            "front matter id `{}` does not match `{id}`",
-            meta.id
-        ));
-    }
-    if !categories.contains(&meta.category.as_str()) {
-        return Err(format!("unknown category `{}`", meta.category));
-    }
-    Ok(meta)
-}
-
-/// Categories, in the order the SPEC lists them.
-pub const CATEGORIES: &[&str] = &[
-    "requirements",
-    "anti-patterns",
-    "components",
-    "resilience",
-    "capacity",
-    "data-model",
-    "tradeoffs",
-    "suppressions",
-];
-
-/// One registry line per rule: its id and check function. Everything else about the
-/// rule (category, severity, summary, report section, options and their defaults,
-/// references, the teaching text) is the front matter and body of `rules/ID.md`.
-macro_rules! rule {
-    ($id:literal, $check:path) => {
-        Rule {
-            id: $id,
-            check: $check,
-            page: include_str!(concat!("../../../../rules/", $id, ".md")),
-        }
-    };
-}
-
-/// Every rule, in documentation order.
-pub static RULES: &[Rule] = &[
-    rule!("missing-requirement", requirements::missing_requirement),
-    rule!("microservices-for-v1", antipatterns::microservices_for_v1),
-    rule!("sync-chain-too-long", antipatterns::sync_chain_too_long),
-    rule!("sync-call-cycle", antipatterns::sync_call_cycle),
-    rule!("shared-database", antipatterns::shared_database),
-    rule!(
-        "public-api-without-rate-limit",
-        antipatterns::public_api_without_rate_limit
-    ),
-    rule!(
-        "optimistic-lock-without-retry",
-        antipatterns::optimistic_lock_without_retry
-    ),
-    rule!(
-        "cache-without-invalidation",
-        antipatterns::cache_without_invalidation
-    ),
-    rule!("custom-message-queue", antipatterns::custom_message_queue),
-    rule!("relational-over-10tb", components::relational_over_10tb),
-    rule!(
-        "database-model-mismatch",
-        components::database_model_mismatch
-    ),
-    rule!(
-        "search-as-primary-store",
-        components::search_as_primary_store
-    ),
-    rule!(
-        "cache-consistency-mismatch",
-        components::cache_consistency_mismatch
-    ),
-    rule!(
-        "in-process-cache-with-replicas",
-        components::in_process_cache_with_replicas
-    ),
-    rule!("queue-tech-mismatch", components::queue_tech_mismatch),
-    rule!(
-        "non-idempotent-consumer",
-        components::non_idempotent_consumer
-    ),
-    rule!("grpc-on-public-api", components::grpc_on_public_api),
-    rule!("polling-for-realtime", components::polling_for_realtime),
-    rule!("sticky-sessions", components::sticky_sessions),
-    rule!(
-        "l4-balancer-with-l7-needs",
-        components::l4_balancer_with_l7_needs
-    ),
-    rule!(
-        "stale-read-under-strong-consistency",
-        components::stale_read_under_strong_consistency
-    ),
-    rule!(
-        "multi-region-strong-consistency",
-        components::multi_region_strong_consistency
-    ),
-    rule!(
-        "single-point-of-failure",
-        resilience::single_point_of_failure
-    ),
-    rule!(
-        "sync-call-without-timeout",
-        resilience::sync_call_without_timeout
-    ),
-    rule!("retry-without-backoff", resilience::retry_without_backoff),
-    rule!("retry-amplification", resilience::retry_amplification),
-    rule!(
-        "missing-circuit-breaker",
-        resilience::missing_circuit_breaker
-    ),
-    rule!(
-        "availability-below-target",
-        resilience::availability_below_target
-    ),
-    rule!(
-        "latency-budget-exceeded",
-        resilience::latency_budget_exceeded
-    ),
-    rule!("no-fallback", resilience::no_fallback),
-    rule!(
-        "optional-call-on-critical-path",
-        resilience::optional_call_on_critical_path
-    ),
-    rule!("capacity-exceeded", capacity::capacity_exceeded),
-    rule!("missing-index", datamodel::missing_index),
-    rule!(
-        "cross-service-relationship",
-        datamodel::cross_service_relationship
-    ),
-    rule!("entity-model-mismatch", datamodel::entity_model_mismatch),
-    rule!("undocumented-choice", tradeoffs::undocumented_choice),
-    rule!("unused-allow", unused_allow_placeholder),
-    rule!("expired-allow", unused_allow_placeholder),
+/// Every rule, in documentation order: one line per rule.
+pub static RULES: &[&Rule] = &[
+    &missing_requirement::RULE,
+    &microservices_for_v1::RULE,
+    &sync_chain_too_long::RULE,
+    &sync_call_cycle::RULE,
+    &shared_database::RULE,
+    &public_api_without_rate_limit::RULE,
+    &optimistic_lock_without_retry::RULE,
+    &cache_without_invalidation::RULE,
+    &custom_message_queue::RULE,
+    &relational_over_10tb::RULE,
+    &database_model_mismatch::RULE,
+    &search_as_primary_store::RULE,
+    &cache_consistency_mismatch::RULE,
+    &in_process_cache_with_replicas::RULE,
+    &queue_tech_mismatch::RULE,
+    &non_idempotent_consumer::RULE,
+    &grpc_on_public_api::RULE,
+    &polling_for_realtime::RULE,
+    &sticky_sessions::RULE,
+    &l4_balancer_with_l7_needs::RULE,
+    &stale_read_under_strong_consistency::RULE,
+    &multi_region_strong_consistency::RULE,
+    &single_point_of_failure::RULE,
+    &sync_call_without_timeout::RULE,
+    &retry_without_backoff::RULE,
+    &retry_amplification::RULE,
+    &missing_circuit_breaker::RULE,
+    &availability_below_target::RULE,
+    &latency_budget_exceeded::RULE,
+    &no_fallback::RULE,
+    &optional_call_on_critical_path::RULE,
+    &capacity_exceeded::RULE,
+    &missing_index::RULE,
+    &cross_service_relationship::RULE,
+    &entity_model_mismatch::RULE,
+    &undocumented_choice::RULE,
+    &unused_allow::RULE,
+    &expired_allow::RULE,
 ];
 
 /// One component's availability as the availability rules count it (its replicas, an
 /// in-process cache's host's), for the report's journey arithmetic.
 pub fn availability_of(m: &Architecture, g: &SystemGraph, v: usize) -> f64 {
-    resilience::component_availability(&m.components[v], resilience::effective_replicas(m, g, v))
+    support::component_availability(&m.components[v], support::effective_replicas(m, g, v))
 }
 
 /// A rule's page as `explain` prints it: the body, then its references.
@@ -334,27 +369,33 @@ pub fn page_text(m: &Meta) -> String {
 /// allowed) but documented like one, for `explain`, SARIF and the rule links.
 pub fn input_meta() -> &'static Meta {
     static META: OnceLock<Meta> = OnceLock::new();
-    META.get_or_init(|| {
-        parse_page_in(
-            archlint_core::diag::INVALID_INPUT,
-            include_str!("../../../../rules/invalid-input.md"),
-            &["input"],
-        )
-        .expect("rules/invalid-input.md parses")
+    META.get_or_init(|| Meta {
+        id: archlint_core::diag::INVALID_INPUT.to_string(),
+        category: "input".to_string(),
+        severity: Severity::Error,
+        summary: "The architecture file could not be read, parsed or validated.".to_string(),
+        default_enabled: true,
+        section: 0,
+        options: Vec::new(),
+        references: vec![
+            "*YAML Ain't Markup Language, version 1.2.2* <https://yaml.org/spec/1.2.2/>"
+                .to_string(),
+        ],
+        defined_in: None,
+        body: include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../rules/invalid-input.md"
+        ))
+        .trim_start()
+        .to_string(),
     })
-}
-
-/// `unused-allow` and `expired-allow` are produced by the engine after suppression,
-/// not by a check.
-fn unused_allow_placeholder(_: &Ctx) -> Vec<Diagnostic> {
-    Vec::new()
 }
 
 pub const UNUSED_ALLOW: &str = "unused-allow";
 pub const EXPIRED_ALLOW: &str = "expired-allow";
 
 pub fn find(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
+    RULES.iter().copied().find(|r| r.id == id)
 }
 
 pub fn ids() -> Vec<&'static str> {
@@ -440,7 +481,7 @@ pub fn run(m: &Architecture, g: &SystemGraph, settings: &Settings) -> Vec<Diagno
             m,
             g,
             rule,
-            opts: settings.options.get(rule.id).unwrap_or(&empty),
+            options: settings.options.get(rule.id).unwrap_or(&empty),
         };
         let mut ds = (rule.check)(&ctx);
         if let Some(&sev) = settings.severity.get(rule.id) {
@@ -450,7 +491,11 @@ pub fn run(m: &Architecture, g: &SystemGraph, settings: &Settings) -> Vec<Diagno
         }
         ds
     };
-    let enabled: Vec<&'static Rule> = RULES.iter().filter(|r| settings.is_enabled(r)).collect();
+    let enabled: Vec<&'static Rule> = RULES
+        .iter()
+        .copied()
+        .filter(|r| settings.is_enabled(r))
+        .collect();
     // the rules only read the model and the graph: on a large design they run on every
     // core (in the order of RULES either way; the browser build has no threads)
     #[cfg(not(target_arch = "wasm32"))]
@@ -476,182 +521,14 @@ pub fn run(m: &Architecture, g: &SystemGraph, settings: &Settings) -> Vec<Diagno
         out.extend(ds);
     }
     let today = settings.today;
-    let (mut kept, used) = suppress(m, out, today);
-    if let Some(r) = find(UNUSED_ALLOW)
-        && settings.is_enabled(r)
-    {
-        kept.extend(unused_allows(m, &used, settings, today));
+    let (mut kept, used) = suppress::suppress(m, out, today);
+    if settings.is_enabled(&unused_allow::RULE) {
+        kept.extend(unused_allow::unused_allows(m, &used, settings, today));
     }
-    if let Some(r) = find(EXPIRED_ALLOW)
-        && settings.is_enabled(r)
-    {
-        kept.extend(expired_allows(m, settings, today));
+    if settings.is_enabled(&expired_allow::RULE) {
+        kept.extend(expired_allow::expired_allows(m, settings, today));
     }
     kept
-}
-
-/// Every `allow` in the file with the path of the node it sits on (`""` for the
-/// file-level `allow:`).
-fn allows(m: &Architecture) -> Vec<(String, &Allow)> {
-    let mut v: Vec<(String, &Allow)> = m.allow.iter().map(|a| (String::new(), a)).collect();
-    for c in &m.components {
-        v.extend(c.allow.iter().map(|a| (c.path(), a)));
-        for (i, call) in c.calls.iter().enumerate() {
-            v.extend(call.allow.iter().map(|a| (c.call_path(i), a)));
-        }
-        for (i, cons) in c.consumes.iter().enumerate() {
-            v.extend(cons.allow.iter().map(|a| (c.consume_path(i), a)));
-        }
-    }
-    v
-}
-
-/// Whether an entry has passed its `until` date (on that day it no longer holds).
-fn expired(a: &Allow, today: Option<archlint_core::model::Date>) -> bool {
-    a.until.as_ref().zip(today).is_some_and(|(u, t)| t >= u.v)
-}
-
-/// The path of an `allow` entry: `components.api.allow.RULE`, or `allow.RULE` at the top.
-fn allow_path(path: &str, rule: &str) -> String {
-    if path.is_empty() {
-        format!("allow.{rule}")
-    } else {
-        format!("{path}.allow.{rule}")
-    }
-}
-
-/// The paths an allow at `path` covers `path` from: the path itself and each
-/// ancestor (`components.a.calls[0].timeout` -> `components.a.calls[0]`, `components.a`, ...).
-fn ancestors(path: &str) -> impl Iterator<Item = &str> {
-    std::iter::once(path).chain(
-        path.char_indices()
-            .rev()
-            .filter(|&(_, ch)| ch == '.' || ch == '[')
-            .map(move |(i, _)| &path[..i]),
-    )
-}
-
-/// Drop findings an `allow` covers (expired entries cover nothing). Returns the kept
-/// findings and, for each dropped one, its (rule, path) so that unused allows can be
-/// found. Allows are indexed by (rule, path), so this is linear in findings times path
-/// depth; a file-level entry covers the rule's findings everywhere.
-fn suppress(
-    m: &Architecture,
-    ds: Vec<Diagnostic>,
-    today: Option<archlint_core::model::Date>,
-) -> (Vec<Diagnostic>, Vec<(String, String)>) {
-    let all = allows(m);
-    if all.is_empty() {
-        return (ds, Vec::new());
-    }
-    let index: HashSet<(&str, &str)> = all
-        .iter()
-        .filter(|(_, a)| !expired(a, today))
-        .map(|(p, a)| (a.rule.as_str(), p.as_str()))
-        .collect();
-    let mut used = Vec::new();
-    let kept = ds
-        .into_iter()
-        .filter(|d| {
-            let hit = index.contains(&(d.rule.as_str(), ""))
-                || ancestors(&d.path).any(|p| index.contains(&(d.rule.as_str(), p)));
-            if hit {
-                used.push((d.rule.clone(), d.path.clone()));
-            }
-            !hit
-        })
-        .collect();
-    (kept, used)
-}
-
-fn severity_of(settings: &Settings, id: &str, default: Severity) -> Severity {
-    settings
-        .severity
-        .get(id)
-        .copied()
-        .unwrap_or(find(id).map_or(default, |r| r.meta().severity))
-}
-
-fn unused_allows(
-    m: &Architecture,
-    used: &[(String, String)],
-    settings: &Settings,
-    today: Option<archlint_core::model::Date>,
-) -> Vec<Diagnostic> {
-    let sev = severity_of(settings, UNUSED_ALLOW, Severity::Info);
-    let covered: HashSet<(&str, &str)> = used
-        .iter()
-        .flat_map(|(r, p)| {
-            ancestors(p)
-                .chain(std::iter::once(""))
-                .map(move |a| (r.as_str(), a))
-        })
-        .collect();
-    let mut out = Vec::new();
-    for (path, a) in allows(m) {
-        if !settings.is_enabled_id(&a.rule) || a.rule == UNUSED_ALLOW || expired(a, today) {
-            continue;
-        }
-        if covered.contains(&(a.rule.as_str(), path.as_str())) {
-            continue;
-        }
-        let place = if path.is_empty() {
-            "in this file".to_string()
-        } else {
-            format!("at `{path}`")
-        };
-        out.push(
-            Diagnostic::new(
-                UNUSED_ALLOW,
-                sev,
-                allow_path(&path, &a.rule),
-                a.span,
-                format!("`allow: {}` suppresses nothing here", a.rule),
-            )
-            .label("no finding to suppress")
-            .help(format!(
-                "remove this entry; `{}` reports nothing {place}",
-                a.rule
-            )),
-        );
-    }
-    out
-}
-
-/// `expired-allow`: entries whose `until` date has come. They suppress nothing any
-/// more, so the findings they hid are reported again, and this says why.
-fn expired_allows(
-    m: &Architecture,
-    settings: &Settings,
-    today: Option<archlint_core::model::Date>,
-) -> Vec<Diagnostic> {
-    let sev = severity_of(settings, EXPIRED_ALLOW, Severity::Warning);
-    let mut out = Vec::new();
-    for (path, a) in allows(m) {
-        let Some(until) = a.until.as_ref().filter(|_| expired(a, today)) else {
-            continue;
-        };
-        let p = allow_path(&path, &a.rule);
-        out.push(
-            Diagnostic::new(
-                EXPIRED_ALLOW,
-                sev,
-                p.clone(),
-                a.span,
-                format!(
-                    "the `allow` of `{}` expired on {}; it no longer suppresses",
-                    a.rule, until.v
-                ),
-            )
-            .label("expired suppression")
-            .related(format!("{p}.until"), until.span, format!("until {}", until.v))
-            .help(format!(
-                "fix what `{}` reports here, or, if the reason (\"{}\") still holds, renew it with a later `until:`",
-                a.rule, a.reason
-            )),
-        );
-    }
-    out
 }
 
 /// `archlint rules`: every rule as an aligned table, grouped by category.
@@ -659,7 +536,11 @@ pub fn table() -> String {
     let mut out = String::new();
     let w = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
     for cat in CATEGORIES {
-        let rs: Vec<&Rule> = RULES.iter().filter(|r| r.meta().category == *cat).collect();
+        let rs: Vec<&Rule> = RULES
+            .iter()
+            .copied()
+            .filter(|r| r.meta().category == *cat)
+            .collect();
         if rs.is_empty() {
             continue;
         }

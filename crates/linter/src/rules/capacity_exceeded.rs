@@ -1,11 +1,21 @@
-//! Capacity: peak load against what the replicas sustain.
+//! `capacity-exceeded`: The peak request rate reaching a component exceeds its capacity × replicas.
 
-use super::Ctx;
-use crate::estimate;
-use archlint_core::diag::Diagnostic;
-use archlint_core::model::quantity::{fmt_count, trim_num};
+use super::prelude::*;
 
-pub(super) fn capacity_exceeded(cx: &Ctx) -> Vec<Diagnostic> {
+declare_rule! {
+    id: "capacity-exceeded",
+    category: Capacity,
+    severity: Error,
+    section: 2,
+    summary: "The peak request rate reaching a component exceeds its capacity × replicas.",
+    references: [
+        "Google, *Site Reliability Engineering*, ch. 21 *Handling Overload* <https://sre.google/sre-book/handling-overload/>",
+        "Google, *Site Reliability Engineering*, ch. 22 *Addressing Cascading Failures* <https://sre.google/sre-book/addressing-cascading-failures/>",
+    ],
+    check: check,
+}
+
+fn check(cx: &Ctx) -> Vec<Diagnostic> {
     let (m, g) = (cx.m, cx.g);
     let Some(t) = estimate::traffic(m) else {
         return vec![];

@@ -1,10 +1,21 @@
-//! Trade-offs (off by default): choices a reviewer will ask about.
+//! `undocumented-choice`: A database, queue, cache or load balancer has no rationale or no rejected alternative.
 
-use super::Ctx;
-use archlint_core::diag::Diagnostic;
-use archlint_core::model::Kind;
+use super::prelude::*;
 
-pub(super) fn undocumented_choice(cx: &Ctx) -> Vec<Diagnostic> {
+declare_rule! {
+    id: "undocumented-choice",
+    category: Tradeoffs,
+    severity: Info,
+    section: 6,
+    summary: "A database, queue, cache or load balancer has no rationale or no rejected alternative.",
+    default: off,
+    references: [
+        "Michael Nygard, *Documenting Architecture Decisions* <https://cognitect.com/blog/2011/11/15/documenting-architecture-decisions>",
+    ],
+    check: check,
+}
+
+fn check(cx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in &cx.m.components {
         if !matches!(
