@@ -546,6 +546,12 @@ pub(super) fn field_value(c: &Component, name: &str) -> Option<(FVal, Span)> {
             .model
             .as_ref()
             .map(|x| (FVal::Text(x.v.as_str().into()), x.span)),
+        "access_patterns" => c.more().access_patterns.as_ref().map(|x| {
+            (
+                FVal::List(x.v.iter().map(|p| p.v.as_str().to_string()).collect()),
+                x.span,
+            )
+        }),
         "data_volume" => num!(c.more().data_volume),
         "write_rps" => num!(c.more().write_rps),
         "replication" => c

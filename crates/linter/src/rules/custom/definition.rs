@@ -230,7 +230,11 @@ pub(super) fn parse_form(p: &mut P, ip: &str, item: &Node, form: &str) -> Option
                 return None;
             };
             let mut conds = Vec::new();
-            let names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
+            let names: Vec<&str> = archlint_core::model::fields::COMPONENT
+                .iter()
+                .map(|d| d.name)
+                .filter(|n| field_unit(n).is_some())
+                .collect();
             for (k, c) in map {
                 let field = k.as_scalar().unwrap_or("");
                 if field_unit(field).is_none() {

@@ -227,45 +227,22 @@ fn parse_num(unit: Unit, s: &str) -> Result<f64, String> {
 
 /// The fields `require` can test, with how their numbers are written (`None`: not a
 /// number).
-const FIELDS: &[(&str, Option<Unit>)] = &[
-    ("kind", None),
-    ("tech", None),
-    ("description", None),
-    ("public", None),
-    ("replicas", Some(Unit::Count)),
-    ("owner", None),
-    ("tags", None),
-    ("domain", None),
-    ("stateful", None),
-    ("rate_limit", None),
-    ("latency", Some(Unit::Duration)),
-    ("availability", Some(Unit::Percent)),
-    ("capacity", Some(Unit::Count)),
-    ("rationale", None),
-    ("alternatives", None),
-    ("model", None),
-    ("data_volume", Some(Unit::Size)),
-    ("write_rps", Some(Unit::Count)),
-    ("replication", None),
-    ("sharded", None),
-    ("pattern", None),
-    ("ttl", Some(Unit::Duration)),
-    ("invalidation", None),
-    ("scope", None),
-    ("caches", None),
-    ("delivery", None),
-    ("ordering", None),
-    ("replay", None),
-    ("dead_letter", None),
-    ("throughput", Some(Unit::Count)),
-    ("layer", Some(Unit::Count)),
-    ("sticky_sessions", None),
-    ("tls_termination", None),
-    ("routing", None),
-];
-
+/// Whether custom rules can read a component field, and the unit its comparisons
+/// are written in: from the file format's one table (`model::fields::COMPONENT`).
+/// Every component field is readable but the lists of calls, consumes and allows.
 fn field_unit(name: &str) -> Option<Option<Unit>> {
-    FIELDS.iter().find(|(n, _)| *n == name).map(|(_, u)| *u)
+    use archlint_core::model::fields::{self, FieldType};
+    let d = fields::component_field(name)?;
+    Some(match d.ty {
+        FieldType::Calls | FieldType::Consumes | FieldType::Allow => return None,
+        FieldType::Int(..) | FieldType::Qty(q::QuantityKind::Count) => Some(Unit::Count),
+        FieldType::Qty(q::QuantityKind::Duration) | FieldType::DurationOrNone => {
+            Some(Unit::Duration)
+        }
+        FieldType::Qty(q::QuantityKind::Size) => Some(Unit::Size),
+        FieldType::Qty(q::QuantityKind::Percent) => Some(Unit::Percent),
+        _ => None,
+    })
 }
 
 fn selector(p: &mut P, path: &str, n: &Node, in_call_to: bool) -> Selector {

@@ -20,3 +20,33 @@ fn comparisons_and_placeholders() {
     assert!(Op::Lt.holds(0.2, 0.5));
     assert_eq!(placeholders("{kind} `{id}` has {no owner}"), ["kind", "id"]);
 }
+
+/// Custom rules read every component field of the format's table (but the lists of
+/// calls, consumes and allows), so a field added to the format is one a rule can
+/// require: `field_value` answers for each, on a component that sets them all.
+#[test]
+fn every_component_field_is_readable() {
+    use archlint_core::model::fields::COMPONENT;
+    let text = "name: x\ncomponents:\n  d:\n    kind: database\n    tech: postgresql\n    description: d\n    public: false\n    replicas: 2\n    owner: o\n    tags: [a]\n    domain: x\n    stateful: false\n    rate_limit: true\n    latency: 5ms\n    availability: 99.9%\n    capacity: 100\n    rationale: r\n    alternatives: { mysql: no }\n    model: relational\n    access_patterns: [joins]\n    data_volume: 1TB\n    write_rps: 10\n    replication: async\n    sharded: false\n  c:\n    kind: cache\n    pattern: cache-aside\n    ttl: 1m\n    invalidation: on-write\n    scope: shared\n    caches: d\n  q:\n    kind: queue\n    delivery: at-least-once\n    ordering: true\n    replay: false\n    dead_letter: true\n    throughput: 10\n  lb:\n    kind: load-balancer\n    layer: 7\n    sticky_sessions: false\n    tls_termination: true\n    routing: [path]\n";
+    let src = SourceFile::new("t.arch.yaml", text);
+    let loaded = archlint_core::model::load::load(&src, &[], Default::default());
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    let m = loaded.model.unwrap();
+    for d in COMPONENT {
+        let Some(_) = field_unit(d.name) else {
+            assert!(
+                ["calls", "consumes", "allow"].contains(&d.name),
+                "{}",
+                d.name
+            );
+            continue;
+        };
+        assert!(
+            m.components
+                .iter()
+                .any(|c| check::field_value(c, d.name).is_some()),
+            "custom rules cannot read `{}`",
+            d.name
+        );
+    }
+}
