@@ -1,4 +1,5 @@
-//! SPEC §4.7: the language server, driven over stdio with real JSON-RPC messages.
+//! The language server, driven over stdio with real JSON-RPC messages: one behaviour
+//! per test, each against a server of its own.
 
 mod common;
 
@@ -76,7 +77,8 @@ impl Client {
         self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }
 
-    fn request(&mut self, method: &str, params: Value) -> Value {
+    /// The whole reply to a request: `result` or `error`.
+    fn reply(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
@@ -86,11 +88,17 @@ impl Client {
                 .recv_timeout(Duration::from_secs(20))
                 .expect("a reply in time");
             if m["id"] == id {
-                assert!(m.get("error").is_none(), "{m}");
-                return m["result"].clone();
+                return m;
             }
             self.pending.push(m);
         }
+    }
+
+    /// The result of a request that must succeed.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let m = self.reply(method, params);
+        assert!(m.get("error").is_none(), "{m}");
+        m["result"].clone()
     }
 
     /// The next diagnostics published for `uri`.
@@ -150,8 +158,17 @@ fn pos(text: &str, needle: &str, nth: usize) -> Value {
     json!({ "line": line, "character": col + 1 })
 }
 
-#[test]
-fn the_server_answers_an_editor() {
+/// A server with the shop design open (and a configuration beside it), and the
+/// diagnostics published on open.
+struct Session {
+    _dir: Dir,
+    c: Client,
+    uri: String,
+    init: Value,
+    opened: Vec<Value>,
+}
+
+fn open_shop() -> Session {
     let d = Dir::new("lsp");
     d.write(
         ".archlint.yaml",
@@ -164,15 +181,57 @@ fn the_server_answers_an_editor() {
         "initialize",
         json!({ "processId": null, "rootUri": null, "capabilities": {} }),
     );
-    let caps = &init["capabilities"];
-    assert_eq!(caps["textDocumentSync"]["change"], 1);
-    assert_eq!(caps["hoverProvider"], true);
     c.notify("initialized", json!({}));
-
-    // diagnostics on open: ranges, codes, links, related locations
     c.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": DESIGN } }));
-    let diags = c.diagnostics(&uri);
-    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    let opened = c.diagnostics(&uri);
+    Session {
+        _dir: d,
+        c,
+        uri,
+        init,
+        opened,
+    }
+}
+
+impl Session {
+    fn change(&mut self, version: i64, text: &str) {
+        let uri = self.uri.clone();
+        self.c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }));
+    }
+
+    fn at(&mut self, method: &str, position: Value) -> Value {
+        let uri = self.uri.clone();
+        self.c.request(
+            method,
+            json!({ "textDocument": { "uri": uri }, "position": position }),
+        )
+    }
+}
+
+#[test]
+fn initialize_announces_full_sync_hover_definition_completion_and_fixes() {
+    let s = open_shop();
+    let caps = &s.init["capabilities"];
+    assert_eq!(caps["textDocumentSync"]["change"], 1);
+    assert_eq!(caps["textDocumentSync"]["openClose"], true);
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["definitionProvider"], true);
+    assert!(caps["completionProvider"]["triggerCharacters"].is_array());
+    assert_eq!(
+        caps["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
+    assert_eq!(s.init["serverInfo"]["name"], "archlint");
+}
+
+#[test]
+fn diagnostics_on_open_honour_the_configuration() {
+    let s = open_shop();
+    let codes: Vec<&str> = s
+        .opened
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
     assert!(
         codes.contains(&"retry-without-backoff") && codes.contains(&"unused-allow"),
         "{codes:?}"
@@ -181,7 +240,13 @@ fn the_server_answers_an_editor() {
         !codes.contains(&"missing-requirement"),
         ".archlint.yaml is honoured: {codes:?}"
     );
-    let retry = diags
+}
+
+#[test]
+fn a_diagnostic_has_its_range_severity_rule_link_and_related_locations() {
+    let s = open_shop();
+    let retry = s
+        .opened
         .iter()
         .find(|d| d["code"] == "retry-without-backoff")
         .unwrap();
@@ -190,25 +255,38 @@ fn the_server_answers_an_editor() {
         json!({ "line": 10, "character": 8 })
     );
     assert_eq!(retry["severity"], 2);
+    assert_eq!(retry["source"], "archlint");
     assert!(
         retry["codeDescription"]["href"]
             .as_str()
             .unwrap()
             .ends_with("rules/retry-without-backoff.md")
     );
-    assert!(!retry["relatedInformation"].as_array().unwrap().is_empty());
+    let related = retry["relatedInformation"].as_array().unwrap();
+    assert!(!related.is_empty());
+    assert_eq!(related[0]["location"]["uri"], s.uri.as_str());
+    assert!(retry["data"]["fingerprint"].as_str().unwrap().len() == 16);
+}
 
-    // hover on a component id and on a rule id in `allow`
-    let h = c.request(
-        "textDocument/hover",
-        json!({ "textDocument": { "uri": uri }, "position": pos(DESIGN, "orders", 0) }),
-    );
+#[test]
+fn hover_on_a_component_shows_its_kind_and_replicas() {
+    let mut s = open_shop();
+    let h = s.at("textDocument/hover", pos(DESIGN, "orders", 0));
     let md = h["contents"]["value"].as_str().unwrap();
+    assert_eq!(h["contents"]["kind"], "markdown");
     assert!(
         md.contains("**orders** — service") && md.contains("replicas: 2"),
         "{md}"
     );
-    let h = c.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": pos(DESIGN, "single-point-of-failure", 0) }));
+}
+
+#[test]
+fn hover_on_a_rule_id_in_allow_shows_its_summary() {
+    let mut s = open_shop();
+    let h = s.at(
+        "textDocument/hover",
+        pos(DESIGN, "single-point-of-failure", 0),
+    );
     assert!(
         h["contents"]["value"]
             .as_str()
@@ -216,21 +294,24 @@ fn the_server_answers_an_editor() {
             .contains("one replica"),
         "{h}"
     );
+}
 
-    // go to definition from `to: orders` and from a flow-style `to: orders-db`
-    let def = c.request(
-        "textDocument/definition",
-        json!({ "textDocument": { "uri": uri }, "position": pos(DESIGN, "orders", 0) }),
-    );
+#[test]
+fn definition_goes_from_a_call_to_the_component() {
+    let mut s = open_shop();
+    let def = s.at("textDocument/definition", pos(DESIGN, "orders", 0));
+    assert_eq!(def["uri"], s.uri.as_str());
     assert_eq!(def["range"]["start"], json!({ "line": 13, "character": 2 }));
-    let def = c.request(
-        "textDocument/definition",
-        json!({ "textDocument": { "uri": uri }, "position": pos(DESIGN, "orders-db", 0) }),
-    );
+    // and from a flow-style `to: orders-db`
+    let def = s.at("textDocument/definition", pos(DESIGN, "orders-db", 0));
     assert_eq!(def["range"]["start"]["line"], 17);
+}
 
-    // code action: the retry fix
-    let acts = c.request("textDocument/codeAction", json!({
+#[test]
+fn a_code_action_offers_the_retry_fix() {
+    let mut s = open_shop();
+    let uri = s.uri.clone();
+    let acts = s.c.request("textDocument/codeAction", json!({
         "textDocument": { "uri": uri },
         "range": { "start": { "line": 12, "character": 0 }, "end": { "line": 12, "character": 0 } },
         "context": { "diagnostics": [] },
@@ -240,6 +321,7 @@ fn the_server_answers_an_editor() {
         .iter()
         .find(|a| a["title"] == "use exponential backoff with jitter")
         .expect("a retry fix");
+    assert_eq!(retry_fix["kind"], "quickfix");
     let edits = retry_fix["edit"]["changes"][&uri].as_array().unwrap();
     assert!(
         edits.iter().any(|e| e["newText"] == "exponential"),
@@ -249,57 +331,70 @@ fn the_server_answers_an_editor() {
         edits.iter().any(|e| e["newText"] == ", jitter: true"),
         "{edits:?}"
     );
+}
 
-    // completion: component ids after `to:`, enum values after `kind:`, keys by position
+#[test]
+fn completion_offers_component_ids_after_to() {
+    let mut s = open_shop();
     let typed = DESIGN.replace("      - to: orders\n", "      - to: ord\n");
-    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": typed }] }));
-    let items = c.request(
+    s.change(2, &typed);
+    let items = s.at(
         "textDocument/completion",
-        json!({ "textDocument": { "uri": uri }, "position": { "line": 10, "character": 15 } }),
+        json!({ "line": 10, "character": 15 }),
     );
     let labels = labels_of(&items);
     assert!(
         labels.contains(&"orders") && labels.contains(&"orders-db"),
         "{labels:?}"
     );
-    let typed2 = typed.replace(
+}
+
+#[test]
+fn completion_offers_enum_values_after_kind() {
+    let mut s = open_shop();
+    let typed = DESIGN.replace(
         "  orders-db: { kind: database",
         "  cache:\n    kind: \n  orders-db: { kind: database",
     );
-    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "text": typed2 }] }));
-    let items = c.request(
+    s.change(2, &typed);
+    let items = s.at(
         "textDocument/completion",
-        json!({ "textDocument": { "uri": uri }, "position": { "line": 18, "character": 10 } }),
+        json!({ "line": 18, "character": 10 }),
     );
     let labels = labels_of(&items);
     assert!(
         labels.contains(&"cache") && labels.contains(&"database"),
         "{labels:?}"
     );
-    let typed3 = typed.replace(
+}
+
+#[test]
+fn completion_offers_keys_by_position() {
+    let mut s = open_shop();
+    let typed = DESIGN.replace(
         "    replicas: 2\n    calls: [{ to: orders-db",
         "    replicas: 2\n    ti\n    calls: [{ to: orders-db",
     );
-    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 4 }, "contentChanges": [{ "text": typed3 }] }));
-    let items = c.request(
+    s.change(2, &typed);
+    let items = s.at(
         "textDocument/completion",
-        json!({ "textDocument": { "uri": uri }, "position": { "line": 16, "character": 6 } }),
+        json!({ "line": 16, "character": 6 }),
     );
     let labels = labels_of(&items);
     assert!(
         labels.contains(&"tech") && labels.contains(&"replicas") && labels.contains(&"calls"),
         "{labels:?}"
     );
+}
 
-    // diagnostics follow the edits: the dangling `to: ord` is an input error
-    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 5 }, "contentChanges": [{ "text": typed }] }));
-    let mut diags = c.diagnostics(&uri);
-    for _ in 0..4 {
-        if diags.iter().any(|d| d["code"] == "invalid-input") {
-            break;
-        }
-        diags = c.diagnostics(&uri);
-    }
+#[test]
+fn diagnostics_follow_the_edits() {
+    let mut s = open_shop();
+    // the dangling `to: ord` is an input error
+    let typed = DESIGN.replace("      - to: orders\n", "      - to: ord\n");
+    s.change(2, &typed);
+    let uri = s.uri.clone();
+    let diags = s.c.diagnostics(&uri);
     let err = diags
         .iter()
         .find(|d| d["code"] == "invalid-input")
@@ -312,11 +407,45 @@ fn the_server_answers_an_editor() {
             .contains("did you mean `orders`"),
         "{err}"
     );
+}
 
-    // shutdown and exit
-    let r = c.request("shutdown", Value::Null);
+#[test]
+fn closing_a_document_clears_its_diagnostics() {
+    let mut s = open_shop();
+    assert!(!s.opened.is_empty());
+    let uri = s.uri.clone();
+    s.c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert!(s.c.diagnostics(&uri).is_empty());
+}
+
+#[test]
+fn an_unknown_request_is_method_not_found_and_the_server_goes_on() {
+    let mut s = open_shop();
+    let r = s.c.reply("textDocument/unknownThing", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    let h = s.at("textDocument/hover", pos(DESIGN, "orders", 0));
+    assert!(h["contents"]["value"].is_string());
+}
+
+#[test]
+fn malformed_parameters_are_invalid_params_and_the_server_goes_on() {
+    let mut s = open_shop();
+    let r =
+        s.c.reply("textDocument/hover", json!({ "textDocument": 7 }));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let h = s.at("textDocument/hover", pos(DESIGN, "orders", 0));
+    assert!(h["contents"]["value"].is_string());
+}
+
+#[test]
+fn shutdown_then_exit_ends_the_server_cleanly() {
+    let mut s = open_shop();
+    let r = s.c.request("shutdown", Value::Null);
     assert!(r.is_null());
-    c.notify("exit", Value::Null);
-    let status = c.child.wait().unwrap();
+    s.c.notify("exit", Value::Null);
+    let status = s.c.child.wait().unwrap();
     assert!(status.success());
 }

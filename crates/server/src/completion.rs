@@ -1,0 +1,184 @@
+//! `textDocument/completion`: keys by position (from the file format's tables), enum
+//! values after a key, and component ids after `to:`, `from:`, `caches:`, `store:`
+//! and in lists of calls, consumes and steps.
+
+use lsp_types::{CompletionItem, CompletionItemKind, CompletionResponse, Position, Uri};
+
+use archlint_core::model::Kind;
+use archlint_core::model::fields::{self, FieldDef, FieldType};
+use archlint_core::source::SourceFile;
+
+use crate::document::{analysed, offset};
+
+fn item(label: &str, kind: CompletionItemKind, detail: &str) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail: Some(detail.to_string()),
+        ..Default::default()
+    }
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// The chain of block keys above a line, innermost first (`["calls", "api",
+/// "components"]`), from indentation.
+fn parents(lines: &[&str], line: usize, indent: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut want = indent;
+    for l in lines[..line].iter().rev() {
+        let t = l.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let ind = indent_of(l);
+        if ind < want {
+            let key = t
+                .trim_start_matches("- ")
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .trim();
+            if t.starts_with("- ") && ind + 2 >= want {
+                // an item of a list: the list's key is further up
+                want = ind;
+                continue;
+            }
+            out.push(key.to_string());
+            want = ind;
+            if ind == 0 {
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn key_items(defs: &[FieldDef]) -> Vec<CompletionItem> {
+    defs.iter()
+        .map(|d| item(d.name, CompletionItemKind::PROPERTY, d.doc))
+        .collect()
+}
+
+fn enum_values(key: &str) -> Option<Vec<&'static str>> {
+    if key == "kind" {
+        return Some(Kind::NAMES.to_vec());
+    }
+    let tables: [&[FieldDef]; 9] = [
+        fields::TOP,
+        fields::REQUIREMENTS,
+        fields::COMPONENT,
+        fields::CALL,
+        fields::CONSUME,
+        fields::RETRY,
+        fields::RELATIONSHIP,
+        fields::ENTITY_PATTERN,
+        fields::OPERATIONS,
+    ];
+    tables.iter().flat_map(|t| t.iter()).find_map(|d| {
+        (d.name == key).then_some(())?;
+        match d.ty {
+            FieldType::Enum(v) | FieldType::EnumList(v) => Some(v.to_vec()),
+            FieldType::BoolOr(v) => Some([&["true", "false"][..], v].concat()),
+            FieldType::Bool => Some(vec!["true", "false"]),
+            _ => None,
+        }
+    })
+}
+
+pub(crate) fn completion(uri: &Uri, text: &str, pos: Position) -> CompletionResponse {
+    CompletionResponse::Array(items(uri, text, pos))
+}
+
+fn items(uri: &Uri, text: &str, pos: Position) -> Vec<CompletionItem> {
+    let src = SourceFile::new(uri.as_str(), text);
+    let at = offset(&src, pos);
+    let line = pos.line as usize;
+    let (ls, _) = src.line_bounds(at);
+    let prefix = &src.text[ls..at];
+    let ids = || -> Vec<CompletionItem> {
+        // ids from the last version that parsed, else from `components:` keys by indentation
+        match analysed(&src, uri) {
+            Some(a) => a
+                .model
+                .components
+                .iter()
+                .map(|c| item(&c.id, CompletionItemKind::VARIABLE, c.kind().as_str()))
+                .collect(),
+            None => component_ids_by_layout(text)
+                .into_iter()
+                .map(|id| item(&id, CompletionItemKind::VARIABLE, "component"))
+                .collect(),
+        }
+    };
+    // a value after `key:` (block or flow)
+    let last_key = prefix
+        .rsplit(['{', ',', '\n'])
+        .next()
+        .and_then(|seg| seg.split_once(':'))
+        .map(|(k, _)| k.trim().trim_start_matches("- ").trim().to_string());
+    if let Some(k) = &last_key {
+        if matches!(k.as_str(), "to" | "from" | "caches" | "store") {
+            return ids();
+        }
+        if matches!(k.as_str(), "calls" | "consumes" | "steps") && prefix.contains('[') {
+            return ids();
+        }
+        if let Some(vals) = enum_values(k) {
+            return vals
+                .iter()
+                .map(|v| item(v, CompletionItemKind::VALUE, k))
+                .collect();
+        }
+        return Vec::new();
+    }
+    // a key: by position
+    let lines: Vec<&str> = src.text.lines().collect();
+    let indent = indent_of(prefix);
+    let chain = parents(&lines, line.min(lines.len()), indent.max(1));
+    let in_list_item = prefix.trim_start().starts_with("- ");
+    match chain
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] if indent == 0 => key_items(fields::TOP),
+        ["requirements", ..] => key_items(fields::REQUIREMENTS),
+        ["scale", "requirements", ..] => key_items(fields::SCALE),
+        ["latency", "requirements", ..] => key_items(fields::LATENCY),
+        ["operations", "requirements", ..] => key_items(fields::OPERATIONS),
+        ["calls", _, "components", ..] => key_items(fields::CALL),
+        ["consumes", _, "components", ..] => key_items(fields::CONSUME),
+        ["retry", ..] => key_items(fields::RETRY),
+        [_, "components", ..] => key_items(fields::COMPONENT),
+        [_, "entities", ..] => key_items(fields::ENTITY),
+        ["relationships", _, "entities", ..] => key_items(fields::RELATIONSHIP),
+        ["access_patterns", _, "entities", ..] => key_items(fields::ENTITY_PATTERN),
+        [_, "journeys", ..] => key_items(fields::JOURNEY),
+        _ if in_list_item => ids(),
+        _ => Vec::new(),
+    }
+}
+
+/// Component ids by layout (the keys two spaces under `components:`), for a text that
+/// does not parse while it is being typed.
+fn component_ids_by_layout(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for l in text.lines() {
+        if indent_of(l) == 0 && !l.trim().is_empty() {
+            inside = l.starts_with("components:");
+            continue;
+        }
+        if inside
+            && indent_of(l) == 2
+            && let Some((k, _)) = l.trim().split_once(':')
+        {
+            out.push(k.trim().to_string());
+        }
+    }
+    out
+}
