@@ -12,7 +12,6 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 use crate::source::{SourceFile, Span};
 
 mod fast;
-pub use fast::ComponentSink;
 
 /// Where a parsed tree lives: every list, mapping and unescaped string of one parse,
 /// in a bump arena freed all at once. A node is then 32 bytes and `Copy`, and a
@@ -268,29 +267,6 @@ fn one_document<'a>((roots, problems): (Vec<Node<'a>>, Vec<YamlError>)) -> Parse
         .next()
         .expect("a one-document parse returns a root");
     Parsed { root, problems }
-}
-
-/// [`parse`] by the fast path only, handing the entries of the top-level `components`
-/// mapping to `sink` as they are read instead of keeping their trees (that mapping is
-/// empty in the tree returned). `None` when the file is outside the fast path's subset
-/// (some entries may have gone to `sink` by then): parse it with [`parse_full`].
-pub fn parse_streaming<'a>(
-    src: &'a SourceFile,
-    arena: &'a Arena,
-    limits: Limits,
-    sink: &mut dyn ComponentSink,
-) -> Option<Parsed<'a>> {
-    let (root, problems) = fast::parse_streaming(src.text.as_str(), arena, limits, sink)?;
-    Some(Parsed { root, problems })
-}
-
-/// [`parse`] by the full parser alone (for a file the fast path gave up on).
-pub fn parse_full<'a>(
-    src: &'a SourceFile,
-    arena: &'a Arena,
-    limits: Limits,
-) -> Result<Parsed<'a>, YamlError> {
-    parse_events(src, arena, limits, false).map(one_document)
 }
 
 /// Parse every YAML document of a stream (`---`-separated, as Kubernetes manifests

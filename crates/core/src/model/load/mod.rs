@@ -20,63 +20,28 @@ pub struct Loaded {
 
 /// Parse and validate `src`. `rule_ids` are the ids an `allow` may name.
 pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
-    load_with(src, rule_ids, limits, true)
-}
-
-/// [`load`], streaming the components through the loader as they are parsed when the
-/// file is in the YAML fast path's subset (`stream`), else from the whole tree (the
-/// tests hold the two to the same result).
-fn load_with(src: &SourceFile, rule_ids: &[&str], limits: Limits, stream: bool) -> Loaded {
-    let new_loader = || Loader {
+    let mut l = Loader {
         src,
         rule_ids,
         max_components: limits.max_components,
         errors: Vec::new(),
         refs: Vec::new(),
         defined: IdMap::default(),
-        streamed: false,
     };
-    let mut l = new_loader();
-    let mut a = Architecture::default();
-    // the tree without the components is small; the whole tree is about 3.3 bytes
-    // per byte of text (see `yaml::Arena::for_text`)
-    let small = yaml::Arena::new();
-    let streamed = if stream {
-        let mut sink = Stream {
-            l: &mut l,
-            a: &mut a,
-        };
-        yaml::parse_streaming(src, &small, limits, &mut sink)
-    } else {
-        None
-    };
-    let whole;
-    let parsed = match streamed {
-        Some(p) => p,
-        None => {
-            // outside the fast path's subset (or not streamed): start again
-            l = new_loader();
-            a = Architecture::default();
-            whole = yaml::Arena::for_text(src.text.len());
-            let parsed = if stream {
-                yaml::parse_full(src, &whole, limits)
-            } else {
-                yaml::parse(src, &whole, limits)
+    // the whole tree is about 3.3 bytes per byte of text (see `yaml::Arena::for_text`)
+    let arena = yaml::Arena::for_text(src.text.len());
+    let parsed = match yaml::parse(src, &arena, limits) {
+        Ok(p) => p,
+        Err(e) => {
+            return Loaded {
+                model: None,
+                errors: vec![yaml_error("", e)],
             };
-            match parsed {
-                Ok(p) => p,
-                Err(e) => {
-                    return Loaded {
-                        model: None,
-                        errors: vec![yaml_error("", e)],
-                    };
-                }
-            }
         }
     };
     l.errors
         .extend(parsed.problems.into_iter().map(|e| yaml_error("", e)));
-    let model = l.top(&parsed.root, a);
+    let model = l.top(&parsed.root, Architecture::default());
     if let Some(m) = &model {
         consumes_from_queues(m, &mut l.errors);
         check_entities(m, &mut l.errors);
@@ -97,34 +62,6 @@ fn component_ids<'k, 'n: 'k>(keys: impl IntoIterator<Item = &'k Node<'n>>) -> (I
         }
     }
     (ids, twice)
-}
-
-/// The loader as the sink of a streaming parse: each component is loaded as soon as it
-/// is read.
-struct Stream<'l, 'a> {
-    l: &'l mut Loader<'a>,
-    a: &'l mut Architecture,
-}
-
-impl yaml::ComponentSink for Stream<'_, '_> {
-    fn keys(&mut self, keys: &[Node<'_>]) -> bool {
-        // too many components, or an id twice: the whole tree's path reports those
-        if keys.len() > self.l.max_components {
-            return false;
-        }
-        let (ids, twice) = component_ids(keys);
-        if twice {
-            return false;
-        }
-        self.l.defined = ids;
-        self.a.components.reserve(keys.len());
-        self.l.streamed = true;
-        true
-    }
-
-    fn entry(&mut self, key: &Node<'_>, value: &Node<'_>) {
-        self.l.component_entry(key, value, self.a);
-    }
 }
 
 /// The data model refers to what exists: a store that is a database component, a
@@ -364,8 +301,6 @@ struct Loader<'a> {
     /// cascade), taken from the `components` keys before any component is read: most
     /// references then resolve at once, and only the rest are kept as [`Ref`]s.
     defined: IdMap<()>,
-    /// The components were loaded while the file was parsed ([`Stream`]).
-    streamed: bool,
 }
 
 /// Store a rarely set field (`Component::more`, `Call::more`), creating the box only
@@ -703,8 +638,6 @@ impl<'a> Loader<'a> {
 
 mod components;
 mod sections;
-#[cfg(test)]
-mod tests;
 
 /// The field a path ends in, without list indices: `routing` for `components.lb.routing[1]`.
 fn last_key(path: &str) -> &str {

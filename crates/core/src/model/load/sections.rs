@@ -428,10 +428,7 @@ impl Loader<'_> {
                 Some("journeys") => a.journeys = self.journeys(v),
                 Some("components") => {
                     a.components_span = Some(k.span);
-                    if self.streamed {
-                        // loaded while parsing; drop the placeholders of invalid ones
-                        a.index.retain(|&i| i != usize::MAX);
-                    } else if !v.is_null() {
+                    if !v.is_null() {
                         self.components(v, &mut a);
                     }
                 }

@@ -20,7 +20,7 @@ struct Bail;
 
 type R<T> = Result<T, Bail>;
 
-struct Fast<'a, 's> {
+struct Fast<'a> {
     text: &'a str,
     b: &'a [u8],
     arena: &'a Arena,
@@ -35,23 +35,6 @@ struct Fast<'a, 's> {
     /// The last line end found, and from where it was searched: a line's key, value
     /// and next-line lookups all ask for the same `\n`.
     eol: std::cell::Cell<(usize, usize)>,
-    /// Where the entries of the top-level `components` mapping go, one at a time, when
-    /// the parse streams them ([`parse_streaming`]).
-    sink: Option<&'s mut dyn ComponentSink>,
-}
-
-/// Takes the entries of a file's top-level `components` mapping while the file is
-/// parsed, so that no component's tree outlives its loading: on a large design the
-/// components are nearly the whole tree (about 3.3 bytes per byte of text), and
-/// building it all first touched that much fresh memory and read it back from outside
-/// the cache. Each component's tree is built in a small arena that is cleared after
-/// [`ComponentSink::entry`] returns.
-pub trait ComponentSink {
-    /// The keys of the mapping, in order, before any of its values; `false` when they
-    /// should not be streamed (the parse then builds the mapping's tree as usual).
-    fn keys(&mut self, keys: &[Node<'_>]) -> bool;
-    /// One entry, in file order.
-    fn entry(&mut self, key: &Node<'_>, value: &Node<'_>);
 }
 
 /// A significant line: where it starts, its indentation and where its content starts.
@@ -69,27 +52,13 @@ pub(super) fn parse<'a>(
     arena: &'a Arena,
     limits: Limits,
 ) -> Option<(Node<'a>, Vec<YamlError>)> {
-    parse_with(text, arena, limits, None)
-}
-
-/// [`parse`], handing the entries of the top-level `components` mapping to `sink` as
-/// they are read; that mapping's node in the tree is then empty (its span is the
-/// mapping's). `None` when the file needs the full parser, possibly after some
-/// entries went to `sink`.
-pub(super) fn parse_streaming<'a>(
-    text: &'a str,
-    arena: &'a Arena,
-    limits: Limits,
-    sink: &mut dyn ComponentSink,
-) -> Option<(Node<'a>, Vec<YamlError>)> {
-    parse_with(text, arena, limits, Some(sink))
+    parse_with(text, arena, limits)
 }
 
 fn parse_with<'a>(
     text: &'a str,
     arena: &'a Arena,
     limits: Limits,
-    sink: Option<&mut dyn ComponentSink>,
 ) -> Option<(Node<'a>, Vec<YamlError>)> {
     let b = text.as_bytes();
     // tabs, CR, control characters (which YAML rejects) and, outside ASCII, the
@@ -118,7 +87,6 @@ fn parse_with<'a>(
         items: Vec::new(),
         entries: Vec::new(),
         eol: std::cell::Cell::new((usize::MAX, 0)),
-        sink,
     };
     let first = f.significant(0)?;
     if first.indent != 0 {
@@ -131,20 +99,11 @@ fn parse_with<'a>(
     Some((root, f.problems))
 }
 
-/// An empty vector of another lifetime's nodes, in the same allocation (collecting a
-/// vector's iterator into one of the same layout reuses its buffer).
-fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
-    v.clear();
-    v.into_iter()
-        .map(|_| unreachable!("the vector is empty"))
-        .collect()
-}
-
 fn is_space(c: u8) -> bool {
     c == b' '
 }
 
-impl<'a> Fast<'a, '_> {
+impl<'a> Fast<'a> {
     /// The first line at or after `from` with content other than a comment. A line
     /// that starts a document marker or a directive is not in the subset.
     fn significant(&self, mut from: usize) -> Option<Line> {
@@ -293,11 +252,7 @@ impl<'a> Fast<'a, '_> {
             let (kend, vstart) = self.key_at(pos)?;
             self.count(depth + 1)?;
             let key = self.scalar(pos, kend, &self.text[pos..kend], true);
-            let (value, next) = if depth == 0 && key_is(&key, "components") && self.sink.is_some() {
-                self.stream(kend, vstart, col)?
-            } else {
-                self.value(kend, vstart, col, depth + 1)?
-            };
+            let (value, next) = self.value(kend, vstart, col, depth + 1)?;
             self.entries.push((key, value));
             match next {
                 Some(l) if l.indent == col && !self.is_item(l) => pos = l.content,
@@ -314,100 +269,6 @@ impl<'a> Fast<'a, '_> {
             Node {
                 value: Value::Map(entries),
                 span: Span::new(first, end),
-            },
-            next,
-        ))
-    }
-
-    /// The value of the top-level key `components` (its colon at `kend`, the text
-    /// after it at `v`, the key in column `col`): a block mapping whose entries go to
-    /// the sink one by one, each parsed into an arena of its own that is cleared after
-    /// it, with the same checks as [`Self::block_map`]. Any other value, or keys the
-    /// sink does not take, are read as usual.
-    fn stream(&mut self, kend: usize, v: usize, col: usize) -> R<(Node<'a>, Option<Line>)> {
-        let b = self.b;
-        let end = self.line_end(v);
-        let first = match self.after_line(v)? {
-            Some(l) if (v == end || b[v] == b'#') && l.indent > col && !self.is_item(l) => l,
-            _ => return self.value(kend, v, col, 1),
-        };
-        // the keys first: every line in the mapping's column that is not a list item
-        // (block lists are the only other lines there in the subset)
-        let ccol = first.indent;
-        let mut keys = Vec::new();
-        let mut line = Some(first);
-        while let Some(l) = line {
-            if l.content == usize::MAX {
-                return Err(Bail);
-            }
-            if l.indent < ccol {
-                break;
-            }
-            if l.indent == ccol && !self.is_item(l) {
-                let (k, _) = self.key_at(l.content)?;
-                keys.push(self.scalar(l.content, k, &self.text[l.content..k], true));
-            }
-            line = self.significant(self.line_end(l.content) + 1);
-        }
-        if keys.iter().any(|k| key_is(k, "<<"))
-            || !self.sink.as_mut().is_some_and(|s| s.keys(&keys))
-        {
-            return self.value(kend, v, col, 1);
-        }
-        self.count(1)?;
-        let mut scratch = Arena::new();
-        // the entries' own stacks, kept empty between entries (the parse's stacks hold
-        // the top-level mapping's entries read so far)
-        let mut spare_items: Vec<Node<'a>> = Vec::new();
-        let mut spare_entries: Vec<(Node<'a>, Node<'a>)> = Vec::new();
-        let mut pos = first.content;
-        let mut read = 0;
-        let mut last_end;
-        let next = loop {
-            let mut f = Fast {
-                text: self.text,
-                b,
-                arena: &scratch,
-                limits: self.limits,
-                nodes: self.nodes,
-                problems: std::mem::take(&mut self.problems),
-                items: recycle(std::mem::take(&mut spare_items)),
-                entries: recycle(std::mem::take(&mut spare_entries)),
-                eol: self.eol.clone(),
-                sink: None,
-            };
-            let (k, after) = f.key_at(pos)?;
-            f.count(2)?;
-            let key = f.scalar(pos, k, &self.text[pos..k], true);
-            let (value, next) = f.value(k, after, ccol, 2)?;
-            if keys.get(read).is_none_or(|x| x.span != key.span) {
-                return Err(Bail);
-            }
-            read += 1;
-            last_end = value.span.end();
-            if let Some(sink) = self.sink.as_mut() {
-                sink.entry(&key, &value);
-            }
-            self.nodes = f.nodes;
-            self.problems = std::mem::take(&mut f.problems);
-            self.eol.set(f.eol.get());
-            spare_items = recycle(std::mem::take(&mut f.items));
-            spare_entries = recycle(std::mem::take(&mut f.entries));
-            drop(f);
-            scratch.reset();
-            match next {
-                Some(l) if l.indent == ccol && !self.is_item(l) => pos = l.content,
-                Some(l) if l.indent >= ccol => return Err(Bail),
-                n => break n,
-            }
-        };
-        if read != keys.len() {
-            return Err(Bail);
-        }
-        Ok((
-            Node {
-                value: Value::Map(&[]),
-                span: Span::new(first.content, last_end),
             },
             next,
         ))
@@ -751,10 +612,6 @@ fn has_control(b: &[u8]) -> bool {
 }
 
 /// Whether a key node is the plain scalar `name`.
-fn key_is(key: &Node, name: &str) -> bool {
-    matches!(key.value, Value::Scalar { text, plain: true } if text == name)
-}
-
 /// The bytes that end or rule out a plain key in [`Fast::key_at`]'s scan.
 static KEY_STOP: [bool; 256] = {
     let mut t = [false; 256];
