@@ -42,7 +42,7 @@ impl Span {
 /// Whether any byte satisfies `hit`, tested a chunk at a time without a branch per
 /// byte so that the compiler vectorises it: for scans over whole files and every
 /// string of an output (control characters, bytes that need escaping).
-pub fn any_byte(bytes: &[u8], hit: impl Fn(u8) -> bool) -> bool {
+pub(crate) fn any_byte(bytes: &[u8], hit: impl Fn(u8) -> bool) -> bool {
     bytes
         .chunks(32)
         .any(|chunk| chunk.iter().fold(false, |found, &c| found | hit(c)))

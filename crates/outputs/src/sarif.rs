@@ -1,7 +1,8 @@
 //! SARIF 2.1.0 for GitHub code scanning; rule metadata comes from the rule pages.
 //!
-//! Written through typed, borrowing structs straight to text (no `serde_json::Value`
-//! tree), so memory stays near the JSON output's on large files.
+//! Written through typed, borrowing structs by serde_json straight to the writer: the
+//! results are serialized as they are made from the findings (no `serde_json::Value`
+//! tree, no vector of them), so memory stays near the JSON output's on large files.
 
 use serde::Serialize;
 
@@ -102,6 +103,37 @@ pub fn uri(name: &str) -> String {
 #[derive(Serialize)]
 struct Text<'a> {
     text: &'a str,
+}
+
+/// A finding's message, with its help on a second line (`help: …`), serialized as one
+/// string without building it first.
+struct MessageText<'a> {
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+impl Serialize for MessageText<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Joined<'b>(&'b str, Option<&'b str>);
+        impl std::fmt::Display for Joined<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self.1 {
+                    Some(h) => write!(f, "{}\nhelp: {h}", self.0),
+                    None => f.write_str(self.0),
+                }
+            }
+        }
+        struct Str<'b>(Joined<'b>);
+        impl Serialize for Str<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(&self.0)
+            }
+        }
+        let mut st = s.serialize_struct("Text", 1)?;
+        st.serialize_field("text", &Str(Joined(self.message, self.help)))?;
+        st.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -233,7 +265,7 @@ struct SarifResult<'a> {
     rule_id: &'a str,
     rule_index: usize,
     level: &'static str,
-    message: Text<'a>,
+    message: MessageText<'a>,
     locations: [Location<'a>; 1],
     partial_fingerprints: Fingerprints<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -259,8 +291,88 @@ struct Tool<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
-    results: Vec<SarifResult<'a>>,
+    results: Results<'a>,
     column_kind: &'static str,
+}
+
+/// Every finding of every file as a SARIF result, made one at a time as serde_json
+/// writes the array.
+struct Results<'a> {
+    files: &'a [FileResult],
+    uris: Vec<String>,
+    /// Each rule id's index in the driver's rules.
+    index: std::collections::HashMap<&'a str, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.files.iter().zip(&self.uris).flat_map(|(r, u)| {
+            r.diagnostics.iter().map(move |d| {
+                result(
+                    r,
+                    d,
+                    u,
+                    self.index.get(d.rule.as_str()).copied().unwrap_or(0),
+                )
+            })
+        }))
+    }
+}
+
+/// One finding as a SARIF result.
+fn result<'a>(
+    r: &'a FileResult,
+    d: &'a archlint_core::diag::Diagnostic,
+    uri: &'a str,
+    rule_index: usize,
+) -> SarifResult<'a> {
+    let l = locate(&r.source, d);
+    SarifResult {
+        rule_id: &d.rule,
+        rule_index,
+        level: level(d.severity),
+        message: MessageText {
+            message: &d.message,
+            help: d.help.as_deref(),
+        },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation { uri },
+                region: Region {
+                    start_line: l.line,
+                    start_column: l.column,
+                    end_line: Some(l.end_line),
+                    end_column: Some(l.end_column),
+                },
+            },
+            logical_locations: [LogicalLocation {
+                fully_qualified_name: &d.path,
+                kind: "object",
+            }],
+        }],
+        partial_fingerprints: Fingerprints { v1: &d.fingerprint },
+        related_locations: d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                let p = r.source.line_col(x.span.start());
+                RelatedLocation {
+                    id: i,
+                    message: Text { text: &x.message },
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation { uri },
+                        region: Region {
+                            start_line: p.line,
+                            start_column: p.column,
+                            end_line: None,
+                            end_column: None,
+                        },
+                    },
+                }
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -285,148 +397,21 @@ pub fn render_with(results: &[FileResult], custom: &[Meta]) -> String {
 }
 
 /// [`render_with`], written to `w` as it is serialized (no copy of the whole log in
-/// memory: on a large design it is tens of megabytes). The results are written by
-/// hand, byte for byte what serde_json's pretty printer writes for them (the tests
-/// hold the two equal): they are nearly all of the log, and serde_json's escaping
-/// byte by byte made SARIF half again as slow as JSON on a large file.
+/// memory: on a large design it is tens of megabytes).
 pub fn write_with(
     mut w: impl std::io::Write,
     results: &[FileResult],
     custom: &[Meta],
 ) -> std::io::Result<()> {
     let rules = descriptors(custom);
-    let index: std::collections::HashMap<&str, usize> =
-        rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    // the log around the results, by serde_json, cut where the results go
-    let head = serde_json::to_vec_pretty(&log(rules, Vec::new()))?;
-    const AT: &[u8] = b"\n      \"results\": [";
-    let cut = head
-        .windows(AT.len())
-        .position(|x| x == AT)
-        .expect("the log has a results array")
-        + AT.len();
-    let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
-    buf.extend_from_slice(&head[..cut]);
-    let mut first = true;
-    for r in results {
-        let u = uri(&r.source.name);
-        for d in &r.diagnostics {
-            buf.extend_from_slice(if first {
-                b"\n        {"
-            } else {
-                b",\n        {"
-            });
-            first = false;
-            write_result(
-                &mut buf,
-                r,
-                d,
-                &u,
-                index.get(d.rule.as_str()).copied().unwrap_or(0),
-            );
-            if buf.len() >= 1 << 16 {
-                w.write_all(&buf)?;
-                buf.clear();
-            }
-        }
-    }
-    if !first {
-        buf.extend_from_slice(b"\n      ");
-    }
-    // the rest of the log, from the empty array's `]`
-    buf.extend_from_slice(&head[cut..]);
-    buf.push(b'\n');
-    w.write_all(&buf)
-}
-
-/// One result, from its `{` to before its `}`'s line break, at the results'
-/// indentation (what serde_json writes for a [`SarifResult`]).
-fn write_result(
-    buf: &mut Vec<u8>,
-    r: &FileResult,
-    d: &archlint_core::diag::Diagnostic,
-    uri: &str,
-    rule_index: usize,
-) {
-    use super::json::{put_num, put_str};
-    let l = locate(&r.source, d);
-    put_str(buf, b"\n          \"ruleId\": ", &d.rule);
-    put_num(buf, b",\n          \"ruleIndex\": ", rule_index);
-    put_str(buf, b",\n          \"level\": ", level(d.severity));
-    match &d.help {
-        Some(h) => put_str(
-            buf,
-            b",\n          \"message\": {\n            \"text\": ",
-            &format!("{}\nhelp: {h}", d.message),
-        ),
-        None => put_str(
-            buf,
-            b",\n          \"message\": {\n            \"text\": ",
-            &d.message,
-        ),
-    }
-    buf.extend_from_slice(b"\n          },\n          \"locations\": [\n            {");
-    put_str(
-        buf,
-        b"\n              \"physicalLocation\": {\n                \"artifactLocation\": {\n                  \"uri\": ",
-        uri,
-    );
-    put_num(
-        buf,
-        b"\n                },\n                \"region\": {\n                  \"startLine\": ",
-        l.line,
-    );
-    put_num(buf, b",\n                  \"startColumn\": ", l.column);
-    put_num(buf, b",\n                  \"endLine\": ", l.end_line);
-    put_num(buf, b",\n                  \"endColumn\": ", l.end_column);
-    put_str(
-        buf,
-        b"\n                }\n              },\n              \"logicalLocations\": [\n                {\n                  \"fullyQualifiedName\": ",
-        &d.path,
-    );
-    buf.extend_from_slice(
-        b",\n                  \"kind\": \"object\"\n                }\n              ]\n            }\n          ],",
-    );
-    put_str(
-        buf,
-        b"\n          \"partialFingerprints\": {\n            \"archlint/v1\": ",
-        &d.fingerprint,
-    );
-    buf.extend_from_slice(b"\n          }");
-    if !d.related.is_empty() {
-        buf.extend_from_slice(b",\n          \"relatedLocations\": [");
-        for (i, x) in d.related.iter().enumerate() {
-            let p = r.source.line_col(x.span.start());
-            put_num(
-                buf,
-                if i == 0 {
-                    b"\n            {\n              \"id\": "
-                } else {
-                    b",\n            {\n              \"id\": "
-                },
-                i,
-            );
-            put_str(
-                buf,
-                b",\n              \"message\": {\n                \"text\": ",
-                &x.message,
-            );
-            put_str(
-                buf,
-                b"\n              },\n              \"physicalLocation\": {\n                \"artifactLocation\": {\n                  \"uri\": ",
-                uri,
-            );
-            put_num(
-                buf,
-                b"\n                },\n                \"region\": {\n                  \"startLine\": ",
-                p.line,
-            );
-            put_num(buf, b",\n                  \"startColumn\": ", p.column);
-            buf.extend_from_slice(b"\n                }\n              }\n            }");
-        }
-        buf.extend_from_slice(b"\n          ]");
-    }
-    buf.extend_from_slice(b"\n        }");
+    let index = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let results = Results {
+        files: results,
+        uris: results.iter().map(|r| uri(&r.source.name)).collect(),
+        index,
+    };
+    serde_json::to_writer_pretty(&mut w, &log(rules, results))?;
+    w.write_all(b"\n")
 }
 
 /// The rules' descriptors: every built-in rule, `invalid-input`, then custom rules.
@@ -439,7 +424,7 @@ fn descriptors(custom: &[Meta]) -> Vec<ReportingDescriptor<'_>> {
     rules
 }
 
-fn log<'a>(rules: Vec<ReportingDescriptor<'a>>, results: Vec<SarifResult<'a>>) -> Log<'a> {
+fn log<'a>(rules: Vec<ReportingDescriptor<'a>>, results: Results<'a>) -> Log<'a> {
     Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
@@ -459,83 +444,6 @@ fn log<'a>(rules: Vec<ReportingDescriptor<'a>>, results: Vec<SarifResult<'a>>) -
     }
 }
 
-/// The log through serde_json alone, every result a [`SarifResult`]: what
-/// [`write_with`] must write, byte for byte.
-#[cfg(test)]
-fn write_with_serde(
-    mut w: impl std::io::Write,
-    results: &[FileResult],
-    custom: &[Meta],
-) -> std::io::Result<()> {
-    let rules = descriptors(custom);
-    let index: std::collections::HashMap<&str, usize> =
-        rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    let uris: Vec<String> = results.iter().map(|r| uri(&r.source.name)).collect();
-    let texts: Vec<Vec<String>> = results
-        .iter()
-        .map(|r| {
-            r.diagnostics
-                .iter()
-                .map(|d| match &d.help {
-                    Some(h) => format!("{}\nhelp: {h}", d.message),
-                    None => d.message.clone(),
-                })
-                .collect()
-        })
-        .collect();
-    let mut out = Vec::new();
-    for ((r, u), ts) in results.iter().zip(&uris).zip(&texts) {
-        for (d, t) in r.diagnostics.iter().zip(ts) {
-            let l = locate(&r.source, d);
-            out.push(SarifResult {
-                rule_id: &d.rule,
-                rule_index: index.get(d.rule.as_str()).copied().unwrap_or(0),
-                level: level(d.severity),
-                message: Text { text: t },
-                locations: [Location {
-                    physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation { uri: u },
-                        region: Region {
-                            start_line: l.line,
-                            start_column: l.column,
-                            end_line: Some(l.end_line),
-                            end_column: Some(l.end_column),
-                        },
-                    },
-                    logical_locations: [LogicalLocation {
-                        fully_qualified_name: &d.path,
-                        kind: "object",
-                    }],
-                }],
-                partial_fingerprints: Fingerprints { v1: &d.fingerprint },
-                related_locations: d
-                    .related
-                    .iter()
-                    .enumerate()
-                    .map(|(i, x)| {
-                        let p = r.source.line_col(x.span.start());
-                        RelatedLocation {
-                            id: i,
-                            message: Text { text: &x.message },
-                            physical_location: PhysicalLocation {
-                                artifact_location: ArtifactLocation { uri: u },
-                                region: Region {
-                                    start_line: p.line,
-                                    start_column: p.column,
-                                    end_line: None,
-                                    end_column: None,
-                                },
-                            },
-                        }
-                    })
-                    .collect(),
-            });
-        }
-    }
-    serde_json::to_writer_pretty(&mut w, &log(rules, out))?;
-    w.write_all(b"\n")
-}
-
 /// The SARIF log as a JSON value (for tests).
 pub fn build(results: &[FileResult]) -> serde_json::Value {
     serde_json::from_str(&render(results)).expect("SARIF parses")
@@ -544,71 +452,6 @@ pub fn build(results: &[FileResult]) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use archlint_core::diag::Diagnostic;
-    use archlint_core::source::{SourceFile, Span};
-
-    fn both(results: &[FileResult]) -> (String, String) {
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        write_with(&mut a, results, &[]).unwrap();
-        write_with_serde(&mut b, results, &[]).unwrap();
-        (String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap())
-    }
-
-    /// The hand-written results are serde_json's, byte for byte: on every example,
-    /// with no results at all, and with every control character, quotes, backslashes
-    /// and non-ASCII in each string, with and without help and related locations.
-    #[test]
-    fn hand_written_results_are_serde_jsons() {
-        // each example's findings, as `check` makes them
-        let settings = archlint_linter::config::Config::default()
-            .settings(None, None)
-            .unwrap();
-        let mut results = Vec::new();
-        for e in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples")).unwrap()
-        {
-            let p = e.unwrap().path();
-            if p.extension().is_none_or(|x| x != "yaml") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&p).unwrap();
-            let src = SourceFile::new(p.display().to_string(), text);
-            let loaded =
-                archlint_core::model::load::load(&src, &settings.rule_ids(), Default::default());
-            let m = loaded.model.unwrap();
-            let g = archlint_linter::graph::SystemGraph::build(&m);
-            let mut ds = archlint_linter::rules::run(&m, &g, &settings);
-            archlint_core::diag::sort(&mut ds);
-            archlint_linter::fingerprint::assign(Some(&m), &src.name, &mut ds);
-            results.push(FileResult {
-                source: src,
-                diagnostics: ds,
-                input_error: false,
-            });
-        }
-        assert!(results.iter().map(|r| r.diagnostics.len()).sum::<usize>() > 20);
-        let (a, b) = both(&results);
-        assert_eq!(a, b);
-        let (a, b) = both(&[]);
-        assert_eq!(a, b);
-        let mut odd: String = (0u8..=0x7f).map(char::from).collect();
-        odd.push_str("é 日本 🚀 \u{2028} \\ \"q\"");
-        let text = format!("a: 1\n{odd}\n");
-        let mut ds = Vec::new();
-        for i in 0..4 {
-            let mut d = Diagnostic::invalid(odd.clone(), Span::new(i, i + 3), odd.clone());
-            if i % 2 == 0 {
-                d = d.help(odd.clone());
-            }
-            for j in 0..i {
-                d = d.related(odd.clone(), Span::new(j * 5, j * 5 + 1), odd.clone());
-            }
-            ds.push(d);
-        }
-        let r = FileResult::failed(SourceFile::new(format!("dir/{odd}.yaml"), text), ds);
-        let empty = FileResult::failed(SourceFile::new("e.yaml", ""), Vec::new());
-        let (a, b) = both(&[r, empty]);
-        assert_eq!(a, b);
-    }
 
     #[test]
     fn uris() {

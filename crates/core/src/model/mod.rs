@@ -612,7 +612,7 @@ fn concat_path(id: &str, tail: &[&str]) -> String {
 }
 
 /// `n` in decimal, written into `buf` (what `{}` prints, without the formatter).
-pub fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &str {
+pub(crate) fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &str {
     let mut i = buf.len();
     loop {
         i -= 1;
