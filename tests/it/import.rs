@@ -1,0 +1,360 @@
+//! SPEC §4.4: `archlint import` on real deployment files (tests/fixtures/import/README.md
+//! names their sources, commits and licences): the components, kinds, replicas, calls the
+//! files prove and the entry points; the generated file loads, lints, and is snapshotted.
+
+use crate::common;
+
+use common::*;
+
+fn import(args: &[&str]) -> (String, String) {
+    let mut a = vec!["import"];
+    a.extend_from_slice(args);
+    let o = run(&a);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    (stdout(&o), stderr(&o))
+}
+
+/// The generated file as a model (it must load without an input error).
+fn model(yaml: &str) -> archlint_core::model::Architecture {
+    match archlint_linter::analyse(&archlint_core::source::SourceFile::new(
+        "imported.arch.yaml",
+        yaml,
+    )) {
+        Ok(a) => a.model,
+        Err(e) => panic!(
+            "the import does not load: {:?}\n{yaml}",
+            e.iter().map(|d| &d.message).collect::<Vec<_>>()
+        ),
+    }
+}
+
+fn kind(m: &archlint_core::model::Architecture, id: &str) -> String {
+    m.component(id)
+        .unwrap_or_else(|| panic!("no `{id}`"))
+        .kind()
+        .as_str()
+        .to_string()
+}
+
+fn calls(m: &archlint_core::model::Architecture, from: &str, to: &str) -> bool {
+    m.component(from)
+        .is_some_and(|c| c.calls.iter().any(|x| x.to.v == to))
+}
+
+/// The file lints (any findings, but no input error).
+fn lints(name: &str, yaml: &str) {
+    let d = Dir::new(&format!("import-check-{name}"));
+    let f = d.write("imported.arch.yaml", yaml);
+    let o = run(&["check", &f]);
+    assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn sock_shop_compose() {
+    let (yaml, err) = import(&[
+        "compose",
+        "tests/fixtures/import/sock-shop.docker-compose.yml",
+    ]);
+    let m = model(&yaml);
+    assert_eq!(m.components.len(), 16, "14 services and a client: {yaml}");
+    assert_eq!(kind(&m, "catalogue-db"), "database");
+    assert!(
+        yaml.contains("kind: database  # compose: `MYSQL_*` environment variables"),
+        "the evidence is named"
+    );
+    assert_eq!(kind(&m, "carts-db"), "database");
+    assert_eq!(
+        m.component("carts-db").unwrap().tech.as_ref().unwrap().v,
+        "mongodb"
+    );
+    assert_eq!(kind(&m, "rabbitmq"), "queue");
+    assert_eq!(kind(&m, "front-end"), "service");
+    assert!(
+        m.components
+            .iter()
+            .all(|c| c.kind().is_outside() || c.replicas() == 1)
+    );
+    // calls the file proves: MONGO_HOST=user-db:27017, the load test's `-h edge-router`,
+    // and the published ports of edge-router
+    assert!(calls(&m, "user", "user-db"));
+    assert!(calls(&m, "user-sim", "edge-router"));
+    assert!(calls(&m, "users", "edge-router"));
+    assert_eq!(kind(&m, "users"), "client");
+    assert!(
+        err.contains("16 components, 3 calls inferred; 11 images not recognised"),
+        "{err}"
+    );
+    lints("1", &yaml);
+    insta::assert_snapshot!("import_sock_shop", yaml);
+}
+
+#[test]
+fn online_boutique_manifests() {
+    let (yaml, err) = import(&[
+        "k8s",
+        "tests/fixtures/import/online-boutique.kubernetes-manifests.yaml",
+    ]);
+    let m = model(&yaml);
+    for svc in [
+        "frontend",
+        "checkoutservice",
+        "cartservice",
+        "productcatalogservice",
+        "currencyservice",
+        "paymentservice",
+        "shippingservice",
+        "emailservice",
+        "recommendationservice",
+        "adservice",
+    ] {
+        assert_eq!(kind(&m, svc), "service", "{svc}");
+    }
+    assert_eq!(kind(&m, "redis-cart"), "cache");
+    // env ..._SERVICE_ADDR values name the Services
+    for (a, b) in [
+        ("frontend", "checkoutservice"),
+        ("checkoutservice", "paymentservice"),
+        ("checkoutservice", "emailservice"),
+        ("cartservice", "redis-cart"),
+        ("recommendationservice", "productcatalogservice"),
+    ] {
+        assert!(calls(&m, a, b), "{a} -> {b}");
+    }
+    let redis = m
+        .component("cartservice")
+        .unwrap()
+        .calls
+        .iter()
+        .find(|c| c.to.v == "redis-cart")
+        .unwrap();
+    assert_eq!(redis.protocol.as_ref().unwrap().v, "resp");
+    let grpc = m
+        .component("frontend")
+        .unwrap()
+        .calls
+        .iter()
+        .find(|c| c.to.v == "recommendationservice")
+        .unwrap();
+    assert_eq!(
+        grpc.protocol.as_ref().unwrap().v,
+        "grpc",
+        "the Service's port is named grpc"
+    );
+    // the LoadBalancer Service is the public entry, layer 4, in front of the frontend
+    assert_eq!(kind(&m, "frontend-external"), "load-balancer");
+    assert_eq!(
+        m.component("frontend-external")
+            .unwrap()
+            .more()
+            .layer
+            .as_ref()
+            .unwrap()
+            .v,
+        4
+    );
+    assert!(calls(&m, "frontend-external", "frontend"));
+    assert!(calls(&m, "users", "frontend-external"));
+    assert!(
+        err.contains("note: skipped ServiceAccount"),
+        "unknown kinds are noted: {err}"
+    );
+    lints("2", &yaml);
+    insta::assert_snapshot!("import_online_boutique", yaml);
+}
+
+#[test]
+fn threagile_model() {
+    let (yaml, _) = import(&["threagile", "tests/fixtures/import/threagile-example.yaml"]);
+    let m = model(&yaml);
+    assert_eq!(kind(&m, "customer-client"), "client");
+    assert_eq!(kind(&m, "load-balancer"), "load-balancer");
+    assert_eq!(kind(&m, "sql-database"), "database");
+    assert_eq!(kind(&m, "apache-webserver"), "service");
+    assert!(calls(&m, "customer-client", "load-balancer"));
+    assert!(calls(&m, "load-balancer", "apache-webserver"));
+    assert!(calls(&m, "apache-webserver", "erp-system"));
+    let proto = m.component("customer-client").unwrap().calls[0]
+        .protocol
+        .as_ref()
+        .unwrap()
+        .v
+        .clone();
+    assert_eq!(proto, "https");
+    assert!(yaml.contains("# threagile: redundant:"), "{yaml}");
+    lints("3", &yaml);
+    insta::assert_snapshot!("import_threagile", yaml);
+}
+
+#[test]
+fn compose_forms_and_evidence() {
+    let d = Dir::new("compose-forms");
+    let f = d.write(
+        "docker-compose.yml",
+        "x-base: &base\n  restart: always\nservices:\n  api:\n    <<: *base\n    build: .\n    ports: ['8080:80']\n    depends_on:\n      db: { condition: service_healthy }\n    environment:\n      CACHE_URL: redis://cache:6379/0\n      QUEUE: amqp://guest:guest@broker:5672\n    deploy: { replicas: 3 }\n  worker:\n    image: ghcr.io/acme/worker:1.2\n    scale: 2\n    links: ['db:database']\n    environment: ['DB_HOST=db']\n  db:\n    image: acme/orders-db:7\n    environment: { POSTGRES_DB: orders }\n  cache:\n    image: docker.io/library/redis:7-alpine\n    command: redis-server --appendonly yes\n  broker: { image: 'rabbitmq:3-management', profiles: [async] }\n",
+    );
+    let o = run(&["import", "compose", &f]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let yaml = stdout(&o);
+    let m = model(&yaml);
+    assert_eq!(m.component("api").unwrap().replicas(), 3);
+    assert_eq!(m.component("worker").unwrap().replicas(), 2);
+    assert_eq!(kind(&m, "db"), "database");
+    assert!(
+        yaml.contains("# compose: `POSTGRES_*` environment variables"),
+        "{yaml}"
+    );
+    assert_eq!(
+        kind(&m, "cache"),
+        "database",
+        "redis with appendonly is a database"
+    );
+    assert!(yaml.contains("model: key-value"), "{yaml}");
+    assert_eq!(kind(&m, "broker"), "queue");
+    assert!(
+        calls(&m, "api", "db")
+            && calls(&m, "api", "cache")
+            && calls(&m, "api", "broker")
+            && calls(&m, "worker", "db")
+    );
+    assert_eq!(
+        m.component("api")
+            .unwrap()
+            .calls
+            .iter()
+            .find(|c| c.to.v == "cache")
+            .unwrap()
+            .protocol
+            .as_ref()
+            .unwrap()
+            .v,
+        "resp"
+    );
+    assert!(calls(&m, "users", "api"));
+    assert!(stderr(&o).contains("profiles"), "{}", stderr(&o));
+}
+
+#[test]
+fn malformed_inputs_are_located_input_errors() {
+    let d = Dir::new("import-bad");
+    let cases = [
+        (
+            "compose",
+            "list.yml",
+            "services:\n  api:\n    - image: x\n",
+            "service `api` must be a mapping",
+        ),
+        (
+            "compose",
+            "notyaml.yml",
+            "services: [unclosed\n",
+            "invalid YAML",
+        ),
+        (
+            "compose",
+            "noservices.yml",
+            "version: '3'\n",
+            "no `services:`",
+        ),
+        (
+            "k8s",
+            "nokind.yaml",
+            "apiVersion: v1\nmetadata: { name: x }\n",
+            "has no `kind`",
+        ),
+        (
+            "threagile",
+            "tg.yaml",
+            "title: x\n",
+            "no `technical_assets`",
+        ),
+    ];
+    for (from, name, text, want) in cases {
+        let f = d.write(name, text);
+        let o = run(&["import", from, &f]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("error[invalid-input]")
+                && err.contains(want)
+                && err.contains(&format!("--> {f}:")),
+            "{name}: {err}"
+        );
+        assert!(stdout(&o).is_empty());
+    }
+}
+
+#[test]
+fn a_directory_of_manifests_and_many_documents() {
+    let d = Dir::new("k8s-dir");
+    d.write("a/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: api }\nspec:\n  replicas: 2\n  template:\n    metadata: { labels: { app: api } }\n    spec:\n      containers:\n        - name: api\n          image: acme/api\n          envFrom: [{ configMapRef: { name: api-config } }]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: api-config }\ndata: { DATABASE_URL: 'postgres://pg:5432/app' }\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: api }\nspec: { scaleTargetRef: { kind: Deployment, name: api }, minReplicas: 4, maxReplicas: 10 }\n");
+    d.write("b/pg.yml", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: { name: pg }\nspec:\n  template:\n    metadata: { labels: { app: pg } }\n    spec:\n      containers: [{ name: pg, image: 'docker.io/library/postgres:16', ports: [{ containerPort: 5432, name: postgres }] }]\n---\napiVersion: v1\nkind: Service\nmetadata: { name: pg }\nspec: { selector: { app: pg }, ports: [{ name: postgres, port: 5432 }] }\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: { name: web }\nspec:\n  rules:\n    - host: shop.example.com\n      http: { paths: [{ path: /api, pathType: Prefix, backend: { service: { name: api-svc, port: { number: 80 } } } }] }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: api-svc }\nspec: { selector: { app: api }, ports: [{ name: http, port: 80 }] }\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: { name: nightly }\nspec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: j, image: acme/report, args: ['--db', 'pg'] }] } } } } }\n");
+    let o = run(&["import", "k8s", d.0.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let yaml = stdout(&o);
+    let m = model(&yaml);
+    assert_eq!(
+        m.component("api").unwrap().replicas(),
+        4,
+        "the HPA's minReplicas"
+    );
+    assert!(calls(&m, "api", "pg"), "via envFrom's ConfigMap");
+    assert_eq!(kind(&m, "pg"), "database");
+    assert_eq!(kind(&m, "nightly"), "worker");
+    assert!(calls(&m, "nightly", "pg"), "args name the Service");
+    let web = m.component("web").unwrap();
+    assert_eq!(web.more().layer.as_ref().unwrap().v, 7);
+    assert_eq!(
+        web.more().routing.as_ref().unwrap().v.len(),
+        2,
+        "host and path"
+    );
+    assert!(calls(&m, "web", "api") && calls(&m, "users", "web"));
+    lints("4", &yaml);
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    /// Fragments of compose and manifest syntax, shuffled: the importers never panic,
+    /// and what they write loads.
+    fn fragments() -> impl Strategy<Value = String> {
+        let parts = prop::sample::select(vec![
+            "services:\n",
+            "  api:\n",
+            "    image: postgres:16\n",
+            "    image: redis\n",
+            "    ports: ['80:80']\n",
+            "    depends_on: [db]\n",
+            "    environment: ['URL=http://db:5432']\n",
+            "  db: { image: mongo }\n",
+            "---\n",
+            "kind: Deployment\n",
+            "metadata: { name: web }\n",
+            "spec: { replicas: 2 }\n",
+            "kind: Service\n",
+            "technical_assets:\n",
+            "  A: { id: a, technology: database }\n",
+            "  - x\n",
+            "{",
+            "]",
+            ": :\n",
+            "    deploy: { replicas: x }\n",
+            "    links: ['db:alias']\n",
+            "      - to\n",
+        ]);
+        proptest::collection::vec(parts, 0..20).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        #[test]
+        fn importers_never_panic(text in fragments()) {
+            archlint_testing::import_bytes(text.as_bytes());
+        }
+
+        #[test]
+        fn importers_never_panic_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            archlint_testing::import_bytes(&bytes);
+        }
+    }
+}

@@ -1,0 +1,451 @@
+//! The language server, driven over stdio with real JSON-RPC messages: one behaviour
+//! per test, each against a server of its own.
+
+use crate::common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use common::Dir;
+use serde_json::{Value, json};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next_id: i64,
+    /// notifications seen while waiting for a response
+    pending: Vec<Value>,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_archlint"))
+            .arg("server")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length: ") {
+                        len = v.parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; len];
+                if r.read_exact(&mut body).is_err() {
+                    return;
+                }
+                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            pending: Vec::new(),
+        }
+    }
+
+    fn send(&mut self, v: Value) {
+        let body = v.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// The whole reply to a request: `result` or `error`.
+    fn reply(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        loop {
+            let m = self
+                .rx
+                .recv_timeout(Duration::from_secs(20))
+                .expect("a reply in time");
+            if m["id"] == id {
+                return m;
+            }
+            self.pending.push(m);
+        }
+    }
+
+    /// The result of a request that must succeed.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let m = self.reply(method, params);
+        assert!(m.get("error").is_none(), "{m}");
+        m["result"].clone()
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        if let Some(i) = self.pending.iter().position(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        }) {
+            let m = self.pending.remove(i);
+            return m["params"]["diagnostics"].as_array().unwrap().clone();
+        }
+        loop {
+            let m = self
+                .rx
+                .recv_timeout(Duration::from_secs(20))
+                .expect("diagnostics in time");
+            if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
+                return m["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+            self.pending.push(m);
+        }
+    }
+}
+
+fn labels_of(items: &Value) -> Vec<&str> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect()
+}
+
+const DESIGN: &str = "name: shop
+components:
+  web: { kind: client, calls: [api] }
+  api:
+    kind: service
+    replicas: 2
+    rate_limit: true
+    allow:
+      single-point-of-failure: two replicas
+    calls:
+      - to: orders
+        timeout: 200ms
+        retry: { attempts: 3, backoff: constant }
+  orders:
+    kind: service
+    replicas: 2
+    calls: [{ to: orders-db, timeout: 100ms }]
+  orders-db: { kind: database, tech: postgresql, replicas: 2 }
+";
+
+fn pos(text: &str, needle: &str, nth: usize) -> Value {
+    let at = text.match_indices(needle).nth(nth).unwrap().0;
+    let line = text[..at].matches('\n').count();
+    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    json!({ "line": line, "character": col + 1 })
+}
+
+/// A server with the shop design open (and a configuration beside it), and the
+/// diagnostics published on open.
+struct Session {
+    _dir: Dir,
+    c: Client,
+    uri: String,
+    init: Value,
+    opened: Vec<Value>,
+}
+
+fn open_shop() -> Session {
+    let d = Dir::new("lsp");
+    d.write(
+        ".archlint.yaml",
+        "select: [all]\nignore: [missing-requirement, undocumented-choice]\n",
+    );
+    let file = d.write("shop.arch.yaml", DESIGN);
+    let uri = format!("file://{file}");
+    let mut c = Client::start();
+    let init = c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    c.notify("initialized", json!({}));
+    c.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": DESIGN } }));
+    let opened = c.diagnostics(&uri);
+    Session {
+        _dir: d,
+        c,
+        uri,
+        init,
+        opened,
+    }
+}
+
+impl Session {
+    fn change(&mut self, version: i64, text: &str) {
+        let uri = self.uri.clone();
+        self.c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }));
+    }
+
+    fn at(&mut self, method: &str, position: Value) -> Value {
+        let uri = self.uri.clone();
+        self.c.request(
+            method,
+            json!({ "textDocument": { "uri": uri }, "position": position }),
+        )
+    }
+}
+
+#[test]
+fn initialize_announces_full_sync_hover_definition_completion_and_fixes() {
+    let s = open_shop();
+    let caps = &s.init["capabilities"];
+    assert_eq!(caps["textDocumentSync"]["change"], 1);
+    assert_eq!(caps["textDocumentSync"]["openClose"], true);
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["definitionProvider"], true);
+    assert!(caps["completionProvider"]["triggerCharacters"].is_array());
+    assert_eq!(
+        caps["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
+    assert_eq!(s.init["serverInfo"]["name"], "archlint");
+}
+
+#[test]
+fn diagnostics_on_open_honour_the_configuration() {
+    let s = open_shop();
+    let codes: Vec<&str> = s
+        .opened
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"retry-without-backoff") && codes.contains(&"unused-allow"),
+        "{codes:?}"
+    );
+    assert!(
+        !codes.contains(&"missing-requirement"),
+        ".archlint.yaml is honoured: {codes:?}"
+    );
+}
+
+#[test]
+fn a_diagnostic_has_its_range_severity_rule_link_and_related_locations() {
+    let s = open_shop();
+    let retry = s
+        .opened
+        .iter()
+        .find(|d| d["code"] == "retry-without-backoff")
+        .unwrap();
+    assert_eq!(
+        retry["range"]["start"],
+        json!({ "line": 10, "character": 8 })
+    );
+    assert_eq!(retry["severity"], 2);
+    assert_eq!(retry["source"], "archlint");
+    assert!(
+        retry["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("rules/retry-without-backoff.md")
+    );
+    let related = retry["relatedInformation"].as_array().unwrap();
+    assert!(!related.is_empty());
+    assert_eq!(related[0]["location"]["uri"], s.uri.as_str());
+    assert!(retry["data"]["fingerprint"].as_str().unwrap().len() == 16);
+}
+
+#[test]
+fn hover_on_a_component_shows_its_kind_and_replicas() {
+    let mut s = open_shop();
+    let h = s.at("textDocument/hover", pos(DESIGN, "orders", 0));
+    let md = h["contents"]["value"].as_str().unwrap();
+    assert_eq!(h["contents"]["kind"], "markdown");
+    assert!(
+        md.contains("**orders** — service") && md.contains("replicas: 2"),
+        "{md}"
+    );
+}
+
+#[test]
+fn hover_on_a_rule_id_in_allow_shows_its_summary() {
+    let mut s = open_shop();
+    let h = s.at(
+        "textDocument/hover",
+        pos(DESIGN, "single-point-of-failure", 0),
+    );
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("one replica"),
+        "{h}"
+    );
+}
+
+#[test]
+fn definition_goes_from_a_call_to_the_component() {
+    let mut s = open_shop();
+    let def = s.at("textDocument/definition", pos(DESIGN, "orders", 0));
+    assert_eq!(def["uri"], s.uri.as_str());
+    assert_eq!(def["range"]["start"], json!({ "line": 13, "character": 2 }));
+    // and from a flow-style `to: orders-db`
+    let def = s.at("textDocument/definition", pos(DESIGN, "orders-db", 0));
+    assert_eq!(def["range"]["start"]["line"], 17);
+}
+
+#[test]
+fn a_code_action_offers_the_retry_fix() {
+    let mut s = open_shop();
+    let uri = s.uri.clone();
+    let acts = s.c.request("textDocument/codeAction", json!({
+        "textDocument": { "uri": uri },
+        "range": { "start": { "line": 12, "character": 0 }, "end": { "line": 12, "character": 0 } },
+        "context": { "diagnostics": [] },
+    }));
+    let acts = acts.as_array().unwrap();
+    let retry_fix = acts
+        .iter()
+        .find(|a| a["title"] == "use exponential backoff with jitter")
+        .expect("a retry fix");
+    assert_eq!(retry_fix["kind"], "quickfix");
+    let edits = retry_fix["edit"]["changes"][&uri].as_array().unwrap();
+    assert!(
+        edits.iter().any(|e| e["newText"] == "exponential"),
+        "{edits:?}"
+    );
+    assert!(
+        edits.iter().any(|e| e["newText"] == ", jitter: true"),
+        "{edits:?}"
+    );
+}
+
+#[test]
+fn completion_offers_component_ids_after_to() {
+    let mut s = open_shop();
+    let typed = DESIGN.replace("      - to: orders\n", "      - to: ord\n");
+    s.change(2, &typed);
+    let items = s.at(
+        "textDocument/completion",
+        json!({ "line": 10, "character": 15 }),
+    );
+    let labels = labels_of(&items);
+    assert!(
+        labels.contains(&"orders") && labels.contains(&"orders-db"),
+        "{labels:?}"
+    );
+}
+
+#[test]
+fn completion_offers_enum_values_after_kind() {
+    let mut s = open_shop();
+    let typed = DESIGN.replace(
+        "  orders-db: { kind: database",
+        "  cache:\n    kind: \n  orders-db: { kind: database",
+    );
+    s.change(2, &typed);
+    let items = s.at(
+        "textDocument/completion",
+        json!({ "line": 18, "character": 10 }),
+    );
+    let labels = labels_of(&items);
+    assert!(
+        labels.contains(&"cache") && labels.contains(&"database"),
+        "{labels:?}"
+    );
+}
+
+#[test]
+fn completion_offers_keys_by_position() {
+    let mut s = open_shop();
+    let typed = DESIGN.replace(
+        "    replicas: 2\n    calls: [{ to: orders-db",
+        "    replicas: 2\n    ti\n    calls: [{ to: orders-db",
+    );
+    s.change(2, &typed);
+    let items = s.at(
+        "textDocument/completion",
+        json!({ "line": 16, "character": 6 }),
+    );
+    let labels = labels_of(&items);
+    assert!(
+        labels.contains(&"tech") && labels.contains(&"replicas") && labels.contains(&"calls"),
+        "{labels:?}"
+    );
+}
+
+#[test]
+fn diagnostics_follow_the_edits() {
+    let mut s = open_shop();
+    // the dangling `to: ord` is an input error
+    let typed = DESIGN.replace("      - to: orders\n", "      - to: ord\n");
+    s.change(2, &typed);
+    let uri = s.uri.clone();
+    let diags = s.c.diagnostics(&uri);
+    let err = diags
+        .iter()
+        .find(|d| d["code"] == "invalid-input")
+        .expect("the unknown id is reported");
+    assert_eq!(err["severity"], 1);
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `orders`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn closing_a_document_clears_its_diagnostics() {
+    let mut s = open_shop();
+    assert!(!s.opened.is_empty());
+    let uri = s.uri.clone();
+    s.c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert!(s.c.diagnostics(&uri).is_empty());
+}
+
+#[test]
+fn an_unknown_request_is_method_not_found_and_the_server_goes_on() {
+    let mut s = open_shop();
+    let r = s.c.reply("textDocument/unknownThing", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    let h = s.at("textDocument/hover", pos(DESIGN, "orders", 0));
+    assert!(h["contents"]["value"].is_string());
+}
+
+#[test]
+fn malformed_parameters_are_invalid_params_and_the_server_goes_on() {
+    let mut s = open_shop();
+    let r =
+        s.c.reply("textDocument/hover", json!({ "textDocument": 7 }));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let h = s.at("textDocument/hover", pos(DESIGN, "orders", 0));
+    assert!(h["contents"]["value"].is_string());
+}
+
+#[test]
+fn shutdown_then_exit_ends_the_server_cleanly() {
+    let mut s = open_shop();
+    let r = s.c.request("shutdown", Value::Null);
+    assert!(r.is_null());
+    s.c.notify("exit", Value::Null);
+    let status = s.c.child.wait().unwrap();
+    assert!(status.success());
+}
