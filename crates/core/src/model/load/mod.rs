@@ -644,3 +644,6 @@ fn last_key(path: &str) -> &str {
     let tail = path.rsplit('.').next().unwrap_or(path);
     tail.split('[').next().unwrap_or(tail)
 }
+
+#[cfg(test)]
+mod tests;

@@ -151,6 +151,10 @@ impl Loader<'_> {
                             .qty(&fp, fv, QuantityKind::Percent)
                             .map(|x| self.sp(fk, fv, x))
                     }
+                    // documentation only, but it must be text
+                    Some("description") => {
+                        self.string(&fp, fv);
+                    }
                     _ => {}
                 }
             }
@@ -205,6 +209,10 @@ impl Loader<'_> {
                 let fp = join(&path, field);
                 match field {
                     "store" => e.store = self.string(&fp, fv).map(|x| self.sp(fk, fv, x)),
+                    // documentation only, but it must be text
+                    "description" => {
+                        self.string(&fp, fv);
+                    }
                     "key" => {
                         let key = match fv.as_scalar() {
                             Some(t) if !fv.is_null() => Some(vec![t.trim().to_string()]),
