@@ -57,7 +57,7 @@ fn load_follows_fan_out_and_the_read_write_split() {
     let t = estimate::traffic(&a.model).unwrap();
     let load = estimate::loads(&a.model, &a.graph, &t);
     let at = |id: &str| load[a.model.index[id]];
-    // the reading client brings 100/101 of peak, the writing one 1/101: api sees all of it
+    // the two clients split the peak evenly (no `share:`): api sees all of it
     assert!(close(at("api"), 34_722.222_222));
     assert!(close(at("db"), 2.0 * 34_722.222_222));
     assert!(close(at("cache"), 0.5 * 34_722.222_222));
@@ -208,4 +208,95 @@ fn entity_rates_feed_the_estimate() {
     let first = &j["entities"][0];
     assert_eq!(first["entity"], "photo");
     assert_eq!(first["rps"], 12000.0);
+}
+
+/// `estimate --format json` says where each component's load comes from, and which
+/// parts a default decided.
+#[test]
+fn the_json_estimate_gives_each_loads_sources() {
+    let d = Dir::new("sources");
+    let f = d.write(
+        "s.arch.yaml",
+        "name: s\nrequirements:\n  scale: { daily_active_users: 864k, requests_per_user_per_day: 10, peak_to_average: 1 }\ncomponents:\n  web: { kind: client, share: 75%, calls: [lb] }\n  admin: { kind: client, calls: [lb] }\n  lb:\n    kind: load-balancer\n    calls:\n      - { to: search, share: 20% }\n      - orders\n  search: { kind: service }\n  orders: { kind: service, calls: [{ to: db, per_request: 2 }] }\n  db: { kind: database }\n",
+    );
+    let j = json(&run(&["estimate", "--format", "json", &f]));
+    let comp = |id: &str| {
+        j["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["component"] == id)
+            .unwrap_or_else(|| panic!("{id} in {j}"))
+            .clone()
+    };
+    // 864k × 10 / 86,400 = 100 rps; web 75, admin 25 (the rest); lb all 100
+    let lb = comp("lb");
+    assert!(close(lb["peak_rps"].as_f64().unwrap(), 100.0));
+    let from: Vec<(&str, f64, &str)> = lb["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["from"].as_str().unwrap(),
+                s["rps"].as_f64().unwrap(),
+                s["why"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(from.len(), 2, "{from:?}");
+    let search = comp("search");
+    assert!(close(search["peak_rps"].as_f64().unwrap(), 20.0));
+    assert_eq!(search["sources"][0]["why"], "share");
+    let orders = comp("orders");
+    assert!(close(orders["peak_rps"].as_f64().unwrap(), 80.0));
+    assert_eq!(orders["sources"][0]["why"], "even-split");
+    assert_eq!(orders["sources"][0]["assumed"], false);
+    let db = comp("db");
+    assert!(close(db["peak_rps"].as_f64().unwrap(), 160.0));
+    assert_eq!(db["sources"][0]["why"], "per-request");
+    assert!(close(db["sources"][0]["fraction"].as_f64().unwrap(), 2.0));
+    // reads and writes of the store: one read-write call, no ratio stated: not split
+    assert!(db.get("reads_rps").is_none());
+}
+
+/// A published back-of-envelope figure, reproduced from a design that states its
+/// routing shares: the system-design-primer's Pastebin (10M pastes written and 100M
+/// read a month: "about 4 writes/s and 40 reads/s", a month being 2.5M seconds).
+/// 110M requests a month is 3.67M a day; writes are 10/110 of them.
+#[test]
+fn pastebin_from_the_system_design_primer_within_10_percent() {
+    let yaml = "name: pastebin
+requirements:
+  scale: { daily_active_users: 3.67M, requests_per_user_per_day: 1, peak_to_average: 1 }
+  read_write_ratio: 10:1
+components:
+  client: { kind: client, calls: [web] }
+  web:
+    kind: load-balancer
+    calls:
+      - { to: write-api, share: 9.09% }
+      - read-api
+  write-api: { kind: service, calls: [{ to: pastes-db, access: write }] }
+  read-api: { kind: service, calls: [{ to: pastes-db, access: read }] }
+  pastes-db: { kind: database, tech: mysql }
+";
+    let a = analyse(&SourceFile::new("pastebin.arch.yaml", yaml)).unwrap();
+    let e = estimate::estimate(&a.model, &a.graph);
+    let rps = |id: &str| {
+        e.components
+            .iter()
+            .find(|c| c.component == id)
+            .map_or(0.0, |c| c.peak_rps)
+    };
+    let within = |got: f64, want: f64| (got - want).abs() <= 0.1 * want;
+    assert!(within(rps("write-api"), 4.0), "{}", rps("write-api"));
+    assert!(within(rps("read-api"), 40.0), "{}", rps("read-api"));
+    let db = e
+        .components
+        .iter()
+        .find(|c| c.component == "pastes-db")
+        .unwrap();
+    assert!(within(db.writes_rps.unwrap(), 4.0));
+    assert!(within(db.reads_rps.unwrap(), 40.0));
 }

@@ -29,3 +29,4 @@ mod report_html;
 mod rules;
 mod scale;
 mod server;
+mod traffic;

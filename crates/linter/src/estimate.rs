@@ -1,15 +1,14 @@
 //! The back-of-envelope capacity estimate (SPEC §2 Capacity, §3.1 `estimate`).
 //!
 //! Peak rate = daily_active_users × requests_per_user_per_day / 86,400 × peak_to_average.
-//! It enters at the root entry points (split by the read/write ratio for entry points
-//! whose calls only read or only write) and flows along every call, multiplied by each
-//! call's `per_request` fan-out, in one pass over a topological order of the graph.
+//! How it reaches each component is the traffic model's ([`crate::traffic`]).
 
 use serde::Serialize;
 
-use crate::graph::{Origin, SystemGraph};
+use crate::graph::SystemGraph;
+use crate::traffic::{Source, Why};
 use archlint_core::model::quantity::{fmt_count, fmt_size, trim_num};
-use archlint_core::model::{Access, Architecture, Growth, Kind, Retention};
+use archlint_core::model::{Architecture, Growth, Kind, Retention};
 
 const SECONDS_PER_DAY: f64 = 86_400.0;
 const YEAR: f64 = 365.0 * SECONDS_PER_DAY;
@@ -68,67 +67,9 @@ pub fn traffic(m: &Architecture) -> Option<Traffic> {
     })
 }
 
-/// The peak rate entering at each root entry point, with the share applied.
-pub fn entry_rates(
-    m: &Architecture,
-    g: &SystemGraph,
-    t: &Traffic,
-) -> Vec<(usize, f64, &'static str)> {
-    g.root_entry_points(m)
-        .into_iter()
-        .map(|v| {
-            let calls = &m.components[v].calls;
-            let (share, why) = match t.read_share {
-                Some(rs)
-                    if !calls.is_empty() && calls.iter().all(|c| c.access() == Access::Read) =>
-                {
-                    (rs, "reads")
-                }
-                Some(rs)
-                    if !calls.is_empty() && calls.iter().all(|c| c.access() == Access::Write) =>
-                {
-                    (1.0 - rs, "writes")
-                }
-                _ => (1.0, "all traffic"),
-            };
-            (v, t.peak_rps * share, why)
-        })
-        .collect()
-}
-
-/// Peak requests per second reaching each component.
+/// Peak requests per second reaching each component ([`crate::traffic`]).
 pub fn loads(m: &Architecture, g: &SystemGraph, t: &Traffic) -> Vec<f64> {
-    let n = m.components.len();
-    let mut load = vec![0.0; n];
-    for (v, rate, _) in entry_rates(m, g, t) {
-        load[v] += rate;
-    }
-    let order = g.components_in_flow_order();
-    let mut scc = vec![0; n];
-    for (i, members) in order.iter().enumerate() {
-        for &x in members {
-            scc[x] = i;
-        }
-    }
-    for members in &order {
-        for &u in members {
-            if load[u] == 0.0 {
-                continue;
-            }
-            for e in g.outgoing(u) {
-                let ed = g.edges[e];
-                if scc[ed.to] == scc[u] {
-                    continue;
-                }
-                let fan = match ed.origin {
-                    Origin::Call(i) => m.components[u].calls[i].fan_out(),
-                    Origin::Consume(_) => 1.0,
-                };
-                load[ed.to] += load[u] * fan;
-            }
-        }
-    }
-    load
+    crate::traffic::loads(m, g, t.peak_rps, t.read_share)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,6 +81,16 @@ pub struct ComponentLoad {
     /// Capacity of one replica, requests per second.
     pub capacity_per_replica: Option<f64>,
     pub utilisation: Option<f64>,
+    /// Where the load comes from: each call or consume that brings part of it.
+    pub sources: Vec<Source>,
+    /// For a store: the reads and the writes in its load (by the calls' `access`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reads_rps: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writes_rps: Option<f64>,
+    /// For a queue: its stated `throughput`, which replaced what its producers bring.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub throughput_stated: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -288,12 +239,15 @@ pub fn estimate(m: &Architecture, g: &SystemGraph) -> Estimate {
     let mut components = Vec::new();
     let mut bottleneck = None;
     if let Some(t) = &t {
-        let load = loads(m, g, t);
+        let mut flow = crate::traffic::flow(m, g, t.peak_rps, t.read_share);
+        let load = &flow.load;
         for (i, c) in m.components.iter().enumerate() {
             if load[i] <= 0.0 || c.kind() == Kind::Client {
                 continue;
             }
             let cap = c.capacity.as_ref().map(|x| x.v);
+            let store = matches!(c.kind(), Kind::Database | Kind::Cache | Kind::ObjectStore);
+            let split = store && flow.unsplit[i] == 0.0 && flow.reads[i] + flow.writes[i] > 0.0;
             components.push(ComponentLoad {
                 component: c.id.clone(),
                 kind: c.kind().to_string(),
@@ -301,6 +255,10 @@ pub fn estimate(m: &Architecture, g: &SystemGraph) -> Estimate {
                 replicas: c.replicas(),
                 capacity_per_replica: cap,
                 utilisation: cap.map(|cap| load[i] / (cap * c.replicas() as f64)),
+                sources: std::mem::take(&mut flow.sources[i]),
+                reads_rps: split.then_some(flow.reads[i]),
+                writes_rps: split.then_some(flow.writes[i]),
+                throughput_stated: flow.throughput_stated[i],
             });
         }
         components.sort_by(|a, b| {
@@ -418,6 +376,19 @@ pub fn render(m: &Architecture, e: &Estimate) -> String {
                 cap,
                 util
             ));
+            if c.throughput_stated {
+                s.push_str("      = its stated throughput (what its producers bring is below)\n");
+            }
+            for x in &c.sources {
+                s.push_str(&format!("      {}\n", explain(x)));
+            }
+            if let (Some(r), Some(w)) = (c.reads_rps, c.writes_rps) {
+                s.push_str(&format!(
+                    "      reads {} rps, writes {} rps\n",
+                    fmt_count(r),
+                    fmt_count(w)
+                ));
+            }
         }
         s.push('\n');
     }
@@ -437,6 +408,53 @@ pub fn render(m: &Architecture, e: &Estimate) -> String {
         s.push_str(&format!("Not estimated: {miss}\n"));
     }
     s
+}
+
+/// One source of a component's load as arithmetic a reviewer can redo:
+/// `= gateway 694 rps × 1/3 = 231 rps (even split: set share: on its calls)`.
+pub fn explain(x: &Source) -> String {
+    let from = if x.from.is_empty() {
+        "the system's peak".to_string()
+    } else {
+        x.from.clone()
+    };
+    let base = if x.fraction > 0.0 {
+        x.rps / x.fraction
+    } else {
+        0.0
+    };
+    let pct = |f: f64| format!("{}%", trim_num(f * 100.0));
+    // an even part shown as 1/n when it is one
+    let part = |f: f64| {
+        let n = (1.0 / f).round();
+        if f > 0.0 && n >= 2.0 && (f * n - 1.0).abs() < 1e-9 {
+            format!("1/{n}")
+        } else {
+            pct(f)
+        }
+    };
+    let (factor, why) = match x.why {
+        Why::ClientShare if x.assumed => (
+            part(x.fraction),
+            "even split between the clients: set share: on each",
+        ),
+        Why::ClientShare if x.fraction >= 1.0 - 1e-9 => (pct(x.fraction), "the only client"),
+        Why::ClientShare => (pct(x.fraction), "its share:"),
+        Why::Share => (pct(x.fraction), "share: on the call"),
+        Why::EvenSplit if x.assumed => (part(x.fraction), "even split: set share: on its calls"),
+        Why::EvenSplit if x.fraction >= 1.0 - 1e-9 => {
+            ("1".to_string(), "its only synchronous call")
+        }
+        Why::EvenSplit => (pct(x.fraction), "what its shares leave"),
+        Why::PerRequest => (trim_num(x.fraction), "per_request"),
+        Why::EachRequest => ("1".to_string(), "each request"),
+        Why::CacheMiss => (pct(x.fraction), "the cache's read misses, and the writes"),
+    };
+    format!(
+        "= {from} {} rps × {factor} = {} rps ({why})",
+        fmt_count(base),
+        fmt_count(x.rps)
+    )
 }
 
 /// The order in which components are named as bottlenecks, each given as

@@ -397,6 +397,12 @@ impl SystemGraph {
         self.incoming.get(v).iter().copied()
     }
 
+    /// A component's position in id order: sorting by it breaks ties the same way
+    /// whatever the order of the file.
+    pub fn id_rank(&self, v: usize) -> u32 {
+        self.rank[v]
+    }
+
     /// All edges out of a component.
     pub fn outgoing(&self, v: usize) -> impl Iterator<Item = usize> + '_ {
         self.out.get(v).iter().copied()

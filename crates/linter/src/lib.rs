@@ -13,6 +13,7 @@ pub mod fix;
 pub mod graph;
 pub mod input;
 pub mod rules;
+pub mod traffic;
 
 pub use archlint_core::diag::sort;
 pub use graph::Analysis;

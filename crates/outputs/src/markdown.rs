@@ -307,6 +307,27 @@ impl Doc<'_> {
                     }
                 }
             }
+            // where a default decided a number: the even splits nobody stated
+            let mut assumed: Vec<String> = Vec::new();
+            for c in &self.est.components {
+                for x in c.sources.iter().filter(|x| x.assumed) {
+                    let at = if x.from.is_empty() {
+                        "between the clients (no `share:` on them)".to_string()
+                    } else {
+                        format!("at `{}` (no `share:` on its calls)", x.from)
+                    };
+                    if !assumed.contains(&at) {
+                        assumed.push(at);
+                    }
+                }
+            }
+            if !assumed.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "\nAssumed: requests split evenly {}. `archlint estimate` shows the arithmetic under each component.",
+                    assumed.join(", ")
+                );
+            }
         }
         self.out.push_str(&s);
         self.write_findings(2, "Findings");

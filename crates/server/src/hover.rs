@@ -48,6 +48,12 @@ pub(crate) fn hover(uri: &Uri, text: &str, at: Position, today: Date) -> Option<
         if let Some(u) = x.utilisation {
             md.push_str(&format!(" ({}% of capacity)", trim_num(u * 100.0)));
         }
+        for src in &x.sources {
+            md.push_str(&format!("\n\n{}", archlint_linter::estimate::explain(src)));
+            if src.assumed {
+                md.push_str(" (assumed)");
+            }
+        }
     }
     let mine: Vec<&Diagnostic> = l
         .diags

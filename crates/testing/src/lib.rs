@@ -302,7 +302,9 @@ impl Spec {
             .map(|(id, _)| id)
             .collect();
         y.push_str(&format!("  {}:\n    kind: {}\n", ids[i], kind.as_str()));
-        let mut seen = vec!["kind", "calls", "consumes", "caches"];
+        // shares are checked against each other (at most 100% in all, only on a
+        // router's calls): the traffic properties generate them on their own
+        let mut seen = vec!["kind", "calls", "consumes", "caches", "share"];
         for &(f, v) in &c.fields {
             let def = pick(fields::COMPONENT, f);
             if seen.contains(&def.name) || def.kinds.is_some_and(|ks| !ks.contains(&kind)) {
@@ -323,7 +325,7 @@ impl Spec {
             y.push_str("    calls:\n");
             for (to, fs) in &c.calls {
                 y.push_str(&format!("      - to: {}\n", nth(ids, *to)));
-                item_fields(y, fields::CALL, fs, &["to"]);
+                item_fields(y, fields::CALL, fs, &["to", "share"]);
             }
         }
         if !c.consumes.is_empty() && !queues.is_empty() {

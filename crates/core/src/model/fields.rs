@@ -428,6 +428,11 @@ pub const CALL: &[FieldDef] = &[
         "Calls per incoming request (fan-out, default 1).",
     ),
     f(
+        "share",
+        FieldType::Qty(Q::Percent),
+        "On a router's call: the part of its requests this call carries (30%); calls without one split the rest evenly.",
+    ),
+    f(
         "optional",
         FieldType::Bool,
         "The request can succeed without this call (it degrades instead of failing).",
@@ -470,6 +475,7 @@ const CACHE: &[Kind] = &[Kind::Cache];
 const QUEUE: &[Kind] = &[Kind::Queue];
 const LB: &[Kind] = &[Kind::LoadBalancer];
 const STORES: &[Kind] = &[Kind::Database, Kind::ObjectStore, Kind::Cache];
+const CLIENT: &[Kind] = &[Kind::Client];
 
 pub const COMPONENT: &[FieldDef] = &[
     f(
@@ -524,6 +530,17 @@ pub const COMPONENT: &[FieldDef] = &[
         "capacity",
         FieldType::Qty(Q::Count),
         "Requests per second one replica sustains.",
+    ),
+    f(
+        "routes",
+        FieldType::Bool,
+        "Sends each request to one of its synchronous callees (a router), or makes every call for each request (false). Default: true for clients, CDNs, load balancers and gateways.",
+    ),
+    k(
+        "share",
+        CLIENT,
+        FieldType::Qty(Q::Percent),
+        "The part of the system's requests this client makes (60%); clients without one split the rest evenly.",
     ),
     f(
         "calls",
@@ -583,6 +600,12 @@ pub const COMPONENT: &[FieldDef] = &[
         CACHE,
         FieldType::Enum(CachePattern::NAMES),
         "cache-aside | read-through | write-through | write-behind.",
+    ),
+    k(
+        "hit_ratio",
+        CACHE,
+        FieldType::Qty(Q::Percent),
+        "The part of reads the cache answers; with `caches:`, the store it fronts gets only the misses.",
     ),
     k(
         "ttl",

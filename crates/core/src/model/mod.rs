@@ -518,6 +518,8 @@ pub struct CallMore {
     pub realtime: Option<Sp<bool>>,
     pub streaming: Option<Sp<bool>>,
     pub per_request: Option<Sp<f64>>,
+    /// On a router's call: the part of its requests this call carries (a fraction).
+    pub share: Option<Sp<f64>>,
     pub optional: Option<Sp<bool>>,
     /// `cache`, `default`, `queue`, `skip`, `none`, or a sentence.
     pub fallback: Option<Sp<String>>,
@@ -532,6 +534,7 @@ impl CallMore {
         realtime: None,
         streaming: None,
         per_request: None,
+        share: None,
         optional: None,
         fallback: None,
     };
@@ -650,6 +653,13 @@ pub struct ComponentMore {
     pub replay: Option<Sp<bool>>,
     pub dead_letter: Option<Sp<bool>>,
     pub throughput: Option<Sp<f64>>,
+    // traffic
+    /// A client's part of the system's requests (a fraction).
+    pub share: Option<Sp<f64>>,
+    /// Whether it routes each request to one callee (see [`Component::is_router`]).
+    pub routes: Option<Sp<bool>>,
+    /// A cache's part of the reads it answers (a fraction).
+    pub hit_ratio: Option<Sp<f64>>,
     // load balancer
     pub layer: Option<Sp<u64>>,
     pub sticky_sessions: Option<Sp<bool>>,
@@ -677,6 +687,9 @@ impl ComponentMore {
         replay: None,
         dead_letter: None,
         throughput: None,
+        share: None,
+        routes: None,
+        hit_ratio: None,
         layer: None,
         sticky_sessions: None,
         tls_termination: None,
@@ -718,6 +731,19 @@ impl Component {
     }
     pub fn replicas(&self) -> u64 {
         self.replicas.as_ref().map_or(1, |r| r.v)
+    }
+    /// A router sends each request it receives to one of its synchronous callees
+    /// (`share:` on its calls says which part, the rest split evenly); any other
+    /// component makes each of its calls once per request. Clients, CDNs, load
+    /// balancers and gateways route unless `routes: false`; anything with `routes: true`.
+    pub fn is_router(&self) -> bool {
+        self.more().routes.as_ref().map_or(
+            matches!(
+                self.kind(),
+                Kind::Client | Kind::Cdn | Kind::LoadBalancer | Kind::Gateway
+            ),
+            |r| r.v,
+        )
     }
     pub fn is_public(&self) -> bool {
         self.public.as_ref().is_some_and(|p| p.v)

@@ -237,6 +237,9 @@ impl Loader<'_> {
                 "replay" => more!(replay, self.boolean(p, v)),
                 "dead_letter" => more!(dead_letter, self.boolean(p, v)),
                 "throughput" => more!(throughput, self.qty(p, v, QuantityKind::Count)),
+                "share" => more!(share, self.qty(p, v, QuantityKind::Percent)),
+                "routes" => more!(routes, self.boolean(p, v)),
+                "hit_ratio" => more!(hit_ratio, self.qty(p, v, QuantityKind::Percent)),
                 "layer" => more!(
                     layer,
                     self.int(p, v, 4, 7).filter(|l| {
@@ -457,6 +460,7 @@ impl Loader<'_> {
                     "realtime" => more!(realtime, self.boolean(fp, val)),
                     "streaming" => more!(streaming, self.boolean(fp, val)),
                     "per_request" => more!(per_request, self.qty(fp, val, QuantityKind::Count)),
+                    "share" => more!(share, self.qty(fp, val, QuantityKind::Percent)),
                     "optional" => more!(optional, self.boolean(fp, val)),
                     "fallback" => more!(fallback, self.string(fp, val)),
                     "description" => {

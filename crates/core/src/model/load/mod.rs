@@ -44,6 +44,7 @@ pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
     let model = l.top(&parsed.root, Architecture::default());
     if let Some(m) = &model {
         consumes_from_queues(m, &mut l.errors);
+        check_shares(m, &mut l.errors);
         check_entities(m, &mut l.errors);
         check_journeys(m, &mut l.errors);
     }
@@ -270,6 +271,154 @@ fn consumes_from_queues(m: &Architecture, errors: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Shares say where a stream of requests goes: the clients' parts of the system's
+/// requests, and each router's parts of its own. Each set adds up to 100% at most; and
+/// a `share` on a call of a component that is not a router is a mistake, since such a
+/// component makes every call for each request (`per_request` says how many).
+fn check_shares(m: &Architecture, errors: &mut Vec<Diagnostic>) {
+    let clients: Vec<(String, &str, &Sp<f64>)> = m
+        .components
+        .iter()
+        .filter_map(|c| {
+            let s = c.more().share.as_ref()?;
+            Some((format!("components.{}.share", c.id), c.id.as_str(), s))
+        })
+        .collect();
+    over_100(
+        errors,
+        &clients,
+        "the clients' shares of the system's requests",
+        "lower them so that they add up to 100% at most; clients without a `share` split what is left evenly",
+    );
+    for c in &m.components {
+        let shares: Vec<(String, &str, &Sp<f64>)> = c
+            .calls
+            .iter()
+            .enumerate()
+            .filter_map(|(i, call)| {
+                let s = call.more().share.as_ref()?;
+                Some((format!("{}.share", c.call_path(i)), call.to.v.as_str(), s))
+            })
+            .collect();
+        if shares.is_empty() {
+            continue;
+        }
+        if !c.is_router() {
+            for (path, _, s) in &shares {
+                errors.push(
+                    Diagnostic::invalid(
+                        path.clone(),
+                        s.span,
+                        format!(
+                            "`share` on a call of `{}`, a {} that makes every call for each request it receives",
+                            c.id,
+                            c.kind()
+                        ),
+                    )
+                    .label("only a router's calls have shares")
+                    .help(format!(
+                        "say how many calls each request makes with `per_request` (0.3: one request in three, 2: two calls each), or add `routes: true` to `{}` if it sends each request to one of its callees",
+                        c.id
+                    )),
+                );
+            }
+            continue;
+        }
+        // the calls a request is split between: synchronous, without `per_request`
+        let split: Vec<&Call> = c
+            .calls
+            .iter()
+            .filter(|call| {
+                let sync = match call.mode.as_ref().map(|x| x.v) {
+                    Some(m) => m == Mode::Sync,
+                    None => m
+                        .index
+                        .get(&call.to.v)
+                        .is_none_or(|&t| m.components[t].kind() != Kind::Queue),
+                };
+                sync && call.more().per_request.is_none()
+            })
+            .collect();
+        let total: f64 = split
+            .iter()
+            .filter_map(|call| call.more().share.as_ref().map(|s| s.v))
+            .sum();
+        if !split.is_empty()
+            && split.iter().all(|call| call.more().share.is_some())
+            && total < 0.99
+            && let Some((path, _, s)) = shares.last()
+        {
+            errors.push(
+                Diagnostic::invalid(
+                    path.clone(),
+                    s.span,
+                    format!(
+                        "the shares of `{}`'s calls add up to {}: the other {} of its requests go nowhere",
+                        c.id,
+                        q::fmt_percent(total),
+                        q::fmt_percent(1.0 - total)
+                    ),
+                )
+                .label("every call has a share, and they add up to less than 100%")
+                .help("make the shares add up to 100%, or leave one call without a `share` to take the rest"),
+            );
+        }
+        over_100(
+            errors,
+            &shares,
+            &format!("the shares of `{}`'s calls", c.id),
+            &format!(
+                "`{}` sends each request to one of its callees: lower the shares so that they add up to 100% at most",
+                c.id
+            ),
+        );
+    }
+}
+
+/// One error when `shares` (path, what, share) add up to more than 100%: at the share
+/// that takes the sum over, the others as related locations, the sum in the message.
+fn over_100(
+    errors: &mut Vec<Diagnostic>,
+    shares: &[(String, &str, &Sp<f64>)],
+    what: &str,
+    help: &str,
+) {
+    let total: f64 = shares.iter().map(|(_, _, s)| s.v).sum();
+    if total <= 1.0 + 1e-9 {
+        return;
+    }
+    let mut running = 0.0;
+    let at = shares
+        .iter()
+        .position(|(_, _, s)| {
+            running += s.v;
+            running > 1.0 + 1e-9
+        })
+        .unwrap_or(shares.len() - 1);
+    let parts: Vec<String> = shares
+        .iter()
+        .map(|(_, w, s)| format!("{w} {}", q::fmt_percent(s.v)))
+        .collect();
+    let (path, _, s) = &shares[at];
+    let mut d = Diagnostic::invalid(
+        path.clone(),
+        s.span,
+        format!(
+            "{what} add up to {} ({}), more than 100%",
+            q::fmt_percent(total),
+            parts.join(" + ")
+        ),
+    )
+    .label("takes the sum over 100%")
+    .help(help);
+    for (i, (p, w, x)) in shares.iter().enumerate() {
+        if i != at {
+            d = d.related(p.clone(), x.span, format!("{w}: {}", q::fmt_percent(x.v)));
+        }
+    }
+    errors.push(d);
 }
 
 fn yaml_error(path: &str, e: yaml::YamlError) -> Diagnostic {
