@@ -101,6 +101,7 @@ mod missing_circuit_breaker;
 mod missing_index;
 mod missing_requirement;
 mod multi_region_strong_consistency;
+mod no_dead_letter;
 mod no_fallback;
 mod non_idempotent_consumer;
 mod optimistic_lock_without_retry;
@@ -334,6 +335,7 @@ pub static RULES: &[&Rule] = &[
     &retry_without_backoff::RULE,
     &retry_amplification::RULE,
     &missing_circuit_breaker::RULE,
+    &no_dead_letter::RULE,
     &availability_below_target::RULE,
     &latency_budget_exceeded::RULE,
     &no_fallback::RULE,
