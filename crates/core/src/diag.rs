@@ -58,6 +58,10 @@ pub struct Diagnostic {
     pub fingerprint: String,
     /// Set on a finding that appears only under a projection (`10x`, `3y`).
     pub projected: Option<String>,
+    /// When the locations tell a sequence (a chain's hops, a cycle, a path): the primary
+    /// location's place in it, the related ones being the rest in order. The terminal
+    /// then shows them in that order, not sorted by line.
+    pub sequence: Option<usize>,
 }
 
 pub const INVALID_INPUT: &str = "invalid-input";
@@ -81,6 +85,7 @@ impl Diagnostic {
             related: Vec::new(),
             fingerprint: String::new(),
             projected: None,
+            sequence: None,
         }
     }
     pub fn invalid(path: impl Into<String>, span: Span, message: impl Into<String>) -> Self {
@@ -92,6 +97,12 @@ impl Diagnostic {
     }
     pub fn help(mut self, h: impl Into<String>) -> Self {
         self.help = Some(h.into());
+        self
+    }
+    /// The locations tell a sequence, the primary at place `at` (0-based) and the
+    /// related ones, in their order, around it.
+    pub fn in_sequence(mut self, at: usize) -> Self {
+        self.sequence = Some(at);
         self
     }
     pub fn maybe_help(mut self, h: Option<String>) -> Self {

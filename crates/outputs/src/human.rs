@@ -201,15 +201,17 @@ fn render_into(out: &mut String, src: &SourceFile, d: &Diagnostic, style: Style,
         out.push('\n');
     }
 
-    // Labels: the primary first, then the related ones in their order (hop order).
+    // Labels: the primary first (or at its place in a sequence), then the related ones
+    // in their order (hop order).
     let shown = narrowed_primary(src, d);
-    let mut labels = vec![Label {
+    let primary = Label {
         start: shown.start(),
         end: shown.end(),
         line: src.line_of(d.span.start()),
         text: &d.label,
         primary: true,
-    }];
+    };
+    let mut labels = vec![primary];
     for r in &d.related {
         if r.span == d.span && !d.label.is_empty() {
             continue;
@@ -234,8 +236,15 @@ fn render_into(out: &mut String, src: &SourceFile, d: &Diagnostic, style: Style,
     p.paint(out, Paint::Gutter, "-->");
     let _ = writeln!(out, " {}:{}:{}", src.name, at.line, at.column);
     let mut g = labels;
+    if let Some(at) = d.sequence {
+        // the steps in their order: a step above the one before starts a new excerpt
+        let p0 = g.remove(0);
+        g.insert(at.min(g.len()), p0);
+    }
     if has_text {
-        g.sort_by_key(|l| (l.line, l.start, !l.primary));
+        if d.sequence.is_none() {
+            g.sort_by_key(|l| (l.line, l.start, !l.primary));
+        }
         let mut i = 0;
         let mut prev: Option<usize> = None;
         while i < g.len() {
@@ -245,7 +254,8 @@ fn render_into(out: &mut String, src: &SourceFile, d: &Diagnostic, style: Style,
                 j += 1;
             }
             if let Some(pl) = prev {
-                let gap = line - pl - 1;
+                // a step back up the file (or a far one) is a new excerpt
+                let gap = line.checked_sub(pl + 1).unwrap_or(usize::MAX);
                 if gap > MAX_GAP {
                     p.paint(out, Paint::Gutter, "...");
                     out.push('\n');

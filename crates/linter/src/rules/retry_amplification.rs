@@ -59,7 +59,8 @@ fn check(cx: &Ctx, opts: &Options) -> Vec<Diagnostic> {
                 m.components[ed.to].id
             ))
             .label(format!("up to {} attempts, inside retries upstream", attempts(m, g, e)))
-            .help("retry at one layer only (usually the outermost, or the one closest to the failure), make the others fail fast, and add a retry budget or circuit breaker so retries cannot multiply during an outage");
+            .help("retry at one layer only (usually the outermost, or the one closest to the failure), make the others fail fast, and add a retry budget or circuit breaker so retries cannot multiply during an outage")
+            .in_sequence(retrying.len() - 1);
         for &c in &retrying[..retrying.len() - 1] {
             let ced = g.edges[c];
             d = d.related(

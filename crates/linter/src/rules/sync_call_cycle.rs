@@ -31,7 +31,8 @@ fn check(cx: &Ctx) -> Vec<Diagnostic> {
         let mut d = cx
             .diag(g.edge_path(m, first), g.edge_span(m, first), format!("components call each other synchronously in a cycle: {desc}"))
             .label(format!("{} calls {}", m.components[start].id, m.components[g.edges[first].to].id))
-            .help("a synchronous cycle can deadlock and turns one slow component into an outage of all of them; break it by making one call asynchronous (an event or a queue), or by moving the shared logic into one component");
+            .help("a synchronous cycle can deadlock and turns one slow component into an outage of all of them; break it by making one call asynchronous (an event or a queue), or by moving the shared logic into one component")
+            .in_sequence(0);
         for &e in &cycle[1..] {
             let ed = g.edges[e];
             d = d.related(

@@ -49,7 +49,8 @@ fn check(cx: &Ctx, opts: &Options) -> Vec<Diagnostic> {
             .help(format!(
                 "each synchronous hop adds its latency and its failure rate to the request; make a call on this chain asynchronous (publish an event or a job), merge services that always call each other, or let {} keep a copy of the data it needs",
                 m.components[g.edges[chain[0]].from].id
-            ));
+            ))
+            .in_sequence(crossing);
         let mut hop = 0.0;
         for (i, &ce) in chain.iter().enumerate() {
             let hw = weight(ce);

@@ -367,17 +367,19 @@ impl CustomRule {
                     "`{}` reaches `{}` by {chain}, a path `{}` forbids",
                     a.id, b.id, self.meta.id
                 );
-                let mut d = self.diag(
-                    g.edge_path(m, first),
-                    g.edge_span(m, first),
-                    self.message(&fill, default),
-                    format!(
-                        "hop 1 of {}: {} -> {}",
-                        hops.len(),
-                        a.id,
-                        m.components[g.edges[first].to].id
-                    ),
-                );
+                let mut d = self
+                    .diag(
+                        g.edge_path(m, first),
+                        g.edge_span(m, first),
+                        self.message(&fill, default),
+                        format!(
+                            "hop 1 of {}: {} -> {}",
+                            hops.len(),
+                            a.id,
+                            m.components[g.edges[first].to].id
+                        ),
+                    )
+                    .in_sequence(0);
                 for (i, &e) in hops.iter().enumerate().skip(1) {
                     let ed = g.edges[e];
                     d = d.related(
