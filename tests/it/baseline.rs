@@ -449,3 +449,25 @@ fn a_file_level_allow_suppresses_a_rule_everywhere_and_bad_dates_are_input_error
         "{msgs:?}"
     );
 }
+
+/// `missing-requirement` stands for the whole file: answering some of the items it
+/// lists keeps its fingerprint, so a baseline keeps hiding it until all are answered.
+#[test]
+fn missing_requirement_is_one_finding_whose_fingerprint_is_the_files() {
+    let before = "name: x\nrequirements:\n  availability: 99.9%\ncomponents:\n  a: { kind: service, replicas: 2 }\n";
+    let after = "name: x\nrequirements:\n  availability: 99.9%\n  latency: { p99: 200ms }\n  retention: 1y\ncomponents:\n  a: { kind: service, replicas: 2 }\n";
+    let of = |text: &str| {
+        fingerprints("d.arch.yaml", text)
+            .into_iter()
+            .filter(|(_, rule, _)| rule == "missing-requirement")
+            .collect::<Vec<_>>()
+    };
+    let (b, a) = (of(before), of(after));
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_ne!(b[0].2, a[0].2, "the message lists what is missing now");
+    assert_eq!(
+        b[0].0, a[0].0,
+        "the fingerprint follows the file, not the items"
+    );
+}

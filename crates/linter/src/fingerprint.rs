@@ -111,10 +111,18 @@ pub fn normalize_file(name: &str) -> String {
     }
 }
 
+/// Findings that stand for the whole file: their fingerprint is the file's (rule and
+/// file only), so answering one of the requirements a `missing-requirement` finding
+/// lists keeps it in a baseline.
+const WHOLE_FILE: &[&str] = &["missing-requirement"];
+
 /// The fingerprint of one finding before disambiguation. `prefix` has hashed
 /// `archlint/v1`, the rule and the normalized file already.
 fn base(prefix: Fnv, model: Option<&Architecture>, d: &Diagnostic) -> u64 {
     let mut h = prefix;
+    if WHOLE_FILE.contains(&d.rule.as_str()) {
+        return h.0;
+    }
     h.write(&stable_path(model, &d.path));
     match d.related.len() {
         0 => {}

@@ -113,7 +113,8 @@ impl Doc<'_> {
                 d.message
             );
             if let Some(h) = &d.help {
-                let _ = writeln!(s, "  - *What to do:* {h}");
+                // a help of several lines (a list) nests under its bullet
+                let _ = writeln!(s, "  - *What to do:* {}", h.replace('\n', "\n    "));
             }
         }
         self.out.push_str(&s);

@@ -33,23 +33,52 @@ fn check(cx: &Ctx) -> Vec<Diagnostic> {
             _ => true,
         }
     };
-    CHECKLIST
-        .iter()
-        .filter(|(f, _, _)| !present(f))
-        .map(|(f, question, fix)| {
-            cx.diag(
-                format!("requirements.{f}"),
-                span,
-                format!("requirement `{f}` is not stated: {question}"),
-            )
-            .label(if r.is_some() {
-                format!("no `{f}` here")
-            } else {
-                "no `requirements` in this file".into()
-            })
-            .help(format!("answer it under `requirements:`: {fix}"))
-        })
-        .collect()
+    let missing: Vec<&(&str, &str, &str)> =
+        CHECKLIST.iter().filter(|(f, _, _)| !present(f)).collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let names: Vec<String> = missing.iter().map(|(f, _, _)| format!("`{f}`")).collect();
+    let (path, label) = match r {
+        Some(_) => (
+            "requirements".to_string(),
+            format!(
+                "{} of {} checklist items missing here",
+                missing.len(),
+                CHECKLIST.len()
+            ),
+        ),
+        None => (String::new(), "no `requirements` in this file".to_string()),
+    };
+    let mut d = cx
+        .diag(
+            path,
+            span,
+            format!(
+                "{} of the {} requirements a design review asks for {} not stated: {}",
+                missing.len(),
+                CHECKLIST.len(),
+                if missing.len() == 1 { "is" } else { "are" },
+                names.join(", ")
+            ),
+        )
+        .label(label)
+        .help(format!(
+            "answer each under `requirements:`{}",
+            missing
+                .iter()
+                .map(|(f, question, fix)| format!("\n- `{f}`: {question} e.g. {fix}"))
+                .collect::<String>()
+        ));
+    // each item where it would go, with the question it answers
+    for (f, question, _) in &missing {
+        d = d.related(
+            format!("requirements.{f}"),
+            span,
+            format!("`{f}`: {question}"),
+        );
+    }
+    vec![d]
 }
 
 /// (field, question, what to write)
@@ -57,46 +86,46 @@ const CHECKLIST: &[(&str, &str, &str)] = &[
     (
         "functional",
         "What must the system do: which capabilities are in scope?",
-        "add `functional: [\"users upload photos\", \"followers see new photos in a feed\"]` (and `out_of_scope:` for what it will not do)",
+        "`functional: [\"users upload photos\", \"followers see new photos in a feed\"]` (and `out_of_scope:` for what it will not do)",
     ),
     (
         "scale",
         "How many users and requests must the system serve, and how much data does it hold?",
-        "add `scale: { daily_active_users: 1M, requests_per_user_per_day: 20, peak_to_average: 3, data_volume: 500GB }`",
+        "`scale: { daily_active_users: 1M, requests_per_user_per_day: 20, peak_to_average: 3, data_volume: 500GB }`",
     ),
     (
         "consistency",
         "Must every read see the latest write, or is a short delay acceptable?",
-        "add `consistency:` with one of `strong`, `read-your-writes`, `causal`, `eventual`",
+        "`consistency:` with one of `strong`, `read-your-writes`, `causal`, `eventual`",
     ),
     (
         "latency",
         "How fast must a request be answered?",
-        "add `latency: { p50: 50ms, p99: 300ms }`",
+        "`latency: { p50: 50ms, p99: 300ms }`",
     ),
     (
         "availability",
         "How much downtime is acceptable?",
-        "add `availability: 99.9%` (about 8.8 hours of downtime a year)",
+        "`availability: 99.9%` (about 8.8 hours of downtime a year)",
     ),
     (
         "geography",
         "Where are the users: one region, several, or the whole world?",
-        "add `geography:` with one of `single-region`, `multi-region`, `global`",
+        "`geography:` with one of `single-region`, `multi-region`, `global`",
     ),
     (
         "read_write_ratio",
         "How many reads are there for each write?",
-        "add `read_write_ratio: 10:1` (reads:writes)",
+        "`read_write_ratio: 10:1` (reads:writes)",
     ),
     (
         "retention",
         "How long must the data be kept?",
-        "add `retention: 1y` (or `forever`)",
+        "`retention: 1y` (or `forever`)",
     ),
     (
         "operations",
         "Who will run this: how big is the team, what infrastructure does it already operate, and what is the budget?",
-        "add `operations: { team_size: 5, existing: [postgresql], budget: medium }`",
+        "`operations: { team_size: 5, existing: [postgresql], budget: medium }`",
     ),
 ];
