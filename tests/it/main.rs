@@ -29,4 +29,5 @@ mod report_html;
 mod rules;
 mod scale;
 mod server;
+mod startup_internal;
 mod traffic;

@@ -24,7 +24,10 @@ pub struct Edge {
     pub from: usize,
     pub to: usize,
     pub origin: Origin,
+    /// On a request's synchronous path (a `startup: true` call never is).
     pub sync: bool,
+    /// A call made only at start-up: it carries no load and is on no request path.
+    pub startup: bool,
 }
 
 pub struct SystemGraph {
@@ -231,16 +234,19 @@ impl SystemGraph {
                 let Some(&to) = m.index.get(&call.to.v) else {
                     continue;
                 };
-                let sync = match call.mode.as_ref().map(|x| x.v) {
-                    Some(Mode::Sync) => true,
-                    Some(Mode::Async) => false,
-                    None => kinds[to] != Kind::Queue,
-                };
+                let startup = call.is_startup();
+                let sync = !startup
+                    && match call.mode.as_ref().map(|x| x.v) {
+                        Some(Mode::Sync) => true,
+                        Some(Mode::Async) => false,
+                        None => kinds[to] != Kind::Queue,
+                    };
                 edges.push(Edge {
                     from,
                     to,
                     origin: Origin::Call(i),
                     sync,
+                    startup,
                 });
             }
         }
@@ -254,6 +260,7 @@ impl SystemGraph {
                     to,
                     origin: Origin::Consume(i),
                     sync: false,
+                    startup: false,
                 });
             }
         }
@@ -482,7 +489,7 @@ impl SystemGraph {
             if c.is_public() || (c.kind().is_outside() && self.outgoing(i).next().is_some()) {
                 is[i] = true;
             }
-            if c.kind() == Kind::Client {
+            if c.kind() == Kind::Client && !c.is_internal() {
                 for e in self.outgoing(i) {
                     if matches!(self.edges[e].origin, Origin::Call(_)) {
                         is[self.edges[e].to] = true;
@@ -502,6 +509,7 @@ impl SystemGraph {
             || self.incoming(c).any(|e| {
                 matches!(self.edges[e].origin, Origin::Call(_))
                     && m.components[self.edges[e].from].kind() == Kind::Client
+                    && !m.components[self.edges[e].from].is_internal()
             })
     }
 

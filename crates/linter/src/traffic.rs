@@ -248,8 +248,8 @@ fn carry(
         .collect();
     for e in g.outgoing(u) {
         let ed = g.edges[e];
-        // the call that closes a cycle carries nothing
-        if rank[ed.to] <= rank[u] {
+        // the call that closes a cycle carries nothing, nor does a start-up call
+        if rank[ed.to] <= rank[u] || ed.startup {
             continue;
         }
         let (fraction, why, assumed, access) = match ed.origin {

@@ -433,6 +433,11 @@ pub const CALL: &[FieldDef] = &[
         "On a router's call: the part of its requests this call carries (30%); calls without one split the rest evenly.",
     ),
     f(
+        "startup",
+        FieldType::Bool,
+        "Made only at start-up (configuration server, service registry, schema fetch): on no request path, so not in chains, critical paths, load or the timeout, retry and fallback rules.",
+    ),
+    f(
         "optional",
         FieldType::Bool,
         "The request can succeed without this call (it degrades instead of failing).",
@@ -535,6 +540,12 @@ pub const COMPONENT: &[FieldDef] = &[
         "routes",
         FieldType::Bool,
         "Sends each request to one of its synchronous callees (a router), or makes every call for each request (false). Default: true for clients, CDNs, load balancers and gateways.",
+    ),
+    k(
+        "internal",
+        CLIENT,
+        FieldType::Bool,
+        "A client inside the trust boundary (an operator console, an internal system): what it calls is not public by that call.",
     ),
     k(
         "share",

@@ -520,6 +520,8 @@ pub struct CallMore {
     pub per_request: Option<Sp<f64>>,
     /// On a router's call: the part of its requests this call carries (a fraction).
     pub share: Option<Sp<f64>>,
+    /// Made only at start-up: on no request path.
+    pub startup: Option<Sp<bool>>,
     pub optional: Option<Sp<bool>>,
     /// `cache`, `default`, `queue`, `skip`, `none`, or a sentence.
     pub fallback: Option<Sp<String>>,
@@ -535,6 +537,7 @@ impl CallMore {
         streaming: None,
         per_request: None,
         share: None,
+        startup: None,
         optional: None,
         fallback: None,
     };
@@ -554,6 +557,10 @@ impl Call {
     }
     pub fn reads(&self) -> bool {
         matches!(self.access(), Access::Read | Access::ReadWrite)
+    }
+    /// Made only at start-up (`startup: true`): on no request path.
+    pub fn is_startup(&self) -> bool {
+        self.more().startup.as_ref().is_some_and(|s| s.v)
     }
     pub fn fan_out(&self) -> f64 {
         self.more().per_request.as_ref().map_or(1.0, |p| p.v)
@@ -656,6 +663,8 @@ pub struct ComponentMore {
     // traffic
     /// A client's part of the system's requests (a fraction).
     pub share: Option<Sp<f64>>,
+    /// A client inside the trust boundary: what it calls is not public by that call.
+    pub internal: Option<Sp<bool>>,
     /// Whether it routes each request to one callee (see [`Component::is_router`]).
     pub routes: Option<Sp<bool>>,
     /// A cache's part of the reads it answers (a fraction).
@@ -688,6 +697,7 @@ impl ComponentMore {
         dead_letter: None,
         throughput: None,
         share: None,
+        internal: None,
         routes: None,
         hit_ratio: None,
         layer: None,
@@ -731,6 +741,11 @@ impl Component {
     }
     pub fn replicas(&self) -> u64 {
         self.replicas.as_ref().map_or(1, |r| r.v)
+    }
+    /// A client inside the trust boundary (`internal: true`): the rules about the
+    /// public internet do not count it.
+    pub fn is_internal(&self) -> bool {
+        self.more().internal.as_ref().is_some_and(|s| s.v)
     }
     /// A router sends each request it receives to one of its synchronous callees
     /// (`share:` on its calls says which part, the rest split evenly); any other

@@ -20,6 +20,9 @@ fn check(cx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (e, ed) in g.edges.iter().enumerate() {
         let Origin::Call(i) = ed.origin else { continue };
+        if ed.startup {
+            continue; // made once at start-up: not on any request path
+        }
         let caller = &m.components[ed.from];
         let callee = &m.components[ed.to];
         let call = &caller.calls[i];

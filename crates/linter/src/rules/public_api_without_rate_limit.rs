@@ -25,6 +25,10 @@ fn check(cx: &Ctx) -> Vec<Diagnostic> {
     let mut hits = Vec::new();
     for phase in g.entry_phases(m) {
         for v in phase {
+            // a client inside the trust boundary is not the public internet
+            if m.components[v].is_internal() {
+                continue;
+            }
             if !m.components[v].has_rate_limit() && !seen[v] {
                 seen[v] = true;
                 queue.push_back(v);

@@ -25,6 +25,9 @@ fn check(cx: &Ctx) -> Vec<Diagnostic> {
     for c in &cx.m.components {
         for (i, call) in c.calls.iter().enumerate() {
             let Some(r) = &call.retry else { continue };
+            if call.is_startup() {
+                continue; // made once at start-up: not on any request path
+            }
             if let Some(problem) = retry_problem(&r.v) {
                 out.push(
                     cx.diag(

@@ -238,6 +238,7 @@ impl Loader<'_> {
                 "dead_letter" => more!(dead_letter, self.boolean(p, v)),
                 "throughput" => more!(throughput, self.qty(p, v, QuantityKind::Count)),
                 "share" => more!(share, self.qty(p, v, QuantityKind::Percent)),
+                "internal" => more!(internal, self.boolean(p, v)),
                 "routes" => more!(routes, self.boolean(p, v)),
                 "hit_ratio" => more!(hit_ratio, self.qty(p, v, QuantityKind::Percent)),
                 "layer" => more!(
@@ -461,6 +462,7 @@ impl Loader<'_> {
                     "streaming" => more!(streaming, self.boolean(fp, val)),
                     "per_request" => more!(per_request, self.qty(fp, val, QuantityKind::Count)),
                     "share" => more!(share, self.qty(fp, val, QuantityKind::Percent)),
+                    "startup" => more!(startup, self.boolean(fp, val)),
                     "optional" => more!(optional, self.boolean(fp, val)),
                     "fallback" => more!(fallback, self.string(fp, val)),
                     "description" => {

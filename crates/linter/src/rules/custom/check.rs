@@ -593,6 +593,7 @@ pub(super) fn field_value(c: &Component, name: &str) -> Option<(FVal, Span)> {
         "throughput" => num!(c.more().throughput),
         "share" => num!(c.more().share),
         "routes" => text!(c.more().routes),
+        "internal" => text!(c.more().internal),
         "hit_ratio" => num!(c.more().hit_ratio),
         "layer" => num!(c.more().layer),
         "sticky_sessions" => text!(c.more().sticky_sessions),
