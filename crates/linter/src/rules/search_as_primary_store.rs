@@ -31,11 +31,13 @@ fn check(cx: &Ctx) -> Vec<Diagnostic> {
                 )
             })
             .collect();
-        if writers.is_empty()
-            || writers
-                .iter()
-                .any(|&e| fed_from_primary(m, g, g.edges[e].from, i))
-        {
+        // silent when what reaches the index also reaches a non-search database: every
+        // writer writes one, or is reached from a component that does
+        let writers: Vec<usize> = writers
+            .into_iter()
+            .filter(|&e| !fed_from_primary(m, g, g.edges[e].from, i))
+            .collect();
+        if writers.is_empty() {
             continue;
         }
         let mut d = cx
@@ -58,27 +60,42 @@ fn check(cx: &Ctx) -> Vec<Diagnostic> {
 }
 
 /// Does `w` get its data from somewhere other than the search store? It writes or reads
-/// another (non-search) database, or consumes a queue fed by a component that does.
+/// another (non-search) database, or a component upstream of it (by calls or through a
+/// queue, at any distance) writes one: the write API stores the record in SQL, then
+/// calls the service that indexes it.
 fn fed_from_primary(
     m: &Architecture,
     g: &crate::graph::SystemGraph,
     w: usize,
     search: usize,
 ) -> bool {
-    let touches_primary = |v: usize| {
-        g.outgoing(v).any(|e| {
-            let to = g.edges[e].to;
-            to != search
-                && m.components[to].kind() == Kind::Database
-                && m.components[to].db_model() != Some(DbModel::Search)
-        })
+    let primary = |to: usize| {
+        to != search
+            && m.components[to].kind() == Kind::Database
+            && m.components[to].db_model() != Some(DbModel::Search)
     };
-    if touches_primary(w) {
+    if g.outgoing(w).any(|e| primary(g.edges[e].to)) {
         return true;
     }
-    g.incoming(w).any(|e| {
-        let q = g.edges[e].from;
-        matches!(g.edges[e].origin, Origin::Consume(_))
-            && g.incoming(q).any(|pe| touches_primary(g.edges[pe].from))
-    })
+    // upstream, breadth first: anything that writes a primary database
+    let mut seen = vec![false; m.components.len()];
+    seen[w] = true;
+    let mut queue = std::collections::VecDeque::from([w]);
+    while let Some(v) = queue.pop_front() {
+        for e in g.incoming(v) {
+            let u = g.edges[e].from;
+            if seen[u] || g.edges[e].startup {
+                continue;
+            }
+            seen[u] = true;
+            let writes_primary = g
+                .outgoing(u)
+                .any(|oe| primary(g.edges[oe].to) && g.call(m, oe).is_some_and(Call::writes));
+            if writes_primary {
+                return true;
+            }
+            queue.push_back(u);
+        }
+    }
+    false
 }

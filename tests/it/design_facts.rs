@@ -1,5 +1,6 @@
-//! What real designs need to say: calls made only at start-up, and clients inside the
-//! trust boundary. Each checked against the same design without the fact (a near miss).
+//! What real designs need to say, and what they do that the rules must read right:
+//! calls made only at start-up, clients inside the trust boundary, a search index fed
+//! from SQL several services upstream. Each checked against a near miss.
 
 use crate::common::*;
 
@@ -100,6 +101,41 @@ fn an_internal_client_is_not_the_public_internet() {
     );
     assert!(
         has(&near, "public-api-without-rate-limit", "components.admin"),
+        "{near:?}"
+    );
+}
+
+/// A published Twitter design writes each tweet to SQL, then indexes it through two
+/// more services: the index is a copy that can be rebuilt, not the primary store.
+#[test]
+fn an_index_fed_from_sql_upstream_is_not_the_primary_store() {
+    let design = "name: tweets
+components:
+  web: { kind: client, calls: [write-api] }
+  write-api:
+    kind: service
+    replicas: 2
+    rate_limit: true
+    calls:
+      - { to: tweets-db, access: write, timeout: 100ms }
+      - { to: fanout, timeout: 100ms }
+  fanout: { kind: service, replicas: 2, calls: [{ to: indexer, timeout: 100ms }] }
+  indexer: { kind: service, replicas: 2, calls: [{ to: index, access: write, timeout: 100ms }] }
+  tweets-db: { kind: database, tech: mysql, replicas: 2 }
+  index: { kind: database, tech: elasticsearch, replicas: 2 }
+";
+    let f = findings(design);
+    assert!(
+        !has(&f, "search-as-primary-store", "components.index"),
+        "{f:?}"
+    );
+    // nothing upstream writes the SQL store: the index is all there is
+    let near = findings(&design.replace(
+        "access: write, timeout: 100ms }\n      - { to: fanout",
+        "access: read, timeout: 100ms }\n      - { to: fanout",
+    ));
+    assert!(
+        has(&near, "search-as-primary-store", "components.index"),
         "{near:?}"
     );
 }
