@@ -365,7 +365,11 @@ impl Doc<'_> {
                 .collect();
             let mut async_targets = BTreeSet::new();
             for (e, ed) in g.edges.iter().enumerate() {
-                if reached[ed.from] && !ed.sync && matches!(ed.origin, Origin::Call(_)) {
+                if reached[ed.from]
+                    && !ed.sync
+                    && !ed.startup
+                    && matches!(ed.origin, Origin::Call(_))
+                {
                     async_targets.insert(m.components[g.edges[e].to].id.as_str());
                 }
             }
@@ -391,9 +395,26 @@ impl Doc<'_> {
             if path.is_empty() {
                 s.push_str(".\n");
             } else {
+                // the callers whose calls do not count as hops, named, so that the
+                // arrows and the count can be checked against each other
+                let mut transparent: Vec<&str> = Vec::new();
+                for &e in &path {
+                    let from = m.components[g.edges[e].from].id.as_str();
+                    if g.hop_weight(e) == 0.0 && !transparent.contains(&from) {
+                        transparent.push(from);
+                    }
+                }
+                let note = if transparent.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; the calls of {} are not hops: clients, CDNs and load balancers pass requests on",
+                        transparent.join(" and ")
+                    )
+                };
                 let _ = writeln!(
                     s,
-                    ".\n  Critical path ({hops} hop{}): {}.",
+                    ".\n  Critical path ({hops} hop{}{note}): {}.",
                     if hops == 1.0 { "" } else { "s" },
                     g.describe(m, &path)
                 );
@@ -493,7 +514,11 @@ impl Doc<'_> {
                         if call.writes() {
                             writers.insert(from);
                         }
-                        if call.access() == Access::Read {
+                        // a read-write call both reads and writes (a queue is read by
+                        // its consumers: a call to it produces)
+                        if c.kind() != Kind::Queue
+                            && matches!(call.access(), Access::Read | Access::ReadWrite)
+                        {
                             readers.insert(from);
                         }
                     }
@@ -540,11 +565,24 @@ impl Doc<'_> {
                     }
                 }
                 let patterns = kinds.join(", ");
-                let vol = c
-                    .more()
-                    .data_volume
+                // the store's own volume; the only database holds what the requirements say
+                let only_db = c.kind() == Kind::Database
+                    && m.components
+                        .iter()
+                        .filter(|x| x.kind() == Kind::Database)
+                        .count()
+                        == 1;
+                let required = m
+                    .requirements
                     .as_ref()
-                    .map_or(String::new(), |v| fmt_size(v.v));
+                    .and_then(|r| r.scale.as_ref())
+                    .and_then(|sc| sc.v.data_volume.as_ref())
+                    .map(|v| v.v);
+                let vol = match (&c.more().data_volume, required) {
+                    (Some(v), _) => fmt_size(v.v),
+                    (None, Some(r)) if only_db => format!("{} (the requirements')", fmt_size(r)),
+                    _ => String::new(),
+                };
                 let join = |set: BTreeSet<&str>| {
                     if set.is_empty() {
                         "-".to_string()
@@ -913,9 +951,22 @@ impl Doc<'_> {
             }) else {
                 continue;
             };
+            // say when no component on the path states its availability: the choice
+            // then comes from the assumed 99.9% per replica and the replica counts alone
+            let stated = members
+                .iter()
+                .filter(|&&v| m.components[v].availability.is_some())
+                .count();
+            let assumed = if stated == 0 {
+                "; assumed, since no component on this path states its `availability` (each replica counts 99.9%)"
+            } else if m.components[weakest].availability.is_none() {
+                "; its availability is assumed (99.9% per replica)"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 first,
-                "- From `{}` ({}): `{}` fails first ({} available).",
+                "- From `{}` ({}): `{}` fails first, {} available{assumed}.",
                 m.components[entry].id,
                 g.describe(m, &path),
                 m.components[weakest].id,

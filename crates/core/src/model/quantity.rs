@@ -239,18 +239,44 @@ pub fn fmt_size(v: f64) -> String {
 
 /// Format seconds with the most natural unit.
 pub fn fmt_duration(secs: f64) -> String {
+    // no "-0ms": a sum that cancels out is zero
+    if secs == 0.0 || !secs.is_finite() {
+        return "0ms".to_string();
+    }
+    if secs < 0.0 {
+        return format!("-{}", fmt_duration(-secs));
+    }
+    const YEAR: f64 = 365.0 * 86_400.0;
     if secs < 1.0 {
-        format!("{}ms", trim_num(secs * 1000.0))
-    } else if secs < 60.0 {
-        format!("{}s", trim_num(secs))
-    } else if secs < 3600.0 {
-        format!("{}m", trim_num(secs / 60.0))
-    } else if secs < 86_400.0 {
-        format!("{}h", trim_num(secs / 3600.0))
-    } else if secs < 365.0 * 86_400.0 {
-        format!("{}d", trim_num(secs / 86_400.0))
+        return format!("{}ms", trim_num(secs * 1000.0));
+    }
+    if secs < 60.0 {
+        return format!("{}s", trim_num(secs));
+    }
+    if secs >= YEAR {
+        return format!("{}y", trim_num(secs / YEAR));
+    }
+    // the largest unit, and what is left in the next one down: 100 s is `1m 40s`, not
+    // `1.67m`; a whole number of the unit is just that (`5m`, `2h`, `7d`)
+    let units = [
+        (86_400.0, "d", 3600.0, "h"),
+        (3600.0, "h", 60.0, "m"),
+        (60.0, "m", 1.0, "s"),
+    ];
+    let &(size, name, next, next_name) = units
+        .iter()
+        .find(|(size, ..)| secs >= *size)
+        .expect("at least a minute");
+    let whole = (secs / size + 1e-9).floor();
+    let rest = secs - whole * size;
+    if rest.abs() < 1e-6 * size {
+        format!("{}{name}", trim_num(whole))
     } else {
-        format!("{}y", trim_num(secs / (365.0 * 86_400.0)))
+        format!(
+            "{}{name} {}{next_name}",
+            trim_num(whole),
+            trim_num(rest / next)
+        )
     }
 }
 
@@ -426,6 +452,16 @@ mod tests {
         assert_eq!(fmt_count(3_500_000.0), "3.5M");
         assert_eq!(fmt_size(2e13), "20TB");
         assert_eq!(fmt_duration(0.25), "250ms");
+        assert_eq!(fmt_duration(-0.0), "0ms");
+        assert_eq!(fmt_duration(0.0), "0ms");
+        assert_eq!(fmt_duration(1.5), "1.5s");
+        assert_eq!(fmt_duration(100.0), "1m 40s");
+        assert_eq!(fmt_duration(300.0), "5m");
+        assert_eq!(fmt_duration(5400.0), "1h 30m");
+        assert_eq!(fmt_duration(7.0 * 86_400.0), "7d");
+        assert_eq!(fmt_duration(36.0 * 3600.0), "1d 12h");
+        assert_eq!(fmt_duration(3.0 * 365.0 * 86_400.0), "3y");
+        assert_eq!(fmt_duration(-0.2), "-200ms");
         assert_eq!(fmt_percent(0.9999), "99.99%");
         assert_eq!(fmt_percent(0.999), "99.9%");
         assert_eq!(fmt_percent(0.999_999_999), "99.9999%");

@@ -7,8 +7,10 @@ pub(super) fn is_app(k: Kind) -> bool {
     matches!(k, Kind::Service | Kind::Worker | Kind::Gateway)
 }
 
+/// How a message names a store's technology: its `tech`, or "no `tech` stated".
 pub(super) fn tech_name(c: &Component) -> String {
-    c.tech().map_or_else(|| "it".to_string(), |t| t.to_string())
+    c.tech()
+        .map_or_else(|| "no `tech` stated".to_string(), |t| t.to_string())
 }
 
 /// What to do when access pattern `p` asks for what a `model` store serves badly
