@@ -300,3 +300,28 @@ components:
     assert!(within(db.writes_rps.unwrap(), 4.0));
     assert!(within(db.reads_rps.unwrap(), 40.0));
 }
+
+/// A journey's stated share puts its part of the peak on every step, in the estimate
+/// and the review's journey table.
+#[test]
+fn a_journeys_share_is_its_load_on_every_step() {
+    let f = "tests/fixtures/rules/journey-share-mismatch/ok.arch.yaml";
+    // 1M × 20 / 86,400 × 2 ≈ 463 rps; checkout 40% ≈ 185, browse 30% ≈ 139
+    let text = stdout(&run(&["estimate", f]));
+    assert!(
+        text.contains("checkout: 463 × 40% = 185 rps: web -> lb -> orders"),
+        "{text}"
+    );
+    let j = json(&run(&["estimate", "--format", "json", f]));
+    let checkout = &j["journeys"][0];
+    assert_eq!(checkout["journey"], "checkout");
+    assert!(close(
+        checkout["rps"].as_f64().unwrap(),
+        1e6 * 20.0 / 86_400.0 * 2.0 * 0.4
+    ));
+    let review = stdout(&run(&["report", f]));
+    assert!(
+        review.contains("| 40% of the peak = 185 rps on every step |"),
+        "{review}"
+    );
+}

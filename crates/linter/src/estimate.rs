@@ -118,8 +118,37 @@ pub struct Estimate {
     /// Things the estimate could not compute, and why.
     pub missing: Vec<String>,
     /// Requests per second on each entity, from the data model's stated access
-    /// pattern rates (SPEC §4.6), busiest first.
+    /// pattern rates, busiest first.
     pub entities: Vec<EntityLoad>,
+    /// The journeys that state their share of the peak, and the load each puts on its
+    /// steps.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub journeys: Vec<JourneyLoad>,
+}
+
+/// The load a journey with a stated `share` puts on each of its steps.
+#[derive(Debug, Clone, Serialize)]
+pub struct JourneyLoad {
+    pub journey: String,
+    pub share: f64,
+    pub rps: f64,
+    pub steps: Vec<String>,
+}
+
+/// The journeys that state a share, with their rates at `peak`.
+pub fn journey_loads(m: &Architecture, peak: f64) -> Vec<JourneyLoad> {
+    m.journeys
+        .iter()
+        .filter_map(|j| {
+            let share = j.share.as_ref()?.v;
+            Some(JourneyLoad {
+                journey: j.name.clone(),
+                share,
+                rps: peak * share,
+                steps: j.steps.iter().map(|s| s.v.clone()).collect(),
+            })
+        })
+        .collect()
 }
 
 /// The stated load on one entity: the sum of its access patterns' `rate`.
@@ -275,6 +304,9 @@ pub fn estimate(m: &Architecture, g: &SystemGraph) -> Estimate {
             );
         }
     }
+    let journeys = t
+        .as_ref()
+        .map_or_else(Vec::new, |t| journey_loads(m, t.peak_rps));
     Estimate {
         traffic: t,
         storage: st,
@@ -283,6 +315,7 @@ pub fn estimate(m: &Architecture, g: &SystemGraph) -> Estimate {
         bottleneck,
         missing,
         entities: entity_loads(m),
+        journeys,
     }
 }
 
@@ -344,6 +377,22 @@ pub fn render(m: &Architecture, e: &Estimate) -> String {
             s.push_str(&format!(
                 "  store {st}: {} rps from its entities\n",
                 fmt_count(r)
+            ));
+        }
+        s.push('\n');
+    }
+    if !e.journeys.is_empty() {
+        s.push_str("Journeys (their stated shares of the peak, on every step)\n");
+        for j in &e.journeys {
+            s.push_str(&format!(
+                "  {}: {} × {}% = {} rps: {}\n",
+                j.journey,
+                e.traffic
+                    .as_ref()
+                    .map_or("-".to_string(), |t| fmt_count(t.peak_rps)),
+                trim_num(j.share * 100.0),
+                fmt_count(j.rps),
+                j.steps.join(" -> ")
             ));
         }
         s.push('\n');

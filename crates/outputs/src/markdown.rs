@@ -618,9 +618,13 @@ impl Doc<'_> {
     /// against its target.
     fn journeys(&self) -> String {
         let (m, g) = (&self.a.model, &self.a.graph);
-        let mut s = String::from(
-            "\n### Journeys\n\n| journey | steps | p99 | availability |\n|---|---|---|---|\n",
-        );
+        // the load each journey puts on its steps, when some journey states its share
+        let shares = !self.est.journeys.is_empty();
+        let mut s = String::from(if shares {
+            "\n### Journeys\n\n| journey | steps | p99 | availability | load |\n|---|---|---|---|---|\n"
+        } else {
+            "\n### Journeys\n\n| journey | steps | p99 | availability |\n|---|---|---|---|\n"
+        });
         for j in &m.journeys {
             let nodes: Vec<usize> = j
                 .steps
@@ -683,7 +687,27 @@ impl Doc<'_> {
                 ),
                 None => format!("{} (no target)", fmt_percent(product)),
             };
-            let _ = writeln!(s, "| {} | {route} | {latency} | {availability} |", j.name);
+            if shares {
+                let load = self
+                    .est
+                    .journeys
+                    .iter()
+                    .find(|x| x.journey == j.name)
+                    .map_or("-".to_string(), |x| {
+                        format!(
+                            "{} of the peak = {} rps on every step",
+                            fmt_percent(x.share),
+                            fmt_count(x.rps)
+                        )
+                    });
+                let _ = writeln!(
+                    s,
+                    "| {} | {route} | {latency} | {availability} | {load} |",
+                    j.name
+                );
+            } else {
+                let _ = writeln!(s, "| {} | {route} | {latency} | {availability} |", j.name);
+            }
         }
         s
     }

@@ -274,6 +274,11 @@ pub const JOURNEY: &[FieldDef] = &[
         FieldType::Qty(Q::Percent),
         "The journey's availability target.",
     ),
+    f(
+        "share",
+        FieldType::Qty(Q::Percent),
+        "The part of the system's requests that take this journey (40%): `estimate` shows the load it puts on its steps.",
+    ),
     f("description", FieldType::Str, "What the user does."),
 ];
 

@@ -388,6 +388,8 @@ pub struct Journey {
     pub p99: Option<Sp<f64>>,
     /// Its availability target (0-1).
     pub availability: Option<Sp<f64>>,
+    /// The part of the system's requests that take it (0-1).
+    pub share: Option<Sp<f64>>,
 }
 
 impl Journey {

@@ -94,6 +94,7 @@ mod entity_model_mismatch;
 mod expired_allow;
 mod grpc_on_public_api;
 mod in_process_cache_with_replicas;
+mod journey_share_mismatch;
 mod l4_balancer_with_l7_needs;
 mod latency_budget_exceeded;
 mod microservices_for_v1;
@@ -341,6 +342,7 @@ pub static RULES: &[&Rule] = &[
     &no_fallback::RULE,
     &optional_call_on_critical_path::RULE,
     &capacity_exceeded::RULE,
+    &journey_share_mismatch::RULE,
     &missing_index::RULE,
     &cross_service_relationship::RULE,
     &entity_model_mismatch::RULE,

@@ -124,6 +124,7 @@ impl Loader<'_> {
                 steps: Vec::new(),
                 p99: None,
                 availability: None,
+                share: None,
             };
             for (fk, fv) in jm {
                 let fp = join(&path, fk.as_scalar().unwrap_or(""));
@@ -148,6 +149,11 @@ impl Loader<'_> {
                     }
                     Some("availability") => {
                         j.availability = self
+                            .qty(&fp, fv, QuantityKind::Percent)
+                            .map(|x| self.sp(fk, fv, x))
+                    }
+                    Some("share") => {
+                        j.share = self
                             .qty(&fp, fv, QuantityKind::Percent)
                             .map(|x| self.sp(fk, fv, x))
                     }
