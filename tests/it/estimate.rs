@@ -325,3 +325,43 @@ fn a_journeys_share_is_its_load_on_every_step() {
         "{review}"
     );
 }
+
+/// A second published figure: the system-design-primer's Twitter timeline (100M active
+/// users, 500M tweets a day: "6k tweets/s"; 250B reads a month: "100k reads/s"; each
+/// tweet fanned out to 10 followers on average: "60k deliveries/s"). 500M writes and
+/// 250B / 30 reads a day are 88.3 requests per user; writes are 5.66% of them.
+#[test]
+fn twitter_timeline_from_the_system_design_primer_within_10_percent() {
+    let yaml = "name: twitter
+requirements:
+  scale: { daily_active_users: 100M, requests_per_user_per_day: 88.33, peak_to_average: 1 }
+components:
+  client: { kind: client, calls: [lb] }
+  lb:
+    kind: load-balancer
+    calls:
+      - { to: write-api, share: 5.66% }
+      - read-api
+  write-api:
+    kind: service
+    calls:
+      - { to: tweets-db, access: write }
+      - { to: fanout, per_request: 10 }
+  fanout: { kind: service, calls: [{ to: timelines, access: write }] }
+  read-api: { kind: service, calls: [{ to: timelines, access: read }] }
+  tweets-db: { kind: database, tech: mysql }
+  timelines: { kind: cache, tech: redis }
+";
+    let a = analyse(&SourceFile::new("twitter.arch.yaml", yaml)).unwrap();
+    let e = estimate::estimate(&a.model, &a.graph);
+    let rps = |id: &str| {
+        e.components
+            .iter()
+            .find(|c| c.component == id)
+            .map_or(0.0, |c| c.peak_rps)
+    };
+    let within = |got: f64, want: f64| (got - want).abs() <= 0.1 * want;
+    assert!(within(rps("write-api"), 6_000.0), "{}", rps("write-api"));
+    assert!(within(rps("read-api"), 100_000.0), "{}", rps("read-api"));
+    assert!(within(rps("fanout"), 60_000.0), "{}", rps("fanout"));
+}
