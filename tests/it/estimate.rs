@@ -365,3 +365,28 @@ components:
     assert!(within(rps("read-api"), 100_000.0), "{}", rps("read-api"));
     assert!(within(rps("fanout"), 60_000.0), "{}", rps("fanout"));
 }
+
+/// The peak is the users': an external system calling in brings traffic the
+/// requirements do not size, and the estimate says it did not count it.
+#[test]
+fn an_external_caller_is_named_as_not_estimated() {
+    let yaml = "name: x
+requirements:
+  scale: { daily_active_users: 864k, requests_per_user_per_day: 10, peak_to_average: 1 }
+components:
+  web: { kind: client, calls: [api] }
+  partners: { kind: external, calls: [api] }
+  api: { kind: service }
+";
+    let a = analyse(&SourceFile::new("x.arch.yaml", yaml)).unwrap();
+    let e = estimate::estimate(&a.model, &a.graph);
+    let api = e.components.iter().find(|c| c.component == "api").unwrap();
+    assert!(close(api.peak_rps, 100.0));
+    assert!(
+        e.missing
+            .iter()
+            .any(|x| x.starts_with("traffic from partners")),
+        "{:?}",
+        e.missing
+    );
+}

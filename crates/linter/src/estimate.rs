@@ -126,6 +126,12 @@ pub struct Estimate {
     pub journeys: Vec<JourneyLoad>,
 }
 
+/// Whether the design has clients: the peak enters there (without them it enters at
+/// the root entry points, externals included).
+fn flow_has_clients(m: &Architecture) -> bool {
+    m.components.iter().any(|c| c.kind() == Kind::Client)
+}
+
 /// The load a journey with a stated `share` puts on each of its steps.
 #[derive(Debug, Clone, Serialize)]
 pub struct JourneyLoad {
@@ -297,6 +303,26 @@ pub fn estimate(m: &Architecture, g: &SystemGraph) -> Estimate {
             )
         });
         bottleneck = components.first().map(|c| c.component.clone());
+        // the peak is the users' (the clients'): an external system calling in brings
+        // traffic the requirements do not size
+        let mut outside: Vec<&str> = m
+            .components
+            .iter()
+            .enumerate()
+            .filter(|&(i, c)| {
+                c.kind() == Kind::External
+                    && g.outgoing(i).any(|e| !g.edges[e].startup)
+                    && flow_has_clients(m)
+            })
+            .map(|(_, c)| c.id.as_str())
+            .collect();
+        outside.sort_unstable();
+        if !outside.is_empty() {
+            missing.push(format!(
+                "traffic from {}: the peak is the clients' (the users'); to count an external caller, make it a `client` with a `share:`",
+                outside.join(", ")
+            ));
+        }
         if components.iter().all(|c| c.capacity_per_replica.is_none()) && !components.is_empty() {
             missing.push(
                 "utilisation: set `capacity` (requests per second per replica) on the components"
