@@ -7,6 +7,14 @@ use archlint_linter::analyse;
 use archlint_linter::estimate;
 use common::*;
 
+/// A component's peak load in an estimate (0 when nothing reaches it).
+fn peak_of(e: &estimate::Estimate, id: &str) -> f64 {
+    e.components
+        .iter()
+        .find(|c| c.component == id)
+        .map_or(0.0, |c| c.peak_rps)
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * b.abs().max(1.0)
 }
@@ -283,12 +291,7 @@ components:
 ";
     let a = analyse(&SourceFile::new("pastebin.arch.yaml", yaml)).unwrap();
     let e = estimate::estimate(&a.model, &a.graph);
-    let rps = |id: &str| {
-        e.components
-            .iter()
-            .find(|c| c.component == id)
-            .map_or(0.0, |c| c.peak_rps)
-    };
+    let rps = |id: &str| peak_of(&e, id);
     let within = |got: f64, want: f64| (got - want).abs() <= 0.1 * want;
     assert!(within(rps("write-api"), 4.0), "{}", rps("write-api"));
     assert!(within(rps("read-api"), 40.0), "{}", rps("read-api"));
@@ -354,12 +357,7 @@ components:
 ";
     let a = analyse(&SourceFile::new("twitter.arch.yaml", yaml)).unwrap();
     let e = estimate::estimate(&a.model, &a.graph);
-    let rps = |id: &str| {
-        e.components
-            .iter()
-            .find(|c| c.component == id)
-            .map_or(0.0, |c| c.peak_rps)
-    };
+    let rps = |id: &str| peak_of(&e, id);
     let within = |got: f64, want: f64| (got - want).abs() <= 0.1 * want;
     assert!(within(rps("write-api"), 6_000.0), "{}", rps("write-api"));
     assert!(within(rps("read-api"), 100_000.0), "{}", rps("read-api"));
