@@ -305,6 +305,7 @@ pub fn estimate(m: &Architecture, g: &SystemGraph) -> Estimate {
         bottleneck = components.first().map(|c| c.component.clone());
         // the peak is the users' (the clients'): an external system calling in brings
         // traffic the requirements do not size
+        let has_clients = flow_has_clients(m);
         let mut outside: Vec<&str> = m
             .components
             .iter()
@@ -312,7 +313,7 @@ pub fn estimate(m: &Architecture, g: &SystemGraph) -> Estimate {
             .filter(|&(i, c)| {
                 c.kind() == Kind::External
                     && g.outgoing(i).any(|e| !g.edges[e].startup)
-                    && flow_has_clients(m)
+                    && has_clients
             })
             .map(|(_, c)| c.id.as_str())
             .collect();

@@ -8,7 +8,7 @@
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use archlint_core::model::{Architecture, Call, Component, Kind, Mode};
+use archlint_core::model::{Architecture, Call, Component, Kind};
 
 /// Where an edge comes from in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,12 +235,7 @@ impl SystemGraph {
                     continue;
                 };
                 let startup = call.is_startup();
-                let sync = !startup
-                    && match call.mode.as_ref().map(|x| x.v) {
-                        Some(Mode::Sync) => true,
-                        Some(Mode::Async) => false,
-                        None => kinds[to] != Kind::Queue,
-                    };
+                let sync = call.is_sync_to(kinds[to]);
                 edges.push(Edge {
                     from,
                     to,

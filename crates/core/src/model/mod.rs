@@ -560,6 +560,15 @@ impl Call {
     pub fn reads(&self) -> bool {
         matches!(self.access(), Access::Read | Access::ReadWrite)
     }
+    /// Whether the call is on a request's synchronous path, given its callee's kind:
+    /// `mode`, else synchronous unless it goes to a queue; a start-up call never is.
+    pub fn is_sync_to(&self, callee: Kind) -> bool {
+        !self.is_startup()
+            && match self.mode.as_ref().map(|x| x.v) {
+                Some(m) => m == Mode::Sync,
+                None => callee != Kind::Queue,
+            }
+    }
     /// Made only at start-up (`startup: true`): on no request path.
     pub fn is_startup(&self) -> bool {
         self.more().startup.as_ref().is_some_and(|s| s.v)

@@ -331,14 +331,12 @@ fn check_shares(m: &Architecture, errors: &mut Vec<Diagnostic>) {
             .calls
             .iter()
             .filter(|call| {
-                let sync = match call.mode.as_ref().map(|x| x.v) {
-                    Some(m) => m == Mode::Sync,
-                    None => m
-                        .index
-                        .get(&call.to.v)
-                        .is_none_or(|&t| m.components[t].kind() != Kind::Queue),
-                };
-                sync && call.more().per_request.is_none()
+                // an unknown callee is reported elsewhere; count it as synchronous
+                let callee = m
+                    .index
+                    .get(&call.to.v)
+                    .map_or(Kind::Service, |&t| m.components[t].kind());
+                call.is_sync_to(callee) && call.more().per_request.is_none()
             })
             .collect();
         let total: f64 = split
