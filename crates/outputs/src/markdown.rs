@@ -504,6 +504,18 @@ impl Doc<'_> {
             s.push_str("The design names no data stores or queues.\n");
         } else {
             s.push_str("| store | kind | model | access patterns | volume | written by | read by |\n|---|---|---|---|---|---|---|\n");
+            // counted once: per store it made the section quadratic on a large design
+            let databases = m
+                .components
+                .iter()
+                .filter(|x| x.kind() == Kind::Database)
+                .count();
+            let required = m
+                .requirements
+                .as_ref()
+                .and_then(|r| r.scale.as_ref())
+                .and_then(|sc| sc.v.data_volume.as_ref())
+                .map(|v| v.v);
             for i in stores {
                 let c = &m.components[i];
                 let mut writers = BTreeSet::new();
@@ -566,18 +578,7 @@ impl Doc<'_> {
                 }
                 let patterns = kinds.join(", ");
                 // the store's own volume; the only database holds what the requirements say
-                let only_db = c.kind() == Kind::Database
-                    && m.components
-                        .iter()
-                        .filter(|x| x.kind() == Kind::Database)
-                        .count()
-                        == 1;
-                let required = m
-                    .requirements
-                    .as_ref()
-                    .and_then(|r| r.scale.as_ref())
-                    .and_then(|sc| sc.v.data_volume.as_ref())
-                    .map(|v| v.v);
+                let only_db = c.kind() == Kind::Database && databases == 1;
                 let vol = match (&c.more().data_volume, required) {
                     (Some(v), _) => fmt_size(v.v),
                     (None, Some(r)) if only_db => format!("{} (the requirements')", fmt_size(r)),
