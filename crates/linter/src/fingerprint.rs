@@ -111,18 +111,10 @@ pub fn normalize_file(name: &str) -> String {
     }
 }
 
-/// Findings that stand for the whole file: their fingerprint is the file's (rule and
-/// file only), so answering one of the requirements a `missing-requirement` finding
-/// lists keeps it in a baseline.
-const WHOLE_FILE: &[&str] = &["missing-requirement"];
-
 /// The fingerprint of one finding before disambiguation. `prefix` has hashed
 /// `archlint/v1`, the rule and the normalized file already.
 fn base(prefix: Fnv, model: Option<&Architecture>, d: &Diagnostic) -> u64 {
     let mut h = prefix;
-    if WHOLE_FILE.contains(&d.rule.as_str()) {
-        return h.0;
-    }
     h.write(&stable_path(model, &d.path));
     match d.related.len() {
         0 => {}
@@ -147,22 +139,29 @@ pub fn assign(model: Option<&Architecture>, file: &str, ds: &mut [Diagnostic]) {
     let file = normalize_file(file);
     // the hash state after `archlint/v1`, the rule and the file: the same for every
     // finding of a rule, and there are few rules
-    let mut prefixes: Vec<(&str, Fnv)> = Vec::new();
+    // per rule: the hash so far, and whether its findings stand for the whole file
+    // (their fingerprint is then the rule's and the file's alone)
+    let mut prefixes: Vec<(&str, Fnv, bool)> = Vec::new();
     for d in ds.iter() {
-        if !prefixes.iter().any(|(r, _)| *r == d.rule) {
+        if !prefixes.iter().any(|(r, _, _)| *r == d.rule) {
             let mut h = Fnv::new();
             h.write("archlint/v1");
             h.write(&d.rule);
             h.write(&file);
-            prefixes.push((&d.rule, h));
+            let whole = crate::rules::find(&d.rule).is_some_and(|r| r.whole_file);
+            prefixes.push((&d.rule, h, whole));
         }
     }
     let base_of = |d: &Diagnostic| {
-        let &(_, prefix) = prefixes
+        let &(_, prefix, whole) = prefixes
             .iter()
-            .find(|(r, _)| *r == d.rule)
+            .find(|(r, _, _)| *r == d.rule)
             .expect("every rule has a prefix");
-        base(prefix, model, d)
+        if whole {
+            prefix.0
+        } else {
+            base(prefix, model, d)
+        }
     };
     // each base on its own, on every core for a large file (they read the model at
     // random, which is most of their cost); then the ranks, in order

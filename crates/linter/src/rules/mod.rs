@@ -31,6 +31,12 @@ macro_rules! declare_rule {
     (@fix) => {
         None
     };
+    (@whole_file) => {
+        false
+    };
+    (@whole_file file) => {
+        true
+    };
     (@fix $fix:path) => {
         Some($fix)
     };
@@ -42,6 +48,7 @@ macro_rules! declare_rule {
         summary: $summary:literal,
         $(default: $default:ident,)?
         $(options: { $($opt:ident: $def:literal),+ $(,)? },)?
+        $(fingerprint: $whole:ident,)?
         references: [$($r:literal),* $(,)?],
         check: $check:ident,
         $(fix: $fix:path,)?
@@ -77,6 +84,7 @@ macro_rules! declare_rule {
             references: &[$($r),*],
             check: run,
             fix: declare_rule!(@fix $($fix)?),
+            whole_file: declare_rule!(@whole_file $($whole)?),
             page: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/", $id, ".md")),
         };
     };
@@ -244,6 +252,9 @@ pub struct Rule {
     check: fn(&Ctx) -> Vec<Diagnostic>,
     /// Its safe fix, where it has one (`check --fix`, the server's code actions).
     pub fix: Option<FixFn>,
+    /// Its finding stands for the whole file (`fingerprint: file`): the fingerprint is
+    /// the rule's and the file's alone, whatever the finding lists.
+    pub whole_file: bool,
     /// `rules/ID.md`: the prose and the tested examples.
     page: &'static str,
 }
