@@ -58,6 +58,8 @@ fn phases(c: &mut Criterion) {
             source: src.clone(),
             diagnostics: rules::run(&model, &graph, &settings),
             input_error: false,
+            linted: true,
+            held_back: 0,
         };
         let mut results = [result()];
         archlint_linter::fingerprint::assign(

@@ -74,7 +74,7 @@ pub(crate) fn input_errors(results: &[FileResult]) {
     let style = style(ColorChoice::Auto, std::io::stderr().is_terminal());
     let mut text = String::new();
     for r in results.iter().filter(|r| r.input_error) {
-        for d in &r.diagnostics {
+        for d in r.diagnostics.iter().filter(|d| d.is_input_error()) {
             text.push_str(&human::render_one(&r.source, d, style));
             text.push('\n');
         }

@@ -20,10 +20,14 @@ mod gallery {
 struct Lint<'a> {
     /// The document `archlint check --format json` prints for this file.
     report: report::json::Output<'a>,
-    /// The file could not be loaded: `report` holds its located input errors.
+    /// The file has input errors: `report` holds them, located, beside the findings
+    /// on the rest of the design.
     input_error: bool,
-    /// The diagram (`archlint graph --format svg`), components coloured by the worst
-    /// of these findings; absent when the file does not load.
+    /// The rules ran: false only when the text does not parse (the page then keeps
+    /// the last findings that did, marked as such).
+    linted: bool,
+    /// The diagram (`archlint graph --format svg`) of what is valid, components
+    /// coloured by the worst of these findings; absent when the text does not parse.
     svg: Option<String>,
 }
 
@@ -37,23 +41,24 @@ pub fn lint(name: &str, text: &str, today: &str) -> String {
         ..Settings::default()
     };
     let src = SourceFile::new(name, text);
-    let (result, svg) = match archlint_linter::analyse(&src) {
-        Ok(a) => {
+    let partial =
+        archlint_linter::analyse_partial(&src, Default::default(), &archlint_linter::rules::ids());
+    let (result, svg) = match partial.analysis {
+        Some(a) => {
             let diagnostics = archlint_linter::findings(&a, &settings, name);
             let svg = report::graph::Picture::new(&a, &diagnostics).svg();
-            let result = FileResult {
-                source: src,
-                diagnostics,
-                input_error: false,
-            };
-            (result, Some(svg))
+            (
+                FileResult::linted(src, diagnostics, partial.errors),
+                Some(svg),
+            )
         }
-        Err(errors) => (FileResult::failed(src, errors), None),
+        None => (FileResult::failed(src, partial.errors), None),
     };
     let results = [result];
     let out = Lint {
         report: report::json::build(&results),
         input_error: results[0].input_error,
+        linted: results[0].linted,
         svg,
     };
     serde_json::to_string(&out).expect("the lint serializes")

@@ -94,12 +94,32 @@ try {
   check(/did you mean `service`/.test(typo.text), "the error suggests `service`: " + typo.text);
   const status = await page.textContent("#status");
   check(/input error/.test(status), "the status says input error: " + status);
+  // the typo does not hide the rest of the design's findings
+  const rest = await page.$$eval("#findings .finding:not(.input-error)", (ls) => ls.length);
+  check(rest > 0, "findings on the rest of the design stay through the typo");
   await page.screenshot({ path: join(shots, "playground-typo.png") });
 
   // fix it again: the findings come back
   await page.$eval("#source", (t, [s, e]) => { t.setSelectionRange(s, e); }, [at + "kind: ".length, at + "kind: servce".length]);
   await page.keyboard.type("service", { delay: 10 });
   await page.waitForFunction((n) => document.querySelectorAll("#findings .finding:not(.input-error)").length === n, want.length, { timeout: 10000 });
+
+  // a syntax error on a new first line: the last findings stay, one line down, marked
+  await page.$eval("#source", (t) => t.setSelectionRange(0, 0));
+  await page.keyboard.type("x: [\n", { delay: 10 });
+  await page.waitForSelector("#findings .finding.stale", { timeout: 10000 });
+  const stale = await page.$$eval("#findings .finding.stale", (ls) =>
+    ls.map((l) => ({ line: Number(l.dataset.line), rule: l.dataset.rule, text: l.textContent })),
+  );
+  check(stale.length === want.length, `all ${want.length} findings kept through the syntax error: ${stale.length}`);
+  check(stale[0].line === expected[0].line + 1, `shifted by the new line: ${stale[0].line} for ${expected[0].line}`);
+  check(/last text that parsed/.test(stale[0].text), "marked as from the last valid text: " + stale[0].text);
+  const syntax = await page.textContent("#status");
+  check(/syntax error/.test(syntax), "the status says syntax error: " + syntax);
+  await page.screenshot({ path: join(shots, "playground-syntax.png") });
+  await page.keyboard.press("Backspace");
+  for (let i = 0; i < 4; i++) await page.keyboard.press("Backspace");
+  await page.waitForFunction((n) => document.querySelectorAll("#findings .finding:not(.stale)").length === n, want.length, { timeout: 10000 });
 
   check(problems.length === 0, "no console errors or network requests:\n" + problems.join("\n"));
   console.log(JSON.stringify({ ok: true, findings: shown.length, typo: typo.loc }));

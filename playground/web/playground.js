@@ -54,6 +54,28 @@
     return m ? m[1] : null;
   }
 
+  // the last text that parsed, and its findings: shown (shifted by the edits since,
+  // marked as from that text) while the text does not parse
+  let lastValid = null;
+
+  // Where a line of `oldText` is in `newText`: lines before the first changed line
+  // stay, lines after the last changed one move by the number of lines added or
+  // removed, and lines inside the change go to its first line.
+  function shiftLines(oldText, newText) {
+    const a = oldText.split("\n");
+    const b = newText.split("\n");
+    let p = 0;
+    while (p < a.length && p < b.length && a[p] === b[p]) p++;
+    let s = 0;
+    while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+    const delta = b.length - a.length;
+    return (line) => {
+      if (line <= p) return line;
+      if (line > a.length - s) return line + delta;
+      return Math.min(p + 1, b.length);
+    };
+  }
+
   function lint() {
     timer = 0;
     const text = source.value;
@@ -61,16 +83,38 @@
     findings = res.report.diagnostics;
     selected = -1;
     const s = res.report.summary;
-    if (res.input_error) {
-      status.textContent = `input error: ${plural(findings.length, "problem")} to fix before linting`;
+    const errors = findings.filter((d) => d.rule === "invalid-input").length;
+    if (!res.linted) {
+      // a syntax error: its errors, then the last findings that parsed, moved with the text
+      if (lastValid) {
+        const at = shiftLines(lastValid.text, text);
+        const kept = lastValid.findings.map((d) => {
+          const line = at(d.line);
+          return Object.assign({}, d, {
+            line,
+            end_line: Math.max(line, at(d.end_line)),
+            stale: true,
+            related: (d.related || []).map((r) => Object.assign({}, r, { line: at(r.line) })),
+          });
+        });
+        findings = findings.concat(kept);
+      }
+      status.textContent =
+        `syntax error: ${plural(errors, "problem")} to fix` +
+        (lastValid ? "; the other findings are from the last text that parsed" : "");
       status.className = "errors";
       $("diagram").classList.add("stale");
     } else {
+      lastValid = { text, findings: findings.filter((d) => d.rule !== "invalid-input") };
       const parts = [];
-      if (s.errors) parts.push(plural(s.errors, "error"));
-      if (s.warnings) parts.push(plural(s.warnings, "warning"));
-      if (s.infos) parts.push(plural(s.infos, "info"));
-      status.textContent = parts.length ? parts.join(", ") : "no findings";
+      if (errors) parts.push(plural(errors, "input error"));
+      const found = { error: s.errors - errors, warning: s.warnings, info: s.infos };
+      if (found.error) parts.push(plural(found.error, "error"));
+      if (found.warning) parts.push(plural(found.warning, "warning"));
+      if (found.info) parts.push(plural(found.info, "info"));
+      status.textContent =
+        (parts.length ? parts.join(", ") : "no findings") +
+        (errors ? " (what the parts with input errors would cause is held back until they are fixed)" : "");
       status.className = s.errors ? "errors" : s.warnings ? "warnings" : "clean";
       $("diagram").innerHTML = res.svg;
       $("diagram").classList.remove("stale");
@@ -84,7 +128,7 @@
         });
       }
     }
-    renderFindings(res.input_error);
+    renderFindings();
     renderBands(text);
   }
 
@@ -104,12 +148,16 @@
     return `${n} ${noun}${n === 1 ? "" : "s"}`;
   }
 
-  function renderFindings(inputError) {
+  function renderFindings() {
     const list = $("findings");
     list.textContent = "";
     findings.forEach((d, i) => {
       const li = document.createElement("li");
-      li.className = `finding ${d.severity}` + (inputError ? " input-error" : "");
+      li.className =
+        `finding ${d.severity}` +
+        (d.rule === "invalid-input" ? " input-error" : "") +
+        (d.stale ? " stale" : "");
+      if (d.stale) li.title = "from the last text that parsed";
       li.dataset.rule = d.rule;
       li.dataset.line = d.line;
       li.dataset.column = d.column;
@@ -123,6 +171,12 @@
       msg.className = "message";
       msg.textContent = d.message;
       li.append(loc, " ", sev, " ", msg);
+      if (d.stale) {
+        const note = document.createElement("span");
+        note.className = "stale-note";
+        note.textContent = " (from the last text that parsed)";
+        li.appendChild(note);
+      }
       if (d.help) {
         const help = document.createElement("div");
         help.className = "help";

@@ -10,8 +10,8 @@ use crate::exit::Exit;
 use crate::terminal::{out, usage_error};
 
 pub(crate) fn run(file: &Path, format: ListFormat, at: Option<&str>, within: Option<&str>) -> Exit {
-    let a = match super::analyse_file(file) {
-        Ok((a, _, _)) => a,
+    let (a, exit) = match super::analyse_file(file, "estimate") {
+        Ok(x) => (x.a, x.exit),
         Err(e) => return e,
     };
     let e = estimate::estimate(&a.model, &a.graph);
@@ -47,5 +47,5 @@ pub(crate) fn run(file: &Path, format: ListFormat, at: Option<&str>, within: Opt
             estimate::render_projected(&a.model, &e, &later, &p.phrase)
         }
     });
-    Exit::Clean
+    exit
 }

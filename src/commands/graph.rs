@@ -18,7 +18,7 @@ pub(crate) enum GraphFormat {
 }
 
 pub(crate) fn run(file: &Path, format: GraphFormat, entities: bool, today: Date) -> Exit {
-    let (a, _, cfg) = match super::analyse_file(file) {
+    let super::Analysed { a, cfg, exit, .. } = match super::analyse_file(file, "picture") {
         Ok(x) => x,
         Err(e) => return e,
     };
@@ -29,5 +29,5 @@ pub(crate) fn run(file: &Path, format: GraphFormat, entities: bool, today: Date)
         GraphFormat::Dot => pic.dot(),
         GraphFormat::Svg => pic.svg(),
     });
-    Exit::Clean
+    exit
 }

@@ -30,9 +30,20 @@ pub(crate) enum ListFormat {
     Json,
 }
 
+/// A file analysed for `graph`, `estimate` and `report`: what is valid of it, and the
+/// exit code its input errors call for (2 when parts of it were left out).
+pub(crate) struct Analysed {
+    pub(crate) a: Analysis,
+    pub(crate) src: SourceFile,
+    pub(crate) cfg: Config,
+    pub(crate) exit: Exit,
+}
+
 /// Read and analyse a file for `graph`, `estimate` and `report`, with the custom rules
-/// of its configuration (an `allow` may name them). Errors are drawn on stderr.
-pub(crate) fn analyse_file(file: &Path) -> Result<(Analysis, SourceFile, Config), Exit> {
+/// of its configuration (an `allow` may name them). Errors are drawn on stderr; a
+/// file with input errors is drawn without the parts at fault (exit 2), and only a
+/// file that does not parse at all is an `Err`.
+pub(crate) fn analyse_file(file: &Path, what: &str) -> Result<Analysed, Exit> {
     let cfg = Configs::discovered().for_file_or_exit(file)?;
     let src =
         read_input(file, archlint_linter::DEFAULT_MAX_FILE_BYTES, "<stdin>").map_err(|r| {
@@ -41,9 +52,25 @@ pub(crate) fn analyse_file(file: &Path) -> Result<(Analysis, SourceFile, Config)
         })?;
     let mut ids = archlint_linter::rules::ids();
     ids.extend(cfg.custom.iter().map(|c| c.meta.id.as_str()));
-    match archlint_linter::analyse_for(&src, Default::default(), &ids) {
-        Ok(a) => Ok((a, src, cfg)),
-        Err(errors) => {
+    let partial = archlint_linter::analyse_partial(&src, Default::default(), &ids);
+    let exit = if partial.errors.is_empty() {
+        Exit::Clean
+    } else {
+        Exit::Error
+    };
+    let errors = partial.errors;
+    match partial.analysis {
+        Some(a) => {
+            if !errors.is_empty() {
+                input_errors(&[FileResult::failed(src.clone(), errors)]);
+                eprintln!(
+                    "note: the {what} leaves out the parts of `{}` with input errors (above); fix them to see the whole design",
+                    src.name
+                );
+            }
+            Ok(Analysed { a, src, cfg, exit })
+        }
+        None => {
             input_errors(&[FileResult::failed(src, errors)]);
             Err(Exit::Error)
         }

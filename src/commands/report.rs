@@ -16,7 +16,7 @@ pub(crate) enum ReportFormat {
 }
 
 pub(crate) fn run(file: &Path, format: ReportFormat, output: Option<&Path>, today: Date) -> Exit {
-    let (a, src, cfg) = match super::analyse_file(file) {
+    let super::Analysed { a, src, cfg, exit } = match super::analyse_file(file, "review") {
         Ok(x) => x,
         Err(e) => return e,
     };
@@ -36,5 +36,5 @@ pub(crate) fn run(file: &Path, format: ReportFormat, output: Option<&Path>, toda
             }
         }
     }
-    Exit::Clean
+    exit
 }

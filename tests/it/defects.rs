@@ -44,11 +44,11 @@ fn a_fraction_for_a_percentage_is_refused() {
         "name: x\nrequirements:\n  availability: 0.999\ncomponents:\n  a: { kind: service }\n",
     );
     assert!(r.input_error);
-    let d = &r.diagnostics[0];
+    let d = errors_of(&r)[0];
     assert_eq!(d.path, "requirements.availability");
     assert!(d.message.contains("`99.9%`"), "{}", d.message);
     let r = lint_text("name: x\ncomponents:\n  a: { kind: service, availability: 0.95 }\n");
-    assert!(r.input_error && r.diagnostics[0].message.contains("`95%`"));
+    assert!(r.input_error && errors_of(&r)[0].message.contains("`95%`"));
     // percentages and bare numbers of 1 or more still read as before
     assert!(
         !lint_text(
@@ -71,7 +71,7 @@ fn consuming_from_a_database_is_an_input_error() {
         "name: x\ncomponents:\n  db: { kind: database }\n  w:\n    kind: worker\n    consumes: [{ from: db }]\n",
     );
     assert!(r.input_error);
-    let d = &r.diagnostics[0];
+    let d = errors_of(&r)[0];
     assert_eq!(d.path, "components.w.consumes[0]");
     assert!(d.message.contains("not a queue"), "{}", d.message);
     assert!(d.help.as_deref().unwrap().contains("access: read"));
@@ -144,7 +144,7 @@ fn help_names_the_likely_cause() {
         "name: x\ncomponents:\n  api:\n    kind: service\n  calls: [db]\n  db: { kind: database }\n",
     );
     assert!(r.input_error);
-    let d = &r.diagnostics[0];
+    let d = errors_of(&r)[0];
     assert!(d.message.contains("component field"), "{}", d.message);
     assert!(
         d.help.as_deref().unwrap().contains("indent `calls:`"),

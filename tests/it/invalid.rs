@@ -32,10 +32,14 @@ fn each_invalid_input_exits_2_with_located_errors() {
             String::from_utf8_lossy(&o.stderr)
         );
         let v = json(&o);
-        let ds = v["diagnostics"].as_array().expect("diagnostics");
-        assert!(!ds.is_empty(), "{name}: no diagnostics");
+        let ds: Vec<&serde_json::Value> = v["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["rule"] == "invalid-input")
+            .collect();
+        assert!(!ds.is_empty(), "{name}: no input errors");
         for d in ds {
-            assert_eq!(d["rule"], "invalid-input", "{name}: {d}");
             assert_eq!(d["severity"], "error");
             assert!(
                 d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1,
@@ -104,7 +108,7 @@ fn bom_and_crlf_are_accepted() {
         "\u{feff}name: shop\r\ncomponents:\r\n  api:\r\n    kind: service\r\n    replicaz: 2\r\n";
     let r = lint_text(text);
     assert!(r.input_error);
-    assert_eq!(r.diagnostics.len(), 1);
-    let at = r.source.line_col(r.diagnostics[0].span.start());
+    assert_eq!(errors_of(&r).len(), 1);
+    let at = r.source.line_col(errors_of(&r)[0].span.start());
     assert_eq!((at.line, at.column), (5, 5));
 }

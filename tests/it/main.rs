@@ -26,6 +26,7 @@ mod output;
 mod playground;
 mod projection;
 mod properties;
+mod recovery;
 mod report_html;
 mod rules;
 mod scale;

@@ -101,10 +101,13 @@ impl<T: Copy + Default> Lists<T> {
     }
 }
 
-/// A loaded, valid file with its graph.
+/// A loaded file with its graph: the whole design, or (after input errors) what is
+/// left of it once the parts at fault are left out.
 pub struct Analysis {
     pub model: Architecture,
     pub graph: SystemGraph,
+    /// The parts of the file left out for input errors, and the findings they hold back.
+    pub faults: archlint_core::model::recover::Faults,
 }
 
 /// The best path found by a dynamic program: a value and, per node, the edge taken.

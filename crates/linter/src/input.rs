@@ -15,8 +15,13 @@ pub const MAX_FILE_BYTES_CEILING: u64 = u32::MAX as u64;
 pub struct FileResult {
     pub source: SourceFile,
     pub diagnostics: Vec<Diagnostic>,
-    /// The file could not be read, parsed or validated (exit code 2).
+    /// The file has input errors (exit code 2): it could not be read or parsed, or
+    /// parts of it are invalid.
     pub input_error: bool,
+    /// The rules ran (on what is valid, when there are input errors).
+    pub linted: bool,
+    /// Findings held back because they involve a part with an input error.
+    pub held_back: u32,
 }
 
 impl FileResult {
@@ -29,7 +34,32 @@ impl FileResult {
             source,
             diagnostics: errors,
             input_error: true,
+            linted: false,
+            held_back: 0,
         }
+    }
+
+    /// A file the rules ran on: its findings and its input errors (when parts of it
+    /// were left out), sorted and fingerprinted.
+    pub fn linted(
+        source: SourceFile,
+        findings: Vec<Diagnostic>,
+        errors: Vec<Diagnostic>,
+    ) -> FileResult {
+        if errors.is_empty() {
+            return FileResult {
+                source,
+                diagnostics: findings,
+                input_error: false,
+                linted: true,
+                held_back: 0,
+            };
+        }
+        let mut r = FileResult::failed(source, errors);
+        r.diagnostics.extend(findings);
+        diag::sort(&mut r.diagnostics);
+        r.linted = true;
+        r
     }
 }
 

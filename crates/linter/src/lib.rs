@@ -24,6 +24,13 @@ use archlint_core::{model, source};
 use graph::SystemGraph;
 use source::SourceFile;
 
+/// A file loaded as far as it goes: the analysis of what is valid (none when the
+/// file does not parse) and the input errors.
+pub struct Analysed {
+    pub analysis: Option<Analysis>,
+    pub errors: Vec<Diagnostic>,
+}
+
 /// Parse and validate; on success build the graph.
 pub fn analyse(src: &SourceFile) -> Result<Analysis, Vec<Diagnostic>> {
     analyse_with(src, model::yaml::Limits::default())
@@ -38,19 +45,40 @@ pub fn analyse_with(
 }
 
 /// [`analyse_with`], where `allow` may name these rule ids (the built-ins and a
-/// configuration's custom rules).
+/// configuration's custom rules). Any input error is an `Err`; [`analyse_partial`]
+/// keeps what is valid.
 pub fn analyse_for(
     src: &SourceFile,
     limits: model::yaml::Limits,
     rule_ids: &[&str],
 ) -> Result<Analysis, Vec<Diagnostic>> {
+    let a = analyse_partial(src, limits, rule_ids);
+    match a.analysis {
+        Some(x) if a.errors.is_empty() => Ok(x),
+        _ => Err(a.errors),
+    }
+}
+
+/// Load what is valid of a file, whatever its input errors: the parts at fault are
+/// left out of the model (see [`model::recover`]) and the rules run on the rest.
+pub fn analyse_partial(
+    src: &SourceFile,
+    limits: model::yaml::Limits,
+    rule_ids: &[&str],
+) -> Analysed {
     let loaded = model::load::load(src, rule_ids, limits);
-    match loaded.model {
-        Some(model) if loaded.errors.is_empty() => {
-            let graph = SystemGraph::build(&model);
-            Ok(Analysis { model, graph })
+    let faults = loaded.faults;
+    let analysis = loaded.model.map(|model| {
+        let graph = SystemGraph::build(&model);
+        Analysis {
+            model,
+            graph,
+            faults,
         }
-        _ => Err(loaded.errors),
+    });
+    Analysed {
+        analysis,
+        errors: loaded.errors,
     }
 }
 
@@ -70,60 +98,84 @@ pub fn lint_source_with(
 
 /// Lint the design as it is and, with a projection, as it would be: the findings of
 /// today plus those that appear only under the projection, each of which says so
-/// ("at 10×: …") and carries `projected`.
+/// ("at 10×: …") and carries `projected`. Input errors leave their part out and the
+/// rest is linted: the result carries the errors and the findings.
 pub fn lint_source_projected(
     src: SourceFile,
     settings: &rules::Settings,
     limits: model::yaml::Limits,
     projection: Option<&model::projection::ProjectionSpec>,
 ) -> FileResult {
-    match analyse_for(&src, limits, &settings.rule_ids()) {
-        Ok(a) => {
-            let mut diagnostics = findings_of(&a.model, &a.graph, settings, &src.name);
-            if let Some(spec) = projection {
-                let p = match spec.resolve(&a.model) {
-                    Ok(p) => p,
-                    Err(msg) => {
-                        let at = a
-                            .model
-                            .requirements
-                            .as_ref()
-                            .map_or(source::Span::new(0, 0), |r| r.span);
-                        let d = Diagnostic::invalid("requirements", at, msg)
-                            .label("no growth to project")
-                            .help("add `growth_per_year: 2x` (or an amount such as `5TB`) under `requirements.scale`");
-                        return FileResult::failed(src, vec![d]);
-                    }
-                };
-                diagnostics.extend(projected_only(&a, settings, &src.name, &p, &diagnostics));
-                sort(&mut diagnostics);
+    let Analysed { analysis, errors } = analyse_partial(&src, limits, &settings.rule_ids());
+    let Some(a) = analysis else {
+        return FileResult::failed(src, errors);
+    };
+    let (mut diagnostics, held_back) = findings_of(&a.model, &a, settings, &src.name);
+    if let Some(spec) = projection {
+        let p = match spec.resolve(&a.model) {
+            Ok(p) => p,
+            Err(msg) => {
+                let at = a
+                    .model
+                    .requirements
+                    .as_ref()
+                    .map_or(source::Span::new(0, 0), |r| r.span);
+                let d = Diagnostic::invalid("requirements", at, msg)
+                    .label("no growth to project")
+                    .help("add `growth_per_year: 2x` (or an amount such as `5TB`) under `requirements.scale`");
+                let mut errors = errors;
+                errors.push(d);
+                return FileResult::failed(src, errors);
             }
-            FileResult {
-                source: src,
-                diagnostics,
-                input_error: false,
-            }
-        }
-        Err(errors) => FileResult::failed(src, errors),
+        };
+        diagnostics.extend(projected_only(&a, settings, &src.name, &p, &diagnostics));
+        sort(&mut diagnostics);
     }
+    let mut r = FileResult::linted(src, diagnostics, errors);
+    r.held_back = u32::try_from(held_back).unwrap_or(u32::MAX);
+    r
 }
 
 /// The findings `check` reports for an analysed file: the rules `settings` runs,
-/// sorted, with fingerprints (what [`lint_source`] does after loading).
+/// sorted, with fingerprints (what [`lint_source`] does after loading), without those
+/// the parts at fault hold back.
 pub fn findings(a: &Analysis, settings: &rules::Settings, name: &str) -> Vec<Diagnostic> {
-    findings_of(&a.model, &a.graph, settings, name)
+    findings_of(&a.model, a, settings, name).0
 }
 
+/// The findings of `m` (the analysed model, or a projection of it), and how many
+/// were held back.
 fn findings_of(
     m: &model::Architecture,
-    g: &SystemGraph,
+    a: &Analysis,
     settings: &rules::Settings,
     name: &str,
-) -> Vec<Diagnostic> {
-    let mut ds = rules::run(m, g, settings);
+) -> (Vec<Diagnostic>, usize) {
+    let mut ds = rules::run(m, &a.graph, settings);
+    let held = hold_back(&a.faults, &mut ds);
     sort(&mut ds);
     fingerprint::assign(Some(m), name, &mut ds);
-    ds
+    (ds, held)
+}
+
+/// Drop the findings that a part left out for an input error could have caused;
+/// how many (not counting `unused-allow`, which a partial model cannot decide: an
+/// `allow` may be for a finding held back).
+fn hold_back(faults: &model::recover::Faults, ds: &mut Vec<Diagnostic>) -> usize {
+    if !faults.any {
+        return 0;
+    }
+    let mut held = 0;
+    ds.retain(|d| {
+        let rule = rules::find(&d.rule);
+        let reads = rule.is_some_and(rules::Rule::reads_whole_design);
+        let paths = rule.is_some_and(rules::Rule::follows_paths);
+        let allow_use = d.rule == "unused-allow";
+        let hold = faults.holds(d, reads, paths, allow_use);
+        held += usize::from(hold && !allow_use);
+        !hold
+    });
+    held
 }
 
 /// What flips at 10×: the findings (every rule, `custom` included) present at ten times
@@ -136,7 +188,7 @@ pub fn flips_at_10x(
 ) -> Vec<Diagnostic> {
     let mut settings = rules::Settings::all(today);
     settings.custom = custom.to_vec();
-    let today = findings_of(&a.model, &a.graph, &settings, name);
+    let today = findings(a, &settings, name);
     let p = model::projection::Projection::at("10x").expect("10x parses");
     projected_only(a, &settings, name, &p, &today)
 }
@@ -154,7 +206,8 @@ pub fn projected_only(
     p.apply(&mut m);
     let known: std::collections::HashSet<&str> =
         today.iter().map(|d| d.fingerprint.as_str()).collect();
-    findings_of(&m, &a.graph, settings, name)
+    findings_of(&m, a, settings, name)
+        .0
         .into_iter()
         .filter(|d| !known.contains(d.fingerprint.as_str()))
         .map(|mut d| {
@@ -179,6 +232,7 @@ pub fn all_findings_with(
     let mut settings = rules::Settings::all(today);
     settings.custom = custom.to_vec();
     let mut ds = rules::run(&a.model, &a.graph, &settings);
+    hold_back(&a.faults, &mut ds);
     sort(&mut ds);
     ds
 }

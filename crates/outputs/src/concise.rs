@@ -5,15 +5,15 @@ use std::fmt::Write as _;
 use super::locate;
 use archlint_linter::input::FileResult;
 
-/// One line per finding; files that could not be linted are left to stderr when
-/// `skip_input` is set.
+/// One line per finding; input errors are left to stderr when `skip_input` is set.
 pub fn render(results: &[FileResult], quiet: bool, skip_input: bool) -> String {
     let mut out = String::new();
     for r in results {
-        if skip_input && r.input_error {
-            continue;
-        }
-        for d in &r.diagnostics {
+        for d in r
+            .diagnostics
+            .iter()
+            .filter(|d| !(skip_input && d.is_input_error()))
+        {
             let l = locate(&r.source, d);
             // one line, whatever the message holds
             let msg = d.message.replace(['\n', '\r'], " ");

@@ -521,6 +521,8 @@ pub fn json(old: &FileResult, new: &FileResult, d: &DesignDiff, f: &FindingsDiff
             source: r.source.clone(),
             diagnostics: ds.iter().map(|d| (*d).clone()).collect(),
             input_error: false,
+            linted: true,
+            held_back: 0,
         }];
         serde_json::to_value(crate::json::build(&only).diagnostics).expect("findings serialize")
     };

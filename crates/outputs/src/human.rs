@@ -525,8 +525,8 @@ pub fn render(results: &[FileResult], style: Style, quiet: bool) -> String {
     render_with(results, style, quiet, false)
 }
 
-/// As [`render`], leaving out files that could not be read or validated (their
-/// errors go to stderr); the summary counts them apart.
+/// As [`render`], leaving out input errors (they go to stderr); the summary counts
+/// the files with input errors apart.
 pub fn render_findings(results: &[FileResult], style: Style, quiet: bool) -> String {
     render_with(results, style, quiet, true)
 }
@@ -535,10 +535,11 @@ fn render_with(results: &[FileResult], style: Style, quiet: bool, skip_input: bo
     let mut out = String::new();
     let mut linked: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for r in results {
-        if skip_input && r.input_error {
-            continue;
-        }
-        for d in &r.diagnostics {
+        for d in r
+            .diagnostics
+            .iter()
+            .filter(|d| !(skip_input && d.is_input_error()))
+        {
             let first = linked.insert(d.rule.as_str());
             render_into(&mut out, &r.source, d, style, first);
             out.push('\n');
@@ -555,14 +556,15 @@ pub fn summary(results: &[FileResult]) -> String {
     summary_with(results, false)
 }
 
-/// `2 files checked: 1 error, 3 warnings, 0 infos`; with `skip_input`, files that
-/// could not be linted are counted apart instead of their errors.
+/// `2 files checked: 1 error, 3 warnings, 0 infos`; with `skip_input`, input errors
+/// are counted apart from the findings: the files that could not be linted at all,
+/// and those linted without the parts at fault.
 pub fn summary_with(results: &[FileResult], skip_input: bool) -> String {
     let shown = || {
         results
             .iter()
-            .filter(move |r| !(skip_input && r.input_error))
             .flat_map(|r| &r.diagnostics)
+            .filter(move |d| !(skip_input && d.is_input_error()))
     };
     let count = |s: Severity| shown().filter(|d| d.severity == s).count();
     let (e, w, i) = (
@@ -571,29 +573,50 @@ pub fn summary_with(results: &[FileResult], skip_input: bool) -> String {
         count(Severity::Info),
     );
     let files = results.len();
-    let failed = if skip_input {
-        results.iter().filter(|r| r.input_error).count()
-    } else {
-        0
-    };
-    let not_linted = if failed > 0 {
-        format!(
-            "; {} not linted: input errors (above, on stderr)",
-            super::plural(failed, "file")
+    let (failed, partial) = if skip_input {
+        (
+            results
+                .iter()
+                .filter(|r| r.input_error && !r.linted)
+                .count(),
+            results.iter().filter(|r| r.input_error && r.linted).count(),
         )
     } else {
-        String::new()
+        (0, 0)
     };
+    let mut apart = String::new();
+    if failed > 0 {
+        let _ = write!(
+            apart,
+            "; {} not linted: input errors (above, on stderr)",
+            super::plural(failed, "file")
+        );
+    }
+    if partial > 0 {
+        let held: usize = results.iter().map(|r| r.held_back as usize).sum();
+        let _ = write!(
+            apart,
+            "; {} with input errors (above, on stderr), linted without the parts at fault",
+            super::plural(partial, "file")
+        );
+        if held > 0 {
+            let _ = write!(
+                apart,
+                ": {} about them held back until they are fixed",
+                super::plural(held, "finding")
+            );
+        }
+    }
     if failed == files {
         format!(
             "{} not linted: input errors (above, on stderr)",
             super::plural(files, "file")
         )
     } else if e + w + i == 0 {
-        format!("{}: no findings{not_linted}", super::plural(files, "file"))
+        format!("{}: no findings{apart}", super::plural(files, "file"))
     } else {
         format!(
-            "{} checked: {}, {}, {}{not_linted}",
+            "{} checked: {}, {}, {}{apart}",
             super::plural(files, "file"),
             super::plural(e, "error"),
             super::plural(w, "warning"),

@@ -43,6 +43,10 @@ pub struct Summary {
     /// Findings hidden by `--baseline` (present only with a baseline).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baselined: Option<usize>,
+    /// Findings held back because they involve a part with an input error (present
+    /// only when some are).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_back: Option<usize>,
 }
 
 /// What a baseline did in this run.
@@ -108,6 +112,7 @@ pub fn build(results: &[FileResult]) -> Output<'_> {
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
         baselined: None,
+        held_back: Some(results.iter().map(|r| r.held_back as usize).sum()).filter(|&n| n > 0),
     };
     Output {
         diagnostics,

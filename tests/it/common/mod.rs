@@ -90,6 +90,14 @@ pub(crate) fn lint_text_all(text: &str) -> FileResult {
     lint_source(SourceFile::new("test.arch.yaml", text), &settings)
 }
 
+/// The input errors of a result, without the findings on the rest of the file.
+pub(crate) fn errors_of(r: &FileResult) -> Vec<&archlint_core::diag::Diagnostic> {
+    r.diagnostics
+        .iter()
+        .filter(|d| d.is_input_error())
+        .collect()
+}
+
 pub(crate) fn rules_of(r: &FileResult) -> Vec<&str> {
     r.diagnostics.iter().map(|d| d.rule.as_str()).collect()
 }

@@ -4,6 +4,7 @@ pub mod fields;
 pub mod load;
 pub mod projection;
 pub mod quantity;
+pub mod recover;
 pub mod schema;
 pub mod tech;
 pub mod yaml;

@@ -667,6 +667,38 @@ fn syntax_error(info: &str, at: usize, text: &str) -> YamlError {
     } else {
         e = e.help("check the indentation and quoting around this line");
     }
+    if let Some(better) = misplaced_line(info, at, text) {
+        return better;
+    }
+    let here = text[at..].chars().next();
+    if info.contains("misplaced bracket") && matches!(here, Some(']' | '}')) {
+        let c = here.unwrap_or(']');
+        let open = if c == ']' { '[' } else { '{' };
+        return YamlError::new(
+            format!("this `{c}` closes nothing: no `{open}` is open here"),
+            "stray bracket",
+            Span::new(at, end),
+        )
+        .help(format!(
+            "remove it, or add the `{open}` it was meant to close"
+        ));
+    }
+    if let (Some(c @ (']' | '}')), Some((open, o))) = (here, open_flow(text, at)) {
+        let want = if o == '{' { '}' } else { ']' };
+        if c != want {
+            let mut e = YamlError::new(
+                format!("`{c}` cannot close the `{o}` opened before it"),
+                format!("expected `{want}` or `,`"),
+                Span::new(at, end),
+            )
+            .help(format!("write `{want}` to close the `{o}`"));
+            e.related = Some(Box::new((
+                format!("the `{o}` it would close"),
+                Span::new(open, open + 1),
+            )));
+            return e;
+        }
+    }
     // A `{` or `[` left open above the error is the usual cause of many scanner
     // messages ("invalid indentation in flow construct", a `:` where none is allowed):
     // name it, and point at it.
@@ -684,9 +716,120 @@ fn syntax_error(info: &str, at: usize, text: &str) -> YamlError {
     e
 }
 
+/// The line a scanner error is really about, when the scanner stops one line late or
+/// names a symptom: a half-typed key or a key without its `:` (the scanner reads it
+/// and the next line as one text, and stops at the next `:`), or a key indented more
+/// or less than the keys around it.
+fn misplaced_line(info: &str, at: usize, text: &str) -> Option<YamlError> {
+    let lines = |upto: usize| {
+        text[..upto]
+            .rsplit('\n')
+            .map(str::trim_end)
+            .filter(|l| !l.trim_start().is_empty() && !l.trim_start().starts_with('#'))
+    };
+    let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+    let here = &text[line_start..text[at..].find('\n').map_or(text.len(), |p| at + p)];
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let key_of = |l: &str| -> Option<String> {
+        let t = l.trim_start().trim_start_matches("- ");
+        let (k, _) = t.split_once(':')?;
+        (!k.is_empty() && !k.contains(' ')).then(|| k.to_string())
+    };
+    let looks_like_text = |l: &str| {
+        let t = l.trim_start();
+        !t.contains(": ")
+            && !t.ends_with(':')
+            && !t.starts_with(['-', '[', '{', '"', '\'', '|', '>', '&', '*', '!', '#'])
+    };
+    let one_late =
+        info.contains("simple key expect ':'") || info.contains("could not find expected ':'");
+    let colon_here = info.contains("mapping values are not allowed");
+    if one_late || colon_here {
+        // the line before the one the scanner stopped on, if it has no `:`
+        let before = lines(line_start.saturating_sub(1)).next();
+        if let Some(prev) = before.filter(|p| looks_like_text(p) && indent(p) <= indent(here) + 2) {
+            let start = text[..line_start.saturating_sub(1)]
+                .rfind(prev)
+                .map(|p| p + indent(prev))?;
+            let word = prev.trim();
+            let span = Span::new(start, start + word.len());
+            let (message, help) = match word.split_once(' ') {
+                Some((k, v)) if !k.is_empty() => (
+                    format!("`{word}` is not a `key: value`: there is no `:` after `{k}`"),
+                    format!("write `{k}: {}`", v.trim()),
+                ),
+                _ => (
+                    format!("`{word}` has no `:`: a key must be followed by `:` and its value"),
+                    format!("finish it as `{word}: value`, or remove the line"),
+                ),
+            };
+            return Some(YamlError::new(message, "no `:` here", span).help(help));
+        }
+    }
+    if colon_here {
+        // a key indented more than the key above it, which has its value on its line
+        let prev = lines(line_start.saturating_sub(1)).next()?;
+        if indent(here) > indent(prev) && prev.trim_end().contains(": ") && !prev.ends_with(':') {
+            let key = key_of(here)?;
+            let start = line_start + indent(here);
+            return Some(
+                YamlError::new(
+                    format!(
+                        "`{key}` is indented more than `{}` above it, so it reads as part of that value",
+                        key_of(prev).unwrap_or_default()
+                    ),
+                    format!("column {}", indent(here) + 1),
+                    Span::new(start, start + key.len()),
+                )
+                .help(format!(
+                    "start `{key}` in column {}, as the keys around it",
+                    indent(prev) + 1
+                )),
+            );
+        }
+    }
+    if info.contains("did not find expected key") {
+        // a key between the columns of its mapping and of the mapping around it
+        let key = key_of(here)?;
+        let mine = indent(here);
+        let above = lines(line_start.saturating_sub(1))
+            .map(indent)
+            .find(|&c| c != mine)?;
+        let parent = lines(line_start.saturating_sub(1)).find(|l| indent(l) < mine)?;
+        if above > mine {
+            let start = line_start + mine;
+            let owner = key_of(parent).unwrap_or_default();
+            return Some(
+                YamlError::new(
+                    format!(
+                        "`{key}` starts in column {}, which is no mapping's column here",
+                        mine + 1
+                    ),
+                    "indentation does not match",
+                    Span::new(start, start + key.len()),
+                )
+                .help(format!(
+                    "start it in column {} to be a field of `{owner}` (as the keys above), or in column {} to stand beside `{owner}`",
+                    above + 1,
+                    indent(parent) + 1
+                )),
+            );
+        }
+    }
+    None
+}
+
 /// The innermost `{` or `[` still open at byte `at` (quotes and comments skipped),
 /// when the error is on a later line than it.
 fn unclosed_flow(text: &str, at: usize) -> Option<(usize, char)> {
+    let (open, c) = open_flow(text, at)?;
+    text[open..at.min(text.len())]
+        .contains('\n')
+        .then_some((open, c))
+}
+
+/// The innermost `{` or `[` still open at byte `at` (quotes and comments skipped).
+fn open_flow(text: &str, at: usize) -> Option<(usize, char)> {
     let mut stack: Vec<(usize, char)> = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -718,8 +861,7 @@ fn unclosed_flow(text: &str, at: usize) -> Option<(usize, char)> {
         }
         i += 1;
     }
-    let (open, c) = *stack.last()?;
-    text[open..end].contains('\n').then_some((open, c))
+    stack.last().copied()
 }
 
 #[cfg(any(test, feature = "fuzzing"))]

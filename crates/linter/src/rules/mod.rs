@@ -409,6 +409,37 @@ pub fn input_meta() -> &'static Meta {
 pub const UNUSED_ALLOW: &str = "unused-allow";
 pub const EXPIRED_ALLOW: &str = "expired-allow";
 
+impl Rule {
+    /// Whether the rule's findings depend on parts of the design they do not point at:
+    /// numbers computed over the whole design (loads from the traffic model; the
+    /// critical path's availability or latency), or what every component upstream
+    /// writes. When a part of the file is left out for an input error, another
+    /// component may be the busiest, another path the worst, another writer unfed, so
+    /// they are held back.
+    pub fn reads_whole_design(&self) -> bool {
+        self.category == Category::Capacity
+            || matches!(
+                self.id,
+                "availability-below-target" | "latency-budget-exceeded" | "search-as-primary-store"
+            )
+    }
+
+    /// Whether the rule follows paths from the entry points (chains, reachability): a
+    /// call or component left out for an input error changes which paths there are,
+    /// and what they start from, so its findings are held back then.
+    pub fn follows_paths(&self) -> bool {
+        self.reads_whole_design()
+            || matches!(
+                self.id,
+                "sync-chain-too-long"
+                    | "retry-amplification"
+                    | "single-point-of-failure"
+                    | "public-api-without-rate-limit"
+                    | "optional-call-on-critical-path"
+            )
+    }
+}
+
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
 }

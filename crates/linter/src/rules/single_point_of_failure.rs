@@ -54,6 +54,29 @@ fn check(cx: &Ctx, opts: &Options) -> Vec<Diagnostic> {
         if let Some(r) = &c.replicas {
             d = d.related(c.field_path("replicas"), r.span, "only one replica");
         }
+        // an in-process cache has its host's replicas: the host decides
+        if c.more()
+            .scope
+            .as_ref()
+            .is_some_and(|s| s.v == CacheScope::InProcess)
+        {
+            for e in g
+                .incoming(i)
+                .filter(|&e| matches!(g.edges[e].origin, Origin::Call(_)))
+            {
+                let host = &m.components[g.edges[e].from];
+                d = d.related(
+                    host.path(),
+                    host.span,
+                    format!(
+                        "runs inside `{}`, which has {} replica{}",
+                        host.id,
+                        host.replicas(),
+                        if host.replicas() == 1 { "" } else { "s" }
+                    ),
+                );
+            }
+        }
         out.push(d);
     }
     out

@@ -141,6 +141,15 @@ impl Loader<'_> {
                 },
             );
             self.component_fields(path, map, &mut scratch);
+            // what it calls, consumes or caches loses a neighbour: at fault too
+            self.left_out_neighbours.extend(
+                scratch
+                    .calls
+                    .iter()
+                    .map(|c| c.to.v.clone())
+                    .chain(scratch.consumes.iter().map(|c| c.from.v.clone()))
+                    .chain(scratch.more().caches.iter().map(|c| c.v.clone())),
+            );
             return None;
         };
         let mut c = Component::new(id.to_string(), key.span, kind);

@@ -16,6 +16,9 @@ use crate::source::{SourceFile, Span};
 pub struct Loaded {
     pub model: Option<Architecture>,
     pub errors: Vec<Diagnostic>,
+    /// The parts of the file the errors put at fault: left out of `model`, and what
+    /// findings they hold back.
+    pub faults: super::recover::Faults,
 }
 
 /// Parse and validate `src`. `rule_ids` are the ids an `allow` may name.
@@ -27,6 +30,7 @@ pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
         errors: Vec::new(),
         refs: Vec::new(),
         defined: IdMap::default(),
+        left_out_neighbours: Vec::new(),
     };
     // the whole tree is about 3.3 bytes per byte of text (see `yaml::Arena::for_text`)
     let arena = yaml::Arena::for_text(src.text.len());
@@ -36,20 +40,37 @@ pub fn load(src: &SourceFile, rule_ids: &[&str], limits: Limits) -> Loaded {
             return Loaded {
                 model: None,
                 errors: vec![yaml_error("", e)],
+                faults: super::recover::Faults {
+                    any: true,
+                    whole_file: true,
+                    traffic: true,
+                    structure: true,
+                    units: Vec::new(),
+                },
             };
         }
     };
     l.errors
         .extend(parsed.problems.into_iter().map(|e| yaml_error("", e)));
-    let model = l.top(&parsed.root, Architecture::default());
+    let mut model = l.top(&parsed.root, Architecture::default());
     if let Some(m) = &model {
         consumes_from_queues(m, &mut l.errors);
         check_shares(m, &mut l.errors);
         check_entities(m, &mut l.errors);
         check_journeys(m, &mut l.errors);
     }
+    let neighbours = std::mem::take(&mut l.left_out_neighbours);
     let errors = l.finish();
-    Loaded { model, errors }
+    let mut faults = super::recover::Faults::locate(&parsed.root, &errors);
+    faults.left_out_neighbours(neighbours);
+    if let Some(m) = &mut model {
+        super::recover::recover(m, &mut faults);
+    }
+    Loaded {
+        model,
+        errors,
+        faults,
+    }
 }
 
 /// The component ids among the `components` keys (a null key is none), and whether
@@ -448,6 +469,9 @@ struct Loader<'a> {
     /// cascade), taken from the `components` keys before any component is read: most
     /// references then resolve at once, and only the rest are kept as [`Ref`]s.
     defined: IdMap<()>,
+    /// The components called, consumed from or cached by a component left out for
+    /// having no valid kind: they lost a neighbour, so their findings are held back.
+    left_out_neighbours: Vec<String>,
 }
 
 /// Store a rarely set field (`Component::more`, `Call::more`), creating the box only

@@ -299,6 +299,7 @@ impl<'a> Fast<'a> {
                 }
             };
         }
+        let mut last = v;
         let node = match b[v] {
             b'"' | b'\'' => {
                 self.count(depth)?;
@@ -307,7 +308,9 @@ impl<'a> Fast<'a> {
             }
             b'[' | b'{' => {
                 let (node, after) = self.flow(v, depth)?;
-                self.to_line_end(node, after, end)?
+                // a flow collection may end on a later line: go on from there
+                last = after;
+                self.to_line_end(node, after, self.line_end(after))?
             }
             b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`' | b'?' | b',' | b']' | b'}' => {
                 return Err(Bail);
@@ -334,7 +337,7 @@ impl<'a> Fast<'a> {
                 self.scalar(v, stop, &self.text[v..stop], true)
             }
         };
-        let next = self.after_line(v)?;
+        let next = self.after_line(last)?;
         if let Some(l) = next
             && l.indent > col
         {
@@ -467,8 +470,10 @@ impl<'a> Fast<'a> {
         ))
     }
 
-    /// A flow collection `[...]` or `{...}` at `at`, closed on the same line; returns the
-    /// node and the position after the closing bracket.
+    /// A flow collection `[...]` or `{...}` at `at`; returns the node and the position
+    /// after the closing bracket. It may span lines, and its lines may be indented
+    /// anyhow (the closing bracket in its key's column, as libyaml, Go's yaml.v3 and
+    /// docker compose accept): inside brackets, line breaks and comments are spaces.
     fn flow(&mut self, at: usize, depth: usize) -> R<(Node<'a>, usize)> {
         self.count(depth)?;
         let b = self.b;
@@ -476,15 +481,32 @@ impl<'a> Fast<'a> {
         let is_map = close == b'}';
         let mut i = at + 1;
         let (items_base, entries_base) = (self.items.len(), self.entries.len());
-        let skip = |mut i: usize| {
+        let after_close = |mut i: usize| {
             while i < b.len() && b[i] == b' ' {
                 i += 1;
             }
             i
         };
-        i = skip(i);
+        // spaces, line breaks and comments between the items
+        let skip = |mut i: usize| -> R<usize> {
+            loop {
+                match b.get(i) {
+                    Some(b' ') => i += 1,
+                    Some(b'\n') => {
+                        i += 1;
+                        // a document marker ends the document, brackets or not
+                        if b[i..].starts_with(b"---") || b[i..].starts_with(b"...") {
+                            return Err(Bail);
+                        }
+                    }
+                    Some(b'#') if matches!(b[i - 1], b' ' | b'\n') => i = memchr_nl(b, i),
+                    _ => return Ok(i),
+                }
+            }
+        };
+        i = skip(i)?;
         if b.get(i) == Some(&close) {
-            i = skip(i + 1);
+            i = after_close(i + 1);
         } else {
             loop {
                 if is_map {
@@ -494,7 +516,7 @@ impl<'a> Fast<'a> {
                         return Err(Bail);
                     }
                     let colon = after;
-                    let v = skip(colon + 1);
+                    let v = skip(colon + 1)?;
                     let (value, after) = match b.get(v) {
                         Some(b',' | b'}') => {
                             self.count(depth + 1)?;
@@ -509,17 +531,17 @@ impl<'a> Fast<'a> {
                     self.items.push(item);
                     i = after;
                 }
-                i = skip(i);
+                i = skip(i)?;
                 match b.get(i) {
                     Some(b',') => {
-                        i = skip(i + 1);
+                        i = skip(i + 1)?;
                         if matches!(b.get(i), Some(b']' | b'}')) {
                             return Err(Bail);
                         }
                     }
                     Some(&c) if c == close => {
                         // like a quoted scalar, the collection's span takes the spaces after it
-                        i = skip(i + 1);
+                        i = after_close(i + 1);
                         break;
                     }
                     _ => return Err(Bail),
@@ -577,7 +599,19 @@ impl<'a> Fast<'a> {
         let mut i = at;
         loop {
             match b.get(i) {
-                None | Some(b'\n') => return Err(Bail),
+                None => return Err(Bail),
+                // the scalar ends with its line when a `,`, a bracket or (for a key) a
+                // `:` comes next; otherwise it goes on, folded, on the next line
+                Some(b'\n') => {
+                    let mut j = i;
+                    while matches!(b.get(j), Some(b' ' | b'\n')) {
+                        j += 1;
+                    }
+                    match b.get(j) {
+                        Some(b',' | b']' | b'}') if !key => break,
+                        _ => return Err(Bail),
+                    }
+                }
                 Some(b',' | b'[' | b']' | b'{' | b'}') => break,
                 Some(b':')
                     if matches!(b.get(i + 1), Some(b' ' | b',' | b']' | b'}' | b'\n') | None) =>

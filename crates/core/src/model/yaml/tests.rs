@@ -289,6 +289,45 @@ fn fast_path_edge_cases_match_the_parser() {
     }
 }
 
+/// Flow collections over several lines, indented as the full parser wants them: the
+/// fast path takes them and builds the same tree.
+#[test]
+fn multi_line_flow_collections_match_the_parser() {
+    for text in [
+        "a: [\n    \"x\", \"y\"\n  ]\nb: 1\n",
+        "a: [\n  x,\n  y\n  ]\nb: 1\n",
+        "a:\n  b: {\n    c: 1,   # one\n    d: [e,\n      f]\n    }\n  g: h\n",
+        "- [\n   a, b\n  ]\n- c\n",
+        "a: [x,\n  y]  # after\nb: 2\n",
+    ] {
+        match fast_agrees(text) {
+            Ok(true) => {}
+            Ok(false) => panic!("the fast path left this to the full parser:\n{text}"),
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+/// What libyaml, Go's yaml.v3 and docker compose accept and the YAML 1.2 parser does
+/// not: a flow collection whose closing bracket sits in its key's column. It loads,
+/// with the tree the indented form gives.
+#[test]
+fn a_flow_collection_closed_in_its_keys_column_loads() {
+    let lenient = p("services:\n  web:\n    command: [\n      \"npm\", \"start\"\n    ]\n    ports: [\n      8080,\n      9090\n    ]\n").expect("loads");
+    let web = lenient.root.get("services").unwrap().get("web").unwrap();
+    let items = |k: &str| -> Vec<String> {
+        web.get(k)
+            .unwrap()
+            .as_seq()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_scalar().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(items("command"), ["npm", "start"]);
+    assert_eq!(items("ports"), ["8080", "9090"]);
+}
+
 fn p(s: &str) -> Result<Parsed<'static>, YamlError> {
     // leaked so the tree may borrow from it; a few bytes per test
     let src: &'static SourceFile = Box::leak(Box::new(SourceFile::new("t", s)));
