@@ -449,3 +449,280 @@ fn shutdown_then_exit_ends_the_server_cleanly() {
     let status = s.c.child.wait().unwrap();
     assert!(status.success());
 }
+
+impl Client {
+    /// Write raw bytes to the server, framing and all.
+    fn raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// The next message with no `method` (an answer) whose `id` is `id`.
+    fn answer(&mut self, id: Value) -> Value {
+        loop {
+            let m = self
+                .rx
+                .recv_timeout(Duration::from_secs(20))
+                .expect("an answer in time");
+            if m.get("method").is_none() && m["id"] == id {
+                return m;
+            }
+            self.pending.push(m);
+        }
+    }
+}
+
+#[test]
+fn malformed_frames_are_answered_and_the_server_goes_on() {
+    let mut s = open_shop();
+    let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+    s.c.raw(b"X-Nothing: 1\r\n\r\n");
+    assert_eq!(s.c.answer(Value::Null)["error"]["code"], -32700);
+    s.c.raw(b"Content-Length: ten\r\n\r\n");
+    assert_eq!(s.c.answer(Value::Null)["error"]["code"], -32700);
+    s.c.raw(frame("{not json").as_bytes());
+    assert_eq!(s.c.answer(Value::Null)["error"]["code"], -32700);
+    s.c.raw(frame("[1, 2]").as_bytes());
+    assert_eq!(s.c.answer(Value::Null)["error"]["code"], -32600);
+    s.c.raw(frame(r#"{"jsonrpc":"2.0","id":77}"#).as_bytes());
+    assert_eq!(s.c.answer(json!(77))["error"]["code"], -32600);
+    s.c.raw(frame(r#"{"jsonrpc":"2.0","id":78,"method":5}"#).as_bytes());
+    assert_eq!(s.c.answer(json!(78))["error"]["code"], -32600);
+    // and it still answers
+    let h = s.at("textDocument/hover", pos(DESIGN, "orders", 0));
+    assert!(h["contents"]["value"].as_str().unwrap().contains("orders"));
+}
+
+#[test]
+fn a_semantic_error_keeps_the_other_findings() {
+    let mut s = open_shop();
+    let before = s.opened.len();
+    // an unknown key on `orders`: reported, and the rest still linted
+    s.change(
+        2,
+        &DESIGN.replace(
+            "  orders:\n    kind: service\n",
+            "  orders:\n    kind: service\n    replicaz: 2\n",
+        ),
+    );
+    let uri = s.uri.clone();
+    let diags = s.c.diagnostics(&uri);
+    assert!(
+        diags.iter().any(|d| d["code"] == "invalid-input"),
+        "{diags:?}"
+    );
+    let findings = diags
+        .iter()
+        .filter(|d| d["code"] != "invalid-input")
+        .count();
+    assert!(findings > 0 && before > 0, "{diags:?}");
+}
+
+#[test]
+fn through_a_syntax_error_the_last_findings_stay_moved_and_marked() {
+    let mut s = open_shop();
+    let first = s.opened[0].clone();
+    // a new, unclosed line at the top: every line moves down one
+    s.change(2, &format!("x: [\n{DESIGN}"));
+    let uri = s.uri.clone();
+    let diags = s.c.diagnostics(&uri);
+    let syntax: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "invalid-input")
+        .collect();
+    assert!(!syntax.is_empty(), "{diags:?}");
+    let kept: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["data"]["stale"] == true)
+        .collect();
+    assert_eq!(kept.len(), s.opened.len(), "{diags:?}");
+    let same = kept
+        .iter()
+        .find(|d| {
+            d["code"] == first["code"]
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(first["message"].as_str().unwrap())
+        })
+        .expect("the first finding is kept");
+    assert_eq!(
+        same["range"]["start"]["line"],
+        first["range"]["start"]["line"].as_i64().unwrap() + 1
+    );
+    assert!(
+        same["message"]
+            .as_str()
+            .unwrap()
+            .contains("from the last text that parsed")
+    );
+    // hover still answers, from the last text that parsed
+    let text = format!("x: [\n{DESIGN}");
+    let h = s.at("textDocument/hover", pos(&text, "orders-db", 1));
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("database"),
+        "{h}"
+    );
+}
+
+#[test]
+fn document_symbols_list_the_components() {
+    let mut s = open_shop();
+    let uri = s.uri.clone();
+    let syms = s.c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let names: Vec<&str> = syms
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["web", "api", "orders", "orders-db"]);
+    assert_eq!(syms[3]["detail"], "database");
+}
+
+#[test]
+fn references_find_every_use_of_an_id_and_no_longer_id() {
+    let mut s = open_shop();
+    let uri = s.uri.clone();
+    let refs = s.c.request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": uri }, "position": pos(DESIGN, "orders", 0), "context": { "includeDeclaration": true } }),
+    );
+    let lines: Vec<i64> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["range"]["start"]["line"].as_i64().unwrap())
+        .collect();
+    // the key `orders:` (line 13) and `to: orders` (line 10); never `orders-db`
+    assert_eq!(lines, [13, 10], "{refs}");
+    for r in refs.as_array().unwrap() {
+        let width = r["range"]["end"]["character"].as_i64().unwrap()
+            - r["range"]["start"]["character"].as_i64().unwrap();
+        assert_eq!(width, "orders".len() as i64, "{r}");
+    }
+}
+
+#[test]
+fn rename_changes_an_id_and_every_use_of_it() {
+    let mut s = open_shop();
+    let uri = s.uri.clone();
+    let at = pos(DESIGN, "orders", 0);
+    let prep = s.c.request(
+        "textDocument/prepareRename",
+        json!({ "textDocument": { "uri": uri }, "position": at }),
+    );
+    assert_eq!(prep["start"]["line"], 10, "{prep}");
+    let edit = s.c.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": uri }, "position": at, "newName": "checkout" }),
+    );
+    let edits = edit["changes"][uri.as_str()].as_array().unwrap();
+    assert_eq!(edits.len(), 2, "{edit}");
+    assert!(edits.iter().all(|e| e["newText"] == "checkout"));
+    // a taken name is refused
+    let r = s.c.reply(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": uri }, "position": at, "newName": "orders-db" }),
+    );
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("already"),
+        "{r}"
+    );
+    // nothing to rename on a key that is no id
+    let r = s.c.request(
+        "textDocument/prepareRename",
+        json!({ "textDocument": { "uri": uri }, "position": pos(DESIGN, "replicas", 0) }),
+    );
+    assert!(r.is_null(), "{r}");
+}
+
+#[test]
+fn completion_inserts_valid_yaml_and_fits_the_place() {
+    let mut s = open_shop();
+    let typed = DESIGN.replace("      - to: orders\n", "      - to:\n");
+    s.change(2, &typed);
+    let items = s.at(
+        "textDocument/completion",
+        pos(&typed, "to:", 0)
+            .as_object()
+            .map(|o| {
+                let mut o = o.clone();
+                o["character"] = json!(o["character"].as_i64().unwrap() + 2);
+                Value::Object(o)
+            })
+            .unwrap(),
+    );
+    let orders = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "orders")
+        .expect("orders offered");
+    assert_eq!(orders["insertText"], " orders", "{orders}");
+    // after `store:` only databases
+    let text = format!("{DESIGN}entities:\n  order:\n    store: \n");
+    s.change(3, &text);
+    let line = text.lines().count() - 1;
+    let items = s.at(
+        "textDocument/completion",
+        json!({ "line": line, "character": 11 }),
+    );
+    assert_eq!(labels_of(&items), ["orders-db"], "{items}");
+}
+
+#[test]
+fn the_configurations_baseline_hides_its_findings() {
+    let d = Dir::new("lsp-baseline");
+    let file = d.write("shop.arch.yaml", DESIGN);
+    // the baseline of this file as `check` writes it, run from the directory
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_archlint"))
+        .current_dir(&d.0)
+        .args(["check", "shop.arch.yaml", "--write-baseline", "base.json"])
+        .output()
+        .unwrap();
+    assert!(o.status.code().is_some(), "{o:?}");
+    d.write(".archlint.yaml", "baseline: base.json\n");
+    let uri = format!("file://{file}");
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    c.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": DESIGN } }));
+    let diags = c.diagnostics(&uri);
+    assert!(
+        diags.is_empty(),
+        "the baseline hides every finding: {diags:?}"
+    );
+}
+
+#[test]
+fn watchers_are_registered_when_the_client_can() {
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": { "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } } }),
+    );
+    let m = loop {
+        let m =
+            c.rx.recv_timeout(Duration::from_secs(20))
+                .expect("a registration");
+        if m["method"] == "client/registerCapability" {
+            break m;
+        }
+    };
+    let globs: Vec<&str> = m["params"]["registrations"][0]["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert!(globs.contains(&"**/.archlint.yaml"), "{globs:?}");
+}

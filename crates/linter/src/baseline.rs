@@ -113,13 +113,17 @@ impl Baseline {
             .collect();
         let mut matched: HashSet<&str> = HashSet::new();
         let mut suppressed = 0;
+        // a file with input errors is linted without its parts at fault: what it lacks
+        // may be held back, not gone, so none of its entries is stale
         let linted: HashSet<String> = results
             .iter()
+            .filter(|r| !r.input_error)
             .map(|r| crate::fingerprint::normalize_file(&r.source.name))
             .collect();
-        for r in results.iter_mut().filter(|r| !r.input_error) {
+        for r in results.iter_mut().filter(|r| r.linted) {
             r.diagnostics
                 .retain(|d| match wanted.get_key_value(d.fingerprint.as_str()) {
+                    _ if d.is_input_error() => true,
                     Some((k, _)) => {
                         matched.insert(k);
                         suppressed += 1;
@@ -128,11 +132,16 @@ impl Baseline {
                     None => true,
                 });
         }
-        let (kept, stale): (Vec<Entry>, Vec<Entry>) = self
-            .findings
+        let errored: HashSet<String> = results
             .iter()
-            .cloned()
-            .partition(|e| matched.contains(e.fingerprint.as_str()));
+            .filter(|r| r.input_error)
+            .map(|r| crate::fingerprint::normalize_file(&r.source.name))
+            .collect();
+        let (kept, stale): (Vec<Entry>, Vec<Entry>) =
+            self.findings.iter().cloned().partition(|e| {
+                matched.contains(e.fingerprint.as_str())
+                    || errored.contains(&crate::fingerprint::normalize_file(&e.file))
+            });
         // an entry for a file this run did not lint is neither matched nor stale
         let stale = stale
             .into_iter()

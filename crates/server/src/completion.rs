@@ -98,20 +98,39 @@ fn items(uri: &Uri, text: &str, pos: Position) -> Vec<CompletionItem> {
     let line = pos.line as usize;
     let (ls, _) = src.line_bounds(at);
     let prefix = &src.text[ls..at];
-    let ids = || -> Vec<CompletionItem> {
-        // ids from the last version that parsed, else from `components:` keys by indentation
+    // after `key:` with no space, a value must start with one: `to: catalog`
+    let pad = if prefix.ends_with(':') { " " } else { "" };
+    let padded = |mut it: CompletionItem| {
+        if !pad.is_empty() {
+            it.insert_text = Some(format!("{pad}{}", it.label));
+        }
+        it
+    };
+    // component ids of the kinds that fit (`None`: any), from the text if it parses
+    // (what is valid of it), else from `components:` keys by indentation
+    let ids = |kinds: Option<&[Kind]>| -> Vec<CompletionItem> {
         match analysed(&src, uri) {
             Some(a) => a
                 .model
                 .components
                 .iter()
-                .map(|c| item(&c.id, CompletionItemKind::VARIABLE, c.kind().as_str()))
+                .filter(|c| kinds.is_none_or(|ks| ks.contains(&c.kind())))
+                .map(|c| padded(item(&c.id, CompletionItemKind::VARIABLE, c.kind().as_str())))
                 .collect(),
             None => component_ids_by_layout(text)
                 .into_iter()
-                .map(|id| item(&id, CompletionItemKind::VARIABLE, "component"))
+                .map(|id| padded(item(&id, CompletionItemKind::VARIABLE, "component")))
                 .collect(),
         }
+    };
+    let entities = || -> Vec<CompletionItem> {
+        analysed(&src, uri).map_or_else(Vec::new, |a| {
+            a.model
+                .entities
+                .iter()
+                .map(|e| padded(item(&e.name, CompletionItemKind::STRUCT, "entity")))
+                .collect()
+        })
     };
     // a value after `key:` (block or flow)
     let last_key = prefix
@@ -120,16 +139,21 @@ fn items(uri: &Uri, text: &str, pos: Position) -> Vec<CompletionItem> {
         .and_then(|seg| seg.split_once(':'))
         .map(|(k, _)| k.trim().trim_start_matches("- ").trim().to_string());
     if let Some(k) = &last_key {
-        if matches!(k.as_str(), "to" | "from" | "caches" | "store") {
-            return ids();
-        }
-        if matches!(k.as_str(), "calls" | "consumes" | "steps") && prefix.contains('[') {
-            return ids();
+        let section = section_of(&src.text[..ls]);
+        match k.as_str() {
+            // a relationship's `to:` names an entity
+            "to" if section == "entities" => return entities(),
+            "to" => return ids(None),
+            "from" => return ids(Some(&[Kind::Queue])),
+            "store" | "caches" => return ids(Some(&[Kind::Database, Kind::ObjectStore])),
+            "calls" | "steps" if prefix.contains('[') => return ids(None),
+            "consumes" if prefix.contains('[') => return ids(Some(&[Kind::Queue])),
+            _ => {}
         }
         if let Some(vals) = enum_values(k) {
             return vals
                 .iter()
-                .map(|v| item(v, CompletionItemKind::VALUE, k))
+                .map(|v| padded(item(v, CompletionItemKind::VALUE, k)))
                 .collect();
         }
         return Vec::new();
@@ -158,9 +182,20 @@ fn items(uri: &Uri, text: &str, pos: Position) -> Vec<CompletionItem> {
         ["relationships", _, "entities", ..] => key_items(fields::RELATIONSHIP),
         ["access_patterns", _, "entities", ..] => key_items(fields::ENTITY_PATTERN),
         [_, "journeys", ..] => key_items(fields::JOURNEY),
-        _ if in_list_item => ids(),
+        _ if in_list_item => ids(None),
         _ => Vec::new(),
     }
+}
+
+/// The top-level section (`components`, `entities`, ...) the text before a line ends in.
+fn section_of(before: &str) -> &str {
+    before
+        .lines()
+        .rev()
+        .find(|l| !l.starts_with([' ', '#', '-']) && !l.trim().is_empty())
+        .and_then(|l| l.split(':').next())
+        .unwrap_or("")
+        .trim()
 }
 
 /// Component ids by layout (the keys two spaces under `components:`), for a text that

@@ -8,7 +8,7 @@ use lsp_types::{
 use archlint_core::diag::Severity;
 use archlint_core::model::Date;
 
-use crate::document::{lint, range};
+use crate::document::{Linted, lint, range};
 
 fn severity(s: Severity) -> DiagnosticSeverity {
     match s {
@@ -21,7 +21,11 @@ fn severity(s: Severity) -> DiagnosticSeverity {
 /// The document's findings (and, when its configuration has errors, one diagnostic
 /// saying the defaults were used instead).
 pub fn lsp_diagnostics(uri: &str, text: &str, today: Date) -> Vec<Diagnostic> {
-    let l = lint(uri, text, today);
+    convert(uri, lint(uri, text, today))
+}
+
+/// A lint's findings as LSP diagnostics.
+pub(crate) fn convert(uri: &str, l: Linted) -> Vec<Diagnostic> {
     let as_uri = uri.parse::<Uri>().ok();
     let mut out: Vec<Diagnostic> = l
         .diags

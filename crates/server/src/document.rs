@@ -1,13 +1,14 @@
 //! A document as the handlers see it: its file, its configuration, its findings, and
 //! positions (LSP counts UTF-16 code units; the source, bytes).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use lsp_types::{Position, Range, Uri};
 
 use archlint_core::diag::Diagnostic;
 use archlint_core::model::Date;
 use archlint_core::source::{SourceFile, Span};
+use archlint_linter::baseline::Baseline;
 use archlint_linter::config::Config;
 use archlint_linter::graph::Analysis;
 use archlint_linter::rules::Settings;
@@ -36,12 +37,15 @@ pub fn uri_to_path(uri: &str) -> Option<PathBuf> {
 }
 
 /// The configuration for a document: `.archlint.yaml` found from its directory, read
-/// afresh (so edits to it apply on the next lint).
-pub(crate) fn config_for(uri: &str) -> Result<Config, String> {
-    match uri_to_path(uri)
+/// afresh (so edits to it apply on the next lint), with the directory it is in.
+pub(crate) fn config_for(uri: &str) -> (Result<Config, String>, Option<PathBuf>) {
+    let found = uri_to_path(uri)
         .and_then(|p| p.parent().map(|d| d.to_path_buf()))
-        .and_then(|d| archlint_linter::config::discover(&d))
-    {
+        .and_then(|d| archlint_linter::config::discover(&d));
+    let dir = found
+        .as_ref()
+        .and_then(|p| p.parent().map(|d| d.to_path_buf()));
+    let cfg = match found {
         None => Ok(Config::default()),
         Some(p) => archlint_linter::config::load(&p).map_err(|r| {
             let first = r.diagnostics.first().map_or(String::new(), |d| {
@@ -50,43 +54,92 @@ pub(crate) fn config_for(uri: &str) -> Result<Config, String> {
             });
             format!("the configuration has errors ({first}); the built-in defaults are used")
         }),
-    }
+    };
+    (cfg, dir)
 }
 
 /// The settings a document is linted with: its configuration's, on `today`.
 pub(crate) fn settings_for(uri: &str, today: Date) -> Result<Settings, String> {
-    Ok(config_for(uri)?.settings(None, None)?.on(today))
+    Ok(config_for(uri).0?.settings(None, None)?.on(today))
 }
 
 /// A document linted as `archlint check` would lint its file.
 pub(crate) struct Linted {
     pub(crate) src: SourceFile,
     pub(crate) diags: Vec<Diagnostic>,
-    /// Why the configuration was not used, when it has errors.
+    /// Why the configuration (or its baseline) was not used, when it has errors.
     pub(crate) config_error: Option<String>,
+    /// The rules ran: false when the text does not parse.
+    pub(crate) linted: bool,
+}
+
+/// The name a document is linted under: the one `archlint check` gives its file, so
+/// that fingerprints (and a baseline's entries) match. A baseline entry whose file the
+/// document's path ends with names it; otherwise the path relative to the
+/// configuration's directory (where CI usually runs `check`), or the path itself.
+fn lint_name(
+    path: Option<&Path>,
+    uri: &str,
+    dir: Option<&Path>,
+    baseline: Option<&Baseline>,
+) -> String {
+    let Some(path) = path else {
+        return uri.to_string();
+    };
+    if let Some(b) = baseline
+        && let Some(e) = b.findings.iter().find(|e| {
+            let f = Path::new(&e.file);
+            f.is_relative() && path.ends_with(f)
+        })
+    {
+        return e.file.clone();
+    }
+    match dir.and_then(|d| path.strip_prefix(d).ok()) {
+        Some(rel) => rel.display().to_string(),
+        None => path.display().to_string(),
+    }
 }
 
 pub(crate) fn lint(uri: &str, text: &str, today: Date) -> Linted {
-    let name = uri_to_path(uri).map_or(uri.to_string(), |p| p.display().to_string());
-    let (settings, config_error) = match settings_for(uri, today) {
-        Ok(s) => (s, None),
-        Err(e) => (Settings::default().on(today), Some(e)),
-    };
-    let r = archlint_linter::lint_source(SourceFile::new(name, text), &settings);
+    let path = uri_to_path(uri);
+    let (cfg, dir) = config_for(uri);
+    let mut config_error = None;
+    let (settings, baseline) =
+        match cfg.and_then(|c| Ok((c.settings(None, None)?.on(today), c.baseline))) {
+            Ok((s, b)) => (s, b),
+            Err(e) => {
+                config_error = Some(e);
+                (Settings::default().on(today), None)
+            }
+        };
+    let baseline = baseline.and_then(|p| match Baseline::load(&p) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            config_error = Some(format!("the baseline is not used: {e}"));
+            None
+        }
+    });
+    let name = lint_name(path.as_deref(), uri, dir.as_deref(), baseline.as_ref());
+    let mut r = archlint_linter::lint_source(SourceFile::new(name, text), &settings);
+    if let Some(b) = &baseline {
+        b.apply(std::slice::from_mut(&mut r));
+    }
     Linted {
+        linted: r.linted,
         src: r.source,
         diags: r.diagnostics,
         config_error,
     }
 }
 
-/// The model and graph of a document that loads, with its configuration's custom rule
-/// ids (an `allow` may name them).
+/// The model and graph of a document, with its configuration's custom rule ids (an
+/// `allow` may name them): what is valid of it when it has input errors, none when it
+/// does not parse.
 pub(crate) fn analysed(src: &SourceFile, uri: &Uri) -> Option<Analysis> {
-    let cfg = config_for(uri.as_str()).unwrap_or_default();
+    let cfg = config_for(uri.as_str()).0.unwrap_or_default();
     let mut ids = archlint_linter::rules::ids();
     ids.extend(cfg.custom.iter().map(|c| c.meta.id.as_str()));
-    archlint_linter::analyse_for(src, Default::default(), &ids).ok()
+    archlint_linter::analyse_partial(src, Default::default(), &ids).analysis
 }
 
 /// The LSP position of a byte offset.

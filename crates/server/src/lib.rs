@@ -24,24 +24,31 @@ mod definition;
 mod diagnostics;
 mod document;
 mod hover;
+mod symbols;
+mod transport;
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_server::{ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
     DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument,
     DidOpenTextDocument, DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, GotoDefinition, HoverRequest, Request as LspRequest,
+    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest,
+    PrepareRenameRequest, References, Rename, Request as LspRequest,
 };
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
-    HoverProviderCapability, OneOf, PublishDiagnosticsParams, SaveOptions, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri,
+    GotoDefinitionResponse, HoverProviderCapability, OneOf, Position, PublishDiagnosticsParams,
+    Range, RenameOptions, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
+use transport::{Incoming, Outgoing};
 
 use archlint_core::model::{Architecture, Date};
 use archlint_core::source::SourceFile;
@@ -75,6 +82,12 @@ fn capabilities() -> ServerCapabilities {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
             ..Default::default()
         })),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
         ..Default::default()
     }
 }
@@ -83,75 +96,179 @@ fn capabilities() -> ServerCapabilities {
 /// `allow ... until:` entries are compared with; it is asked at every lint, so a
 /// session that runs past midnight sees the new day.
 pub fn run_stdio(today: fn() -> Date) -> Result<(), String> {
-    let (connection, io) = Connection::stdio();
-    let init = lsp_types::InitializeResult {
-        capabilities: capabilities(),
-        server_info: Some(ServerInfo {
-            name: "archlint".into(),
-            version: Some(env!("CARGO_PKG_VERSION").into()),
-        }),
-    };
-    let (id, _params) = connection
-        .initialize_start()
-        .map_err(|e| format!("initialize failed: {e}"))?;
-    let init = serde_json::to_value(init).map_err(|e| e.to_string())?;
-    connection
-        .initialize_finish(id, init)
-        .map_err(|e| format!("initialize failed: {e}"))?;
+    let stdin = std::io::BufReader::new(std::io::stdin());
+    let (inbox, rx, out, writer) = transport::start(stdin, std::io::stdout());
     let mut server = Server {
         today,
         docs: HashMap::new(),
         dirty: Vec::new(),
+        out,
+        inbox,
+        shutdown: false,
     };
-    server.main_loop(&connection)?;
-    drop(connection);
-    io.join().map_err(|e| format!("io threads: {e}"))?;
-    Ok(())
+    let result = server.run(&rx);
+    drop(server);
+    let _ = writer.join();
+    result
+}
+
+/// The last text of a document that parsed, and its findings: shown, moved with the
+/// edits since, while the text does not parse.
+pub(crate) struct LastValid {
+    text: String,
+    diagnostics: Vec<lsp_types::Diagnostic>,
+}
+
+/// A lint finished on a worker thread.
+pub(crate) struct Linted {
+    uri: Uri,
+    generation: u64,
+    /// `None` when a newer text made it stale before it finished.
+    result: Option<(Vec<lsp_types::Diagnostic>, Option<Arc<LastValid>>)>,
+}
+
+struct Doc {
+    text: Arc<String>,
+    /// Bumped by every change: a lint of an older text is stale.
+    generation: Arc<AtomicU64>,
+    /// A lint of this document is running (one at a time per document).
+    running: bool,
+    last_valid: Option<Arc<LastValid>>,
 }
 
 struct Server {
     today: fn() -> Date,
-    /// The open documents' texts.
-    docs: HashMap<Uri, String>,
+    docs: HashMap<Uri, Doc>,
     /// Documents to lint once the messages stop for [`DEBOUNCE`].
     dirty: Vec<Uri>,
+    out: Sender<Outgoing>,
+    /// The main loop's own inbox: lint workers report there.
+    inbox: Sender<Incoming>,
+    shutdown: bool,
 }
 
 impl Server {
-    fn main_loop(&mut self, c: &Connection) -> Result<(), String> {
+    fn send(&self, m: Message) {
+        let _ = self.out.send(Outgoing::Message(m));
+    }
+
+    fn run(&mut self, rx: &Receiver<Incoming>) -> Result<(), String> {
+        // the handshake: nothing but `initialize` is answered before it
+        loop {
+            match rx.recv() {
+                Err(_) => return Ok(()),
+                Ok(Incoming::Malformed(v)) => {
+                    let _ = self.out.send(Outgoing::Raw(v));
+                }
+                Ok(Incoming::Message(Message::Request(req))) if req.method == "initialize" => {
+                    let watch = req
+                        .params
+                        .pointer(
+                            "/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration",
+                        )
+                        .and_then(serde_json::Value::as_bool)
+                        .unwrap_or(false);
+                    let init = lsp_types::InitializeResult {
+                        capabilities: capabilities(),
+                        server_info: Some(ServerInfo {
+                            name: "archlint".into(),
+                            version: Some(env!("CARGO_PKG_VERSION").into()),
+                        }),
+                    };
+                    let v = serde_json::to_value(init).map_err(|e| e.to_string())?;
+                    self.send(Message::Response(Response::new_ok(req.id, v)));
+                    if watch {
+                        self.register_watchers();
+                    }
+                    break;
+                }
+                Ok(Incoming::Message(Message::Request(req))) => {
+                    self.send(Message::Response(Response::new_err(
+                        req.id,
+                        ErrorCode::ServerNotInitialized as i32,
+                        "the server is not initialized yet".into(),
+                    )));
+                }
+                Ok(Incoming::Message(Message::Notification(n))) if n.method == "exit" => {
+                    return Ok(());
+                }
+                Ok(_) => {}
+            }
+        }
         loop {
             let msg = if self.dirty.is_empty() {
-                match c.receiver.recv() {
+                match rx.recv() {
                     Ok(m) => m,
                     Err(_) => return Ok(()),
                 }
             } else {
-                match c.receiver.recv_timeout(DEBOUNCE) {
+                match rx.recv_timeout(DEBOUNCE) {
                     Ok(m) => m,
-                    Err(e) if e.is_timeout() => {
-                        self.publish_dirty(c);
+                    Err(RecvTimeoutError::Timeout) => {
+                        self.lint_dirty();
                         continue;
                     }
-                    Err(_) => return Ok(()),
+                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
                 }
             };
             match msg {
-                Message::Request(req) => {
-                    if c.handle_shutdown(&req).map_err(|e| e.to_string())? {
+                Incoming::Malformed(v) => {
+                    let _ = self.out.send(Outgoing::Raw(v));
+                }
+                Incoming::Linted(l) => self.linted(*l),
+                Incoming::Message(Message::Request(req)) => {
+                    if req.method == "shutdown" {
+                        self.shutdown = true;
+                        self.send(Message::Response(Response::new_ok(
+                            req.id,
+                            serde_json::Value::Null,
+                        )));
+                        continue;
+                    }
+                    if self.shutdown {
+                        self.send(Message::Response(Response::new_err(
+                            req.id,
+                            ErrorCode::InvalidRequest as i32,
+                            "the server is shutting down".into(),
+                        )));
+                        continue;
+                    }
+                    let resp = self.request(req);
+                    self.send(Message::Response(resp));
+                }
+                Incoming::Message(Message::Notification(n)) => {
+                    if n.method == "exit" {
                         return Ok(());
                     }
-                    // answer about the latest text
-                    self.publish_dirty(c);
-                    let resp = self.request(req);
-                    let _ = c.sender.send(Message::Response(resp));
+                    self.notification(n);
                 }
-                Message::Notification(n) => self.notification(c, n),
-                Message::Response(_) => {}
+                Incoming::Message(Message::Response(_)) => {}
             }
         }
     }
 
-    fn notification(&mut self, c: &Connection, n: Notification) {
+    /// Ask the client to report changes to the files a lint reads besides the
+    /// document: configurations and baselines.
+    fn register_watchers(&self) {
+        let params = serde_json::json!({
+            "registrations": [{
+                "id": "archlint-watch",
+                "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": { "watchers": [
+                    { "globPattern": "**/.archlint.yaml" },
+                    { "globPattern": "**/.archlint.yml" },
+                    { "globPattern": "**/*baseline*.json" },
+                ] }
+            }]
+        });
+        self.send(Message::Request(Request::new(
+            lsp_server::RequestId::from("archlint-watch".to_string()),
+            "client/registerCapability".into(),
+            params,
+        )));
+    }
+
+    fn notification(&mut self, n: Notification) {
         fn params<N: lsp_types::notification::Notification>(n: Notification) -> Option<N::Params> {
             serde_json::from_value(n.params).ok()
         }
@@ -159,7 +276,15 @@ impl Server {
             DidOpenTextDocument::METHOD => {
                 if let Some(p) = params::<DidOpenTextDocument>(n) {
                     let uri = p.text_document.uri;
-                    self.docs.insert(uri.clone(), p.text_document.text);
+                    self.docs.insert(
+                        uri.clone(),
+                        Doc {
+                            text: Arc::new(p.text_document.text),
+                            generation: Arc::new(AtomicU64::new(0)),
+                            running: false,
+                            last_valid: None,
+                        },
+                    );
                     self.mark(uri);
                 }
             }
@@ -167,10 +292,11 @@ impl Server {
                 // full sync: the last change holds the whole text
                 if let Some(mut p) = params::<DidChangeTextDocument>(n)
                     && let Some(change) = p.content_changes.pop()
+                    && let Some(doc) = self.docs.get_mut(&p.text_document.uri)
                 {
-                    let uri = p.text_document.uri;
-                    self.docs.insert(uri.clone(), change.text);
-                    self.mark(uri);
+                    doc.text = Arc::new(change.text);
+                    doc.generation.fetch_add(1, Ordering::SeqCst);
+                    self.mark(p.text_document.uri);
                 }
             }
             DidSaveTextDocument::METHOD => {
@@ -181,15 +307,21 @@ impl Server {
             DidCloseTextDocument::METHOD => {
                 if let Some(p) = params::<DidCloseTextDocument>(n) {
                     let uri = p.text_document.uri;
-                    self.docs.remove(&uri);
+                    if let Some(d) = self.docs.remove(&uri) {
+                        // a lint still running for it is stale now
+                        d.generation.fetch_add(1, Ordering::SeqCst);
+                    }
                     self.dirty.retain(|u| *u != uri);
-                    publish(c, uri, Vec::new());
+                    self.publish(uri, Vec::new());
                 }
             }
             DidChangeWatchedFiles::METHOD | DidChangeConfiguration::METHOD => {
-                // `.archlint.yaml` changed: lint every open document again
+                // a configuration or a baseline changed: lint every open document again
                 let all: Vec<Uri> = self.docs.keys().cloned().collect();
                 for u in all {
+                    if let Some(d) = self.docs.get(&u) {
+                        d.generation.fetch_add(1, Ordering::SeqCst);
+                    }
                     self.mark(u);
                 }
             }
@@ -203,13 +335,80 @@ impl Server {
         }
     }
 
-    fn publish_dirty(&mut self, c: &Connection) {
+    /// Start a lint of each changed document on a worker thread, one at a time per
+    /// document: a document whose lint is still running is linted again when it ends.
+    fn lint_dirty(&mut self) {
+        let mut later = Vec::new();
         for uri in std::mem::take(&mut self.dirty) {
-            let Some(text) = self.docs.get(&uri) else {
+            let Some(doc) = self.docs.get_mut(&uri) else {
                 continue;
             };
-            let diags = lsp_diagnostics(uri.as_str(), text, (self.today)());
-            publish(c, uri, diags);
+            if doc.running {
+                later.push(uri);
+                continue;
+            }
+            doc.running = true;
+            let job = LintJob {
+                uri,
+                text: doc.text.clone(),
+                generation: doc.generation.load(Ordering::SeqCst),
+                current: doc.generation.clone(),
+                last_valid: doc.last_valid.clone(),
+                today: (self.today)(),
+            };
+            let inbox = self.inbox.clone();
+            std::thread::spawn(move || {
+                let done = job.run();
+                let _ = inbox.send(Incoming::Linted(Box::new(done)));
+            });
+        }
+        self.dirty.extend(later);
+    }
+
+    fn linted(&mut self, l: Linted) {
+        let Some(doc) = self.docs.get_mut(&l.uri) else {
+            return;
+        };
+        doc.running = false;
+        let current = doc.generation.load(Ordering::SeqCst) == l.generation;
+        match l.result {
+            Some((diags, valid)) if current => {
+                if valid.is_some() {
+                    doc.last_valid = valid;
+                }
+                self.publish(l.uri, diags);
+            }
+            // stale: the newer text is linted (it may be waiting for this one)
+            _ => self.mark(l.uri),
+        }
+    }
+
+    fn publish(&self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>) {
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: None,
+        };
+        let n = Notification::new(PublishDiagnostics::METHOD.into(), params);
+        self.send(Message::Notification(n));
+    }
+
+    /// The text to answer a request about a position with: the document's, or (when
+    /// it does not parse) its last text that did, the position moved there and back.
+    fn view(&self, uri: &Uri, p: Position) -> Option<View> {
+        let doc = self.docs.get(uri)?;
+        let text = doc.text.as_str();
+        match &doc.last_valid {
+            Some(v) if v.text != text && !parses(text) => Some(View {
+                text: v.text.clone(),
+                position: Position::new(shift_line(text, &v.text, p.line), p.character),
+                back: Some((v.text.clone(), text.to_string())),
+            }),
+            _ => Some(View {
+                text: text.to_string(),
+                position: p,
+                back: None,
+            }),
         }
     }
 
@@ -217,20 +416,28 @@ impl Server {
         match req.method.as_str() {
             HoverRequest::METHOD => self.handle::<HoverRequest>(req, |s, p| {
                 let doc = &p.text_document_position_params;
-                let text = s.docs.get(&doc.text_document.uri)?;
-                hover::hover(&doc.text_document.uri, text, doc.position, (s.today)())
+                let v = s.view(&doc.text_document.uri, doc.position)?;
+                let mut h = hover::hover(&doc.text_document.uri, &v.text, v.position, (s.today)())?;
+                h.range = h.range.map(|r| v.back_range(r));
+                Some(h)
             }),
             GotoDefinition::METHOD => self.handle::<GotoDefinition>(req, |s, p| {
                 let doc = &p.text_document_position_params;
-                let text = s.docs.get(&doc.text_document.uri)?;
-                definition::definition(&doc.text_document.uri, text, doc.position)
+                let v = s.view(&doc.text_document.uri, doc.position)?;
+                match definition::definition(&doc.text_document.uri, &v.text, v.position)? {
+                    GotoDefinitionResponse::Scalar(mut l) => {
+                        l.range = v.back_range(l.range);
+                        Some(GotoDefinitionResponse::Scalar(l))
+                    }
+                    other => Some(other),
+                }
             }),
             Completion::METHOD => self.handle::<Completion>(req, |s, p| {
                 let doc = &p.text_document_position;
                 let text = s.docs.get(&doc.text_document.uri)?;
                 Some(completion::completion(
                     &doc.text_document.uri,
-                    text,
+                    &text.text,
                     doc.position,
                 ))
             }),
@@ -238,11 +445,55 @@ impl Server {
                 let text = s.docs.get(&p.text_document.uri)?;
                 Some(code_action::code_actions(
                     &p.text_document.uri,
-                    text,
+                    &text.text,
                     p.range,
                     (s.today)(),
                 ))
             }),
+            DocumentSymbolRequest::METHOD => self.handle::<DocumentSymbolRequest>(req, |s, p| {
+                let doc = s.docs.get(&p.text_document.uri)?;
+                symbols::document_symbols(&p.text_document.uri, &doc.text)
+            }),
+            References::METHOD => self.handle::<References>(req, |s, p| {
+                let doc = &p.text_document_position;
+                let text = s.docs.get(&doc.text_document.uri)?;
+                symbols::references(
+                    &doc.text_document.uri,
+                    &text.text,
+                    doc.position,
+                    p.context.include_declaration,
+                )
+            }),
+            PrepareRenameRequest::METHOD => self.handle::<PrepareRenameRequest>(req, |s, p| {
+                let text = s.docs.get(&p.text_document.uri)?;
+                symbols::prepare_rename(&p.text_document.uri, &text.text, p.position)
+            }),
+            Rename::METHOD => {
+                let id = req.id.clone();
+                match serde_json::from_value::<lsp_types::RenameParams>(req.params.clone()) {
+                    Ok(p) => {
+                        let doc = &p.text_document_position;
+                        let text = self
+                            .docs
+                            .get(&doc.text_document.uri)
+                            .map(|d| d.text.clone());
+                        match text.map(|t| {
+                            symbols::rename(&doc.text_document.uri, &t, doc.position, &p.new_name)
+                        }) {
+                            Some(Err(msg)) => {
+                                Response::new_err(id, ErrorCode::InvalidParams as i32, msg)
+                            }
+                            Some(Ok(edit)) => Response::new_ok(id, edit),
+                            None => Response::new_ok(id, serde_json::Value::Null),
+                        }
+                    }
+                    Err(e) => Response::new_err(
+                        id,
+                        ErrorCode::InvalidParams as i32,
+                        format!("malformed `textDocument/rename` parameters: {e}"),
+                    ),
+                }
+            }
             _ => Response::new_err(
                 req.id,
                 ErrorCode::MethodNotFound as i32,
@@ -269,14 +520,129 @@ impl Server {
     }
 }
 
-fn publish(c: &Connection, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>) {
-    let params = PublishDiagnosticsParams {
-        uri,
-        diagnostics,
-        version: None,
+/// A request's text and position, and how to move a range in it back to the
+/// document's text (when it is the last valid text, not the document's).
+struct View {
+    text: String,
+    position: Position,
+    back: Option<(String, String)>,
+}
+
+impl View {
+    fn back_range(&self, r: Range) -> Range {
+        match &self.back {
+            None => r,
+            Some((from, to)) => Range::new(
+                Position::new(shift_line(from, to, r.start.line), r.start.character),
+                Position::new(shift_line(from, to, r.end.line), r.end.character),
+            ),
+        }
+    }
+}
+
+/// Whether a text parses as YAML (its input errors, if any, are semantic).
+fn parses(text: &str) -> bool {
+    let src = SourceFile::new("doc", text);
+    let arena = archlint_core::model::yaml::Arena::for_text(text.len());
+    archlint_core::model::yaml::parse(&src, &arena, Default::default()).is_ok()
+}
+
+/// Where line `line` (0-based) of `old` is in `new`: lines before the first changed
+/// line stay, lines after the last changed one move by the lines added or removed,
+/// and lines inside the change go to its first line.
+pub fn shift_line(old: &str, new: &str, line: u32) -> u32 {
+    let a: Vec<&str> = old.split('\n').collect();
+    let b: Vec<&str> = new.split('\n').collect();
+    let p = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let s = a[p..]
+        .iter()
+        .rev()
+        .zip(b[p..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let l = line as usize;
+    let moved = if l < p {
+        l
+    } else if l >= a.len() - s {
+        l + b.len() - a.len()
+    } else {
+        p.min(b.len().saturating_sub(1))
     };
-    let n = Notification::new(PublishDiagnostics::METHOD.into(), params);
-    let _ = c.sender.send(Message::Notification(n));
+    moved as u32
+}
+
+/// One lint, run off the main loop.
+struct LintJob {
+    uri: Uri,
+    text: Arc<String>,
+    generation: u64,
+    current: Arc<AtomicU64>,
+    last_valid: Option<Arc<LastValid>>,
+    today: Date,
+}
+
+impl LintJob {
+    fn stale(&self) -> bool {
+        self.current.load(Ordering::SeqCst) != self.generation
+    }
+
+    fn run(self) -> Linted {
+        let result = if self.stale() {
+            None
+        } else {
+            let l = document::lint(self.uri.as_str(), &self.text, self.today);
+            (!self.stale()).then(|| self.publishable(l))
+        };
+        Linted {
+            uri: self.uri,
+            generation: self.generation,
+            result,
+        }
+    }
+
+    /// The diagnostics to publish, and the new last valid text when this one parses.
+    fn publishable(
+        &self,
+        l: document::Linted,
+    ) -> (Vec<lsp_types::Diagnostic>, Option<Arc<LastValid>>) {
+        let linted = l.linted;
+        let mut diags = diagnostics::convert(self.uri.as_str(), l);
+        if linted {
+            let valid = LastValid {
+                text: self.text.to_string(),
+                diagnostics: diags
+                    .iter()
+                    .filter(|d| {
+                        d.code != Some(lsp_types::NumberOrString::String("invalid-input".into()))
+                    })
+                    .cloned()
+                    .collect(),
+            };
+            return (diags, Some(Arc::new(valid)));
+        }
+        // a syntax error: the last findings that parsed stay, moved with the edits
+        if let Some(v) = &self.last_valid {
+            for d in &v.diagnostics {
+                let mut d = d.clone();
+                let line = |p: Position| {
+                    Position::new(shift_line(&v.text, &self.text, p.line), p.character)
+                };
+                d.range = Range::new(line(d.range.start), line(d.range.end));
+                if let Some(rel) = &mut d.related_information {
+                    for r in rel {
+                        r.location.range =
+                            Range::new(line(r.location.range.start), line(r.location.range.end));
+                    }
+                }
+                d.message.push_str(
+                    "\n(from the last text that parsed: fix the syntax error to lint this one)",
+                );
+                d.data = Some(serde_json::json!({ "stale": true }));
+                diags.push(d);
+            }
+        }
+        (diags, None)
+    }
 }
 
 /// The architecture as the server sees a document (for tests and benchmarks).
