@@ -219,7 +219,7 @@ fn initialize_announces_full_sync_hover_definition_completion_and_fixes() {
     assert!(caps["completionProvider"]["triggerCharacters"].is_array());
     assert_eq!(
         caps["codeActionProvider"]["codeActionKinds"],
-        json!(["quickfix"])
+        json!(["quickfix", "source.fixAll.archlint"])
     );
     assert_eq!(s.init["serverInfo"]["name"], "archlint");
 }
@@ -725,4 +725,154 @@ fn watchers_are_registered_when_the_client_can() {
         .map(|w| w["globPattern"].as_str().unwrap())
         .collect();
     assert!(globs.contains(&"**/.archlint.yaml"), "{globs:?}");
+}
+
+#[test]
+fn inlay_hints_show_each_components_load() {
+    let d = Dir::new("lsp-inlay");
+    let text = "name: shop\nrequirements:\n  scale: { daily_active_users: 1M, requests_per_user_per_day: 10, peak_to_average: 3 }\ncomponents:\n  web: { kind: client, calls: [api] }\n  api:\n    kind: service\n    capacity: 200\n    replicas: 2\n    calls: [{ to: db, timeout: 1s }]\n  db: { kind: database, replicas: 2 }\n";
+    let file = d.write("shop.arch.yaml", text);
+    let uri = format!("file://{file}");
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": text } }),
+    );
+    let hints = c.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 20, "character": 0 } } }),
+    );
+    let api = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["position"]["line"] == 5)
+        .unwrap_or_else(|| panic!("a hint on `api:`: {hints}"));
+    // 1M × 10 / 86,400 s × 3 ≈ 347 rps on 2 × 200: 86.8%
+    assert_eq!(api["label"], "≈ 347 rps, 86.8% of capacity", "{api}");
+    assert!(api["tooltip"].as_str().unwrap().contains("web"), "{api}");
+    assert_eq!(api["position"]["character"], 6, "at the end of `  api:`");
+}
+
+#[test]
+fn a_did_you_mean_error_has_a_quick_fix() {
+    let mut s = open_shop();
+    let typed = DESIGN.replace(
+        "    replicas: 2\n    rate_limit",
+        "    replicaz: 2\n    rate_limit",
+    );
+    s.change(2, &typed);
+    let uri = s.uri.clone();
+    let at = pos(&typed, "replicaz", 0);
+    let actions = s.c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": { "start": at, "end": at }, "context": { "diagnostics": [] } }),
+    );
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Change `replicaz` to `replicas`")
+        .unwrap_or_else(|| panic!("{actions}"));
+    let edit = &fix["edit"]["changes"][uri.as_str()][0];
+    assert_eq!(edit["newText"], "replicas");
+    assert_eq!(edit["range"]["start"]["line"], at["line"]);
+    assert_eq!(
+        edit["range"]["end"]["character"].as_i64().unwrap()
+            - edit["range"]["start"]["character"].as_i64().unwrap(),
+        8
+    );
+}
+
+#[test]
+fn a_finding_has_a_quick_fix_that_allows_it_with_a_reason() {
+    let mut s = open_shop();
+    let uri = s.uri.clone();
+    // the retry finding on the call `- to: orders`
+    let d = s
+        .opened
+        .iter()
+        .find(|d| d["code"] == "retry-without-backoff")
+        .cloned()
+        .expect("the retry finding");
+    let actions = s.c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": d["range"], "context": { "diagnostics": [] } }),
+    );
+    let rule = d["code"].as_str().unwrap();
+    let title = format!("Allow `{rule}` here, with a reason");
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == title.as_str())
+        .unwrap_or_else(|| panic!("{title}: {actions}"));
+    // applied, the file is valid and the finding is gone
+    let edits = fix["edit"]["changes"][uri.as_str()].as_array().unwrap();
+    let fixed = apply(DESIGN, edits);
+    let r = crate::common::lint_text(&fixed);
+    assert!(
+        !r.input_error,
+        "{fixed}\n{:?}",
+        crate::common::errors_of(&r)
+    );
+    assert!(fixed.contains("TODO: why this is acceptable"), "{fixed}");
+    assert!(
+        !r.diagnostics
+            .iter()
+            .any(|x| x.rule == "retry-without-backoff"),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn fix_all_applies_every_safe_fix() {
+    let mut s = open_shop();
+    let uri = s.uri.clone();
+    let actions = s.c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "context": { "diagnostics": [], "only": ["source.fixAll"] } }),
+    );
+    let all: Vec<&Value> = actions.as_array().unwrap().iter().collect();
+    assert_eq!(all.len(), 1, "{actions}");
+    assert_eq!(all[0]["kind"], "source.fixAll.archlint");
+    let fixed = apply(
+        DESIGN,
+        all[0]["edit"]["changes"][uri.as_str()].as_array().unwrap(),
+    );
+    assert!(fixed.contains("jitter") || fixed != DESIGN, "{fixed}");
+    assert!(!crate::common::lint_text(&fixed).input_error, "{fixed}");
+}
+
+/// Apply LSP text edits (ASCII text: characters are bytes).
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| -> usize {
+        let line = p["line"].as_u64().unwrap() as usize;
+        let ch = p["character"].as_u64().unwrap() as usize;
+        text.split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>()
+            + ch
+    };
+    let mut es: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    es.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (s, e, t) in es {
+        out.replace_range(s..e, &t);
+    }
+    out
 }

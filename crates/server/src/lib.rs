@@ -24,6 +24,7 @@ mod definition;
 mod diagnostics;
 mod document;
 mod hover;
+mod inlay;
 mod symbols;
 mod transport;
 
@@ -40,7 +41,7 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest,
-    PrepareRenameRequest, References, Rename, Request as LspRequest,
+    InlayHintRequest, PrepareRenameRequest, References, Rename, Request as LspRequest,
 };
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
@@ -79,10 +80,11 @@ fn capabilities() -> ServerCapabilities {
             ..Default::default()
         }),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, code_action::fix_all_kind()]),
             ..Default::default()
         })),
         document_symbol_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         rename_provider: Some(OneOf::Right(RenameOptions {
             prepare_provider: Some(true),
@@ -447,6 +449,7 @@ impl Server {
                     &p.text_document.uri,
                     &text.text,
                     p.range,
+                    p.context.only.as_deref(),
                     (s.today)(),
                 ))
             }),
@@ -463,6 +466,10 @@ impl Server {
                     doc.position,
                     p.context.include_declaration,
                 )
+            }),
+            InlayHintRequest::METHOD => self.handle::<InlayHintRequest>(req, |s, p| {
+                let doc = s.docs.get(&p.text_document.uri)?;
+                inlay::inlay_hints(&p.text_document.uri, &doc.text, p.range)
             }),
             PrepareRenameRequest::METHOD => self.handle::<PrepareRenameRequest>(req, |s, p| {
                 let text = s.docs.get(&p.text_document.uri)?;
