@@ -114,8 +114,11 @@ pub(crate) fn json_of(r: FileResult) -> String {
 pub(crate) struct Dir(pub std::path::PathBuf);
 
 impl Dir {
+    /// A fresh directory, its own even when tests running at once share a name.
     pub(crate) fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("archlint-{name}-{}", std::process::id()));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let d = std::env::temp_dir().join(format!("archlint-{name}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         Dir(d)
