@@ -270,3 +270,27 @@ fn flow_collections_closed_in_their_keys_column_load() {
         ["components.api.calls[0]", "components.api.calls[1]"]
     );
 }
+
+/// The language server's lint of a stale text stops at once: after loading or
+/// between rules, and says so with `None`.
+#[test]
+fn a_lint_stops_when_asked() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let settings = archlint_linter::config::Config::default()
+        .settings(None, None)
+        .unwrap()
+        .on(archlint_testing::TODAY);
+    let src = || archlint_core::source::SourceFile::new("shop.arch.yaml", shop());
+    assert!(archlint_linter::lint_source_until(src(), &settings, &|| true).is_none());
+    // stopped after a few questions: while the rules run
+    let asked = AtomicUsize::new(0);
+    let stop = || asked.fetch_add(1, Ordering::SeqCst) >= 3;
+    assert!(archlint_linter::lint_source_until(src(), &settings, &stop).is_none());
+    assert!(asked.load(Ordering::SeqCst) > 3);
+    // never stopped: the same as `lint_source`
+    let whole = archlint_linter::lint_source_until(src(), &settings, &|| false).unwrap();
+    assert_eq!(
+        fingerprints(&whole),
+        fingerprints(&archlint_linter::lint_source(src(), &settings))
+    );
+}

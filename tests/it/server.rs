@@ -876,3 +876,57 @@ fn apply(text: &str, edits: &[Value]) -> String {
     }
     out
 }
+
+/// Typing fast in a large file: every edit makes the lint before it stale, and what is
+/// published last is the last text's (a stale lint is stopped, never published after).
+#[test]
+fn fast_edits_in_a_large_file_end_with_the_last_texts_diagnostics() {
+    let d = Dir::new("lsp-fast");
+    let base = archlint_testing::synth::generate(2_000, 3).yaml;
+    let file = d.write("big.arch.yaml", &base);
+    let uri = format!("file://{file}");
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": base } }),
+    );
+    c.diagnostics(&uri);
+    for i in 0..8 {
+        let text = format!("{base}typed_key_{i}: 1\n");
+        c.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": i + 2 }, "contentChanges": [{ "text": text }] }));
+    }
+    // the last text's error comes, and nothing after it
+    let key_of = |ds: &[Value]| -> Option<String> {
+        ds.iter()
+            .filter_map(|d| d["message"].as_str())
+            .find_map(|m| {
+                m.split('`')
+                    .find(|w| w.starts_with("typed_key_"))
+                    .map(str::to_string)
+            })
+    };
+    loop {
+        let ds = c.diagnostics(&uri);
+        if key_of(&ds).as_deref() == Some("typed_key_7") {
+            break;
+        }
+    }
+    // a hover round trip: anything published meanwhile came before it
+    let h = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 2 } }),
+    );
+    let _ = h;
+    std::thread::sleep(Duration::from_millis(300));
+    while let Ok(m) = c.rx.try_recv() {
+        assert!(
+            m["method"] != "textDocument/publishDiagnostics",
+            "a publish after the last text's: {}",
+            key_of(m["params"]["diagnostics"].as_array().unwrap()).unwrap_or_default()
+        );
+    }
+}

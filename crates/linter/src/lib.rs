@@ -110,7 +110,7 @@ pub fn lint_source_projected(
     let Some(a) = analysis else {
         return FileResult::failed(src, errors);
     };
-    let (mut diagnostics, held_back) = findings_of(&a.model, &a, settings, &src.name);
+    let (mut diagnostics, held_back) = findings_of(&a.model, &a, settings, &src.name, &|| false);
     if let Some(spec) = projection {
         let p = match spec.resolve(&a.model) {
             Ok(p) => p,
@@ -140,7 +140,32 @@ pub fn lint_source_projected(
 /// sorted, with fingerprints (what [`lint_source`] does after loading), without those
 /// the parts at fault hold back.
 pub fn findings(a: &Analysis, settings: &rules::Settings, name: &str) -> Vec<Diagnostic> {
-    findings_of(&a.model, a, settings, name).0
+    findings_of(&a.model, a, settings, name, &|| false).0
+}
+
+/// [`lint_source`] that gives up (`None`) as soon as `stop` says so: after loading,
+/// before each rule and at the end. The language server stops the lint of a text a
+/// newer edit has replaced, so that the new text is linted at once.
+pub fn lint_source_until(
+    src: SourceFile,
+    settings: &rules::Settings,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<FileResult> {
+    let Analysed { analysis, errors } =
+        analyse_partial(&src, model::yaml::Limits::default(), &settings.rule_ids());
+    if stop() {
+        return None;
+    }
+    let Some(a) = analysis else {
+        return Some(FileResult::failed(src, errors));
+    };
+    let (diagnostics, held_back) = findings_of(&a.model, &a, settings, &src.name, stop);
+    if stop() {
+        return None;
+    }
+    let mut r = FileResult::linted(src, diagnostics, errors);
+    r.held_back = u32::try_from(held_back).unwrap_or(u32::MAX);
+    Some(r)
 }
 
 /// The findings of `m` (the analysed model, or a projection of it), and how many
@@ -150,8 +175,9 @@ fn findings_of(
     a: &Analysis,
     settings: &rules::Settings,
     name: &str,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> (Vec<Diagnostic>, usize) {
-    let mut ds = rules::run(m, &a.graph, settings);
+    let mut ds = rules::run_until(m, &a.graph, settings, stop);
     let held = hold_back(&a.faults, &mut ds);
     sort(&mut ds);
     fingerprint::assign(Some(m), name, &mut ds);
@@ -206,7 +232,7 @@ pub fn projected_only(
     p.apply(&mut m);
     let known: std::collections::HashSet<&str> =
         today.iter().map(|d| d.fingerprint.as_str()).collect();
-    findings_of(&m, a, settings, name)
+    findings_of(&m, a, settings, name, &|| false)
         .0
         .into_iter()
         .filter(|d| !known.contains(d.fingerprint.as_str()))

@@ -101,6 +101,16 @@ fn lint_name(
 }
 
 pub(crate) fn lint(uri: &str, text: &str, today: Date) -> Linted {
+    lint_until(uri, text, today, &|| false).expect("never stopped")
+}
+
+/// [`lint`], given up (`None`) as soon as `stop` says so.
+pub(crate) fn lint_until(
+    uri: &str,
+    text: &str,
+    today: Date,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Linted> {
     let path = uri_to_path(uri);
     let (cfg, dir) = config_for(uri);
     let mut config_error = None;
@@ -120,16 +130,16 @@ pub(crate) fn lint(uri: &str, text: &str, today: Date) -> Linted {
         }
     });
     let name = lint_name(path.as_deref(), uri, dir.as_deref(), baseline.as_ref());
-    let mut r = archlint_linter::lint_source(SourceFile::new(name, text), &settings);
+    let mut r = archlint_linter::lint_source_until(SourceFile::new(name, text), &settings, stop)?;
     if let Some(b) = &baseline {
         b.apply(std::slice::from_mut(&mut r));
     }
-    Linted {
+    Some(Linted {
         linted: r.linted,
         src: r.source,
         diags: r.diagnostics,
         config_error,
-    }
+    })
 }
 
 /// The model and graph of a document, with its configuration's custom rule ids (an

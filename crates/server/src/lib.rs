@@ -25,6 +25,7 @@ mod diagnostics;
 mod document;
 mod hover;
 mod inlay;
+mod publish;
 mod symbols;
 mod transport;
 
@@ -100,12 +101,13 @@ fn capabilities() -> ServerCapabilities {
 pub fn run_stdio(today: fn() -> Date) -> Result<(), String> {
     let stdin = std::io::BufReader::new(std::io::stdin());
     let (inbox, rx, out, writer) = transport::start(stdin, std::io::stdout());
+    let jobs = workers(inbox);
     let mut server = Server {
         today,
         docs: HashMap::new(),
         dirty: Vec::new(),
         out,
-        inbox,
+        jobs,
         shutdown: false,
     };
     let result = server.run(&rx);
@@ -125,8 +127,9 @@ pub(crate) struct LastValid {
 pub(crate) struct Linted {
     uri: Uri,
     generation: u64,
-    /// `None` when a newer text made it stale before it finished.
-    result: Option<(Vec<lsp_types::Diagnostic>, Option<Arc<LastValid>>)>,
+    /// `None` when a newer text made it stale before it finished: else the
+    /// notification's bytes, what they hold, and the new last valid text.
+    result: Option<(Vec<u8>, publish::Published, Option<Arc<LastValid>>)>,
 }
 
 struct Doc {
@@ -136,6 +139,8 @@ struct Doc {
     /// A lint of this document is running (one at a time per document).
     running: bool,
     last_valid: Option<Arc<LastValid>>,
+    /// What was last published, whose unchanged parts the next publish reuses.
+    published: Option<Arc<publish::Published>>,
 }
 
 struct Server {
@@ -144,9 +149,33 @@ struct Server {
     /// Documents to lint once the messages stop for [`DEBOUNCE`].
     dirty: Vec<Uri>,
     out: Sender<Outgoing>,
-    /// The main loop's own inbox: lint workers report there.
-    inbox: Sender<Incoming>,
+    /// Lints for the worker threads (they report to the main loop's inbox).
+    jobs: Sender<LintJob>,
     shutdown: bool,
+}
+
+/// The lint workers: long-lived threads (one per core, two to four), so that each
+/// lint reuses its thread's memory instead of a new thread faulting in fresh pages.
+fn workers(inbox: Sender<Incoming>) -> Sender<LintJob> {
+    let (tx, rx) = std::sync::mpsc::channel::<LintJob>();
+    let rx = Arc::new(std::sync::Mutex::new(rx));
+    let n = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
+    for _ in 0..n {
+        let (rx, inbox) = (rx.clone(), inbox.clone());
+        std::thread::spawn(move || {
+            loop {
+                let job = match rx.lock() {
+                    Ok(r) => r.recv(),
+                    Err(_) => return,
+                };
+                let Ok(job) = job else { return };
+                if inbox.send(Incoming::Linted(Box::new(job.run()))).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    tx
 }
 
 impl Server {
@@ -285,6 +314,7 @@ impl Server {
                             generation: Arc::new(AtomicU64::new(0)),
                             running: false,
                             last_valid: None,
+                            published: None,
                         },
                     );
                     self.mark(uri);
@@ -356,13 +386,10 @@ impl Server {
                 generation: doc.generation.load(Ordering::SeqCst),
                 current: doc.generation.clone(),
                 last_valid: doc.last_valid.clone(),
+                published: doc.published.clone(),
                 today: (self.today)(),
             };
-            let inbox = self.inbox.clone();
-            std::thread::spawn(move || {
-                let done = job.run();
-                let _ = inbox.send(Incoming::Linted(Box::new(done)));
-            });
+            let _ = self.jobs.send(job);
         }
         self.dirty.extend(later);
     }
@@ -374,11 +401,12 @@ impl Server {
         doc.running = false;
         let current = doc.generation.load(Ordering::SeqCst) == l.generation;
         match l.result {
-            Some((diags, valid)) if current => {
+            Some((bytes, published, valid)) if current => {
                 if valid.is_some() {
                     doc.last_valid = valid;
                 }
-                self.publish(l.uri, diags);
+                doc.published = Some(Arc::new(published));
+                let _ = self.out.send(Outgoing::Bytes(bytes));
             }
             // stale: the newer text is linted (it may be waiting for this one)
             _ => self.mark(l.uri),
@@ -585,6 +613,7 @@ struct LintJob {
     generation: u64,
     current: Arc<AtomicU64>,
     last_valid: Option<Arc<LastValid>>,
+    published: Option<Arc<publish::Published>>,
     today: Date,
 }
 
@@ -597,8 +626,15 @@ impl LintJob {
         let result = if self.stale() {
             None
         } else {
-            let l = document::lint(self.uri.as_str(), &self.text, self.today);
-            (!self.stale()).then(|| self.publishable(l))
+            let stop = || self.stale();
+            document::lint_until(self.uri.as_str(), &self.text, self.today, &stop)
+                .filter(|_| !self.stale())
+                .map(|l| {
+                    let (diags, valid) = self.publishable(l);
+                    let (bytes, published) =
+                        publish::notification(&self.uri, diags, self.published.as_ref());
+                    (bytes, published, valid)
+                })
         };
         Linted {
             uri: self.uri,

@@ -30,6 +30,8 @@ pub(crate) enum Outgoing {
     /// A response built by hand (a parse error's `id` is `null`, which
     /// `lsp_server::RequestId` cannot hold).
     Raw(Value),
+    /// A message serialized already (diagnostics, on the lint's thread).
+    Bytes(Vec<u8>),
 }
 
 /// A JSON-RPC error response.
@@ -60,6 +62,7 @@ fn write_loop(mut w: impl Write, rx: Receiver<Outgoing>) {
         let body = match m {
             Outgoing::Message(m) => serde_json::to_vec(&m),
             Outgoing::Raw(v) => serde_json::to_vec(&v),
+            Outgoing::Bytes(b) => Ok(b),
         };
         let Ok(body) = body else { continue };
         let ok = write!(w, "Content-Length: {}\r\n\r\n", body.len())

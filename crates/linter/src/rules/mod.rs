@@ -521,8 +521,23 @@ impl Settings {
 const PARALLEL_FROM: usize = 2_000;
 
 pub fn run(m: &Architecture, g: &SystemGraph, settings: &Settings) -> Vec<Diagnostic> {
+    run_until(m, g, settings, &|| false)
+}
+
+/// [`run`], giving up as soon as `stop` says so (the language server's lint of a text
+/// an edit has made stale): each rule asks before it starts, and a stopped run's
+/// findings are incomplete, for the caller to drop.
+pub fn run_until(
+    m: &Architecture,
+    g: &SystemGraph,
+    settings: &Settings,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Vec<Diagnostic> {
     let empty = HashMap::new();
     let check = |rule: &'static Rule| {
+        if stop() {
+            return Vec::new();
+        }
         let ctx = Ctx {
             m,
             g,
