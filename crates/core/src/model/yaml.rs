@@ -289,17 +289,106 @@ fn parse_stream<'a>(
     if !multi && let Some((root, problems)) = fast::parse(text, arena, limits) {
         return Ok((vec![root], problems));
     }
-    parse_events(src, arena, limits, multi)
+    match parse_events(text, src, arena, limits, multi) {
+        Err(e) => lenient(src, arena, limits, multi).ok_or(e),
+        ok => ok,
+    }
 }
 
-/// [`parse_stream`] by `saphyr-parser`'s events: any YAML, every error located.
-fn parse_events<'a>(
+/// What libyaml, Go's yaml.v3 and docker compose accept and the YAML 1.2 parser does
+/// not: the lines of a flow collection indented anyhow (its closing bracket in its
+/// key's column), and a tab separating a key's `:` from its value. Parsed again with
+/// every line break and comment inside brackets, and each such tab, made a space: the
+/// same bytes at the same offsets, so every span stays right. `None` when the text
+/// has neither or is wrong anyway.
+fn lenient<'a>(
     src: &'a SourceFile,
     arena: &'a Arena,
     limits: Limits,
     multi: bool,
+) -> Option<(Vec<Node<'a>>, Vec<YamlError>)> {
+    let joined = flows_on_one_line(&src.text)?;
+    let text: &'a str = arena.str(Cow::Owned(joined));
+    let pos = SourceFile::new(src.name.clone(), text);
+    parse_events(text, &pos, arena, limits, multi).ok()
+}
+
+/// Whether only spaces and tabs lie between the start of the line and `at`.
+fn line_start_blank(b: &[u8], at: usize) -> bool {
+    b[..at]
+        .iter()
+        .rev()
+        .take_while(|&&c| c != b'\n')
+        .all(|&c| c == b' ' || c == b'\t')
+}
+
+/// `text` with the line breaks and comments inside `[...]` and `{...}` made spaces,
+/// and the tabs right after a `:` or a list's `-` (outside quotes); `None` when there
+/// are none.
+fn flows_on_one_line(text: &str) -> Option<String> {
+    let mut b = text.as_bytes().to_vec();
+    let mut depth = 0usize;
+    let mut changed = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'#' if i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n') => {
+                while i < b.len() && b[i] != b'\n' {
+                    if depth > 0 {
+                        b[i] = b' ';
+                        changed = true;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            q @ (b'"' | b'\'')
+                if i == 0 || matches!(b[i - 1], b' ' | b'[' | b'{' | b',' | b':' | b'\n') =>
+            {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    if q == b'"' && b[i] == b'\\' {
+                        i += 1;
+                    } else if b[i] == b'\n' && depth > 0 {
+                        b[i] = b' ';
+                        changed = true;
+                    }
+                    i += 1;
+                }
+            }
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' if depth > 0 => {
+                b[i] = b' ';
+                changed = true;
+            }
+            b'\t'
+                if i > 0 && matches!(b[i - 1], b':' | b'-' | b' ') && !line_start_blank(&b, i) =>
+            {
+                // separation, not indentation (which stays an error)
+                let mut j = i;
+                while j < b.len() && b[j] == b'\t' {
+                    b[j] = b' ';
+                    j += 1;
+                }
+                changed = true;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // only ASCII bytes were replaced by ASCII: still UTF-8
+    changed.then(|| String::from_utf8(b).expect("ASCII replaced by ASCII"))
+}
+
+/// [`parse_stream`] by `saphyr-parser`'s events: any YAML, every error located.
+fn parse_events<'a>(
+    text: &'a str,
+    src: &SourceFile,
+    arena: &'a Arena,
+    limits: Limits,
+    multi: bool,
 ) -> Result<(Vec<Node<'a>>, Vec<YamlError>), YamlError> {
-    let text = src.text.as_str();
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
@@ -912,7 +1001,7 @@ pub fn fast_agrees(text: &str) -> Result<bool, String> {
     let limits = Limits::default();
     let (a, b) = (Arena::new(), Arena::new());
     let fast = fast::parse(&src.text, &a, limits).map(|(root, problems)| (vec![root], problems));
-    let full = parse_events(&src, &b, limits, false);
+    let full = parse_events(&src.text, &src, &b, limits, false);
     let Some(fast) = fast else {
         return Ok(false);
     };

@@ -328,6 +328,32 @@ fn a_flow_collection_closed_in_its_keys_column_loads() {
     assert_eq!(items("ports"), ["8080", "9090"]);
 }
 
+/// The same leniency where the full parser reads the file (an anchor sends it there),
+/// and a tab between a key's `:` and its value (libyaml and yaml.v3 accept it): the
+/// tree is the one the plain form gives, its spans in the original text.
+#[test]
+fn lenient_forms_load_through_the_full_parser_too() {
+    let text = "x-base: &base\n  image: app\nservices:\n  web:\n    <<: *base\n    command: [\n      \"npm\", # the runner\n      \"start\"\n    ]\n    port:\t8080\n";
+    let parsed = p(text).expect("loads");
+    let web = parsed.root.get("services").unwrap().get("web").unwrap();
+    let cmd: Vec<&str> = web
+        .get("command")
+        .unwrap()
+        .as_seq()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_scalar().unwrap())
+        .collect();
+    assert_eq!(cmd, ["npm", "start"]);
+    let start = web.get("command").unwrap().as_seq().unwrap()[1].span;
+    assert_eq!(&text[start.start()..start.start() + 7], "\"start\"");
+    assert_eq!(web.get("port").unwrap().as_scalar(), Some("8080"));
+    assert_eq!(web.get("image").unwrap().as_scalar(), Some("app"));
+    // tabs as indentation stay an error, and so does a bracket never closed
+    assert!(p("a:\n\tb: 1\n").is_err());
+    assert!(p("x: &a 1\nb: [\n  1,\n  2\n").is_err());
+}
+
 fn p(s: &str) -> Result<Parsed<'static>, YamlError> {
     // leaked so the tree may borrow from it; a few bytes per test
     let src: &'static SourceFile = Box::leak(Box::new(SourceFile::new("t", s)));
