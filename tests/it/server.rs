@@ -930,3 +930,36 @@ fn fast_edits_in_a_large_file_end_with_the_last_texts_diagnostics() {
         );
     }
 }
+
+#[test]
+fn completion_offers_protocols_and_the_technologies_of_the_kind() {
+    let mut s = open_shop();
+    let text = format!("{DESIGN}  store:\n    kind: database\n    tech: \n");
+    s.change(2, &text);
+    let line = text.lines().count() - 1;
+    let items = s.at(
+        "textDocument/completion",
+        json!({ "line": line, "character": 10 }),
+    );
+    let labels = labels_of(&items);
+    assert!(
+        labels.contains(&"postgresql") && labels.contains(&"mongodb"),
+        "{labels:?}"
+    );
+    assert!(!labels.contains(&"kafka"), "only databases: {labels:?}");
+    let text = DESIGN.replace(
+        "        timeout: 200ms\n",
+        "        protocol: \n        timeout: 200ms\n",
+    );
+    s.change(3, &text);
+    let at = pos(&text, "protocol: ", 0);
+    let items = s.at(
+        "textDocument/completion",
+        json!({ "line": at["line"], "character": at["character"].as_i64().unwrap() + 9 }),
+    );
+    let labels = labels_of(&items);
+    assert!(
+        labels.contains(&"grpc") && labels.contains(&"https"),
+        "{labels:?}"
+    );
+}

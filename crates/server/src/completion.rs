@@ -148,6 +148,26 @@ fn items(uri: &Uri, text: &str, pos: Position) -> Vec<CompletionItem> {
             "store" | "caches" => return ids(Some(&[Kind::Database, Kind::ObjectStore])),
             "calls" | "steps" if prefix.contains('[') => return ids(None),
             "consumes" if prefix.contains('[') => return ids(Some(&[Kind::Queue])),
+            "protocol" => {
+                return fields::PROTOCOLS
+                    .iter()
+                    .map(|p| padded(item(p, CompletionItemKind::VALUE, "protocol")))
+                    .collect();
+            }
+            "tech" => {
+                // the technologies of the component's kind, when it says one
+                let kind = kind_above(&src.text[..ls]);
+                return archlint_core::model::tech::TECHS
+                    .iter()
+                    .filter(|t| kind.is_none_or(|k| t.kind == k))
+                    .filter_map(|t| {
+                        let word = t.aliases.first()?;
+                        let mut it = item(word, CompletionItemKind::VALUE, t.name);
+                        it.detail = Some(format!("{} ({})", t.name, t.kind));
+                        Some(padded(it))
+                    })
+                    .collect();
+            }
             _ => {}
         }
         if let Some(vals) = enum_values(k) {
@@ -185,6 +205,35 @@ fn items(uri: &Uri, text: &str, pos: Position) -> Vec<CompletionItem> {
         _ if in_list_item => ids(None),
         _ => Vec::new(),
     }
+}
+
+/// The `kind:` of the component the text before a line ends in (its fields above).
+fn kind_above(before: &str) -> Option<Kind> {
+    let mut lines = before.lines().rev();
+    let field_col = lines
+        .clone()
+        .find(|l| !l.trim().is_empty())
+        .map(indent_of)?;
+    for l in lines.by_ref() {
+        if l.trim().is_empty() {
+            continue;
+        }
+        if indent_of(l) < field_col {
+            // the component's key: its flow form may say `kind` too
+            return l.split("kind:").nth(1).and_then(|k| {
+                Kind::parse(
+                    k.trim()
+                        .trim_end_matches(['}', ','])
+                        .split([',', ' '])
+                        .next()?,
+                )
+            });
+        }
+        if let Some(k) = l.trim().strip_prefix("kind:") {
+            return Kind::parse(k.trim());
+        }
+    }
+    None
 }
 
 /// The top-level section (`components`, `entities`, ...) the text before a line ends in.

@@ -374,6 +374,25 @@ pub const RETRY: &[FieldDef] = &[
     f("jitter", FieldType::Bool, "Randomise the delays."),
 ];
 
+/// The protocols a call's `protocol` usually names (any text is valid; editors offer
+/// these).
+pub const PROTOCOLS: &[&str] = &[
+    "http",
+    "https",
+    "rest",
+    "grpc",
+    "graphql",
+    "websocket",
+    "sse",
+    "sql",
+    "tcp",
+    "resp",
+    "amqp",
+    "kafka",
+    "mqtt",
+    "smtp",
+];
+
 pub const CALL: &[FieldDef] = &[
     f("to", FieldType::Ref, "Id of the callee (required)."),
     f(
