@@ -199,6 +199,13 @@ fn every_command_lints_the_rest_and_exits_2() {
         assert!(stdout(&o).contains(expect), "{args:?}: {}", stdout(&o));
         assert!(stderr(&o).contains("`fast` is not a duration"), "{args:?}");
     }
+    // the review says what it leaves out
+    let review = stdout(&run(&["report", &f]));
+    assert!(
+        review.contains("**The file has input errors**")
+            && review.contains("`components.payments`"),
+        "{review}"
+    );
     let j = json(&run(&["check", "--format", "json", &f]));
     assert!(j["summary"]["held_back"].as_u64().unwrap() > 0);
     let rules: HashSet<&str> = j["diagnostics"]

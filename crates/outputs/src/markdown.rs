@@ -159,6 +159,26 @@ impl Doc<'_> {
             super::plural(w, "warning"),
             super::plural(i, "info"),
         );
+        if self.a.faults.any {
+            let parts = if self.a.faults.units.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({})",
+                    self.a
+                        .faults
+                        .units
+                        .iter()
+                        .map(|u| format!("`{u}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let _ = writeln!(
+                s,
+                "\n**The file has input errors** (`archlint check` lists them): this review leaves out the parts at fault{parts} and every finding about them, and its numbers may change once they are fixed."
+            );
+        }
         self.out.push_str(&s);
     }
 
