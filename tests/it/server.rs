@@ -963,3 +963,33 @@ fn completion_offers_protocols_and_the_technologies_of_the_kind() {
         "{labels:?}"
     );
 }
+
+#[test]
+fn completion_keeps_working_from_the_last_text_that_parsed() {
+    let mut s = open_shop();
+    // a half-typed flow list breaks the parse; a new call is being typed below it
+    let text = DESIGN.replace(
+        "    calls: [{ to: orders-db, timeout: 100ms }]\n",
+        "    calls: [{ to: orders-db, timeout: 100ms }\n    x: [\n      - to: \n",
+    );
+    s.change(2, &text);
+    let uri = s.uri.clone();
+    let diags = s.c.diagnostics(&uri);
+    assert!(
+        diags.iter().any(|d| d["data"]["stale"] == true),
+        "{diags:?}"
+    );
+    let at = pos(&text, "- to: ", 1);
+    let items = s.at(
+        "textDocument/completion",
+        json!({ "line": at["line"], "character": at["character"].as_i64().unwrap() + 5 }),
+    );
+    let db = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "orders-db")
+        .unwrap_or_else(|| panic!("{items}"));
+    // the kind comes from the last model, not from guessing by indentation
+    assert_eq!(db["detail"], "database", "{db}");
+}

@@ -88,12 +88,24 @@ fn enum_values(key: &str) -> Option<Vec<&'static str>> {
     })
 }
 
-pub(crate) fn completion(uri: &Uri, text: &str, pos: Position) -> CompletionResponse {
-    CompletionResponse::Array(items(uri, text, pos))
+/// Completion at `pos`; `last_valid` is the document's last text that parsed, whose
+/// ids are offered while the text does not parse.
+pub(crate) fn completion(
+    uri: &Uri,
+    text: &str,
+    pos: Position,
+    last_valid: Option<&str>,
+) -> CompletionResponse {
+    CompletionResponse::Array(items(uri, text, pos, last_valid))
 }
 
-fn items(uri: &Uri, text: &str, pos: Position) -> Vec<CompletionItem> {
+fn items(uri: &Uri, text: &str, pos: Position, last_valid: Option<&str>) -> Vec<CompletionItem> {
     let src = SourceFile::new(uri.as_str(), text);
+    // the model ids come from: this text, or else the last one that parsed
+    let model = || {
+        analysed(&src, uri)
+            .or_else(|| last_valid.and_then(|t| analysed(&SourceFile::new(uri.as_str(), t), uri)))
+    };
     let at = offset(&src, pos);
     let line = pos.line as usize;
     let (ls, _) = src.line_bounds(at);
@@ -109,7 +121,7 @@ fn items(uri: &Uri, text: &str, pos: Position) -> Vec<CompletionItem> {
     // component ids of the kinds that fit (`None`: any), from the text if it parses
     // (what is valid of it), else from `components:` keys by indentation
     let ids = |kinds: Option<&[Kind]>| -> Vec<CompletionItem> {
-        match analysed(&src, uri) {
+        match model() {
             Some(a) => a
                 .model
                 .components
@@ -124,7 +136,7 @@ fn items(uri: &Uri, text: &str, pos: Position) -> Vec<CompletionItem> {
         }
     };
     let entities = || -> Vec<CompletionItem> {
-        analysed(&src, uri).map_or_else(Vec::new, |a| {
+        model().map_or_else(Vec::new, |a| {
             a.model
                 .entities
                 .iter()

@@ -464,11 +464,13 @@ impl Server {
             }),
             Completion::METHOD => self.handle::<Completion>(req, |s, p| {
                 let doc = &p.text_document_position;
-                let text = s.docs.get(&doc.text_document.uri)?;
+                let d = s.docs.get(&doc.text_document.uri)?;
+                let last = d.last_valid.as_ref().map(|v| v.text.as_str());
                 Some(completion::completion(
                     &doc.text_document.uri,
-                    &text.text,
+                    &d.text,
                     doc.position,
+                    last,
                 ))
             }),
             CodeActionRequest::METHOD => self.handle::<CodeActionRequest>(req, |s, p| {
