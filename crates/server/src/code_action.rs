@@ -68,12 +68,12 @@ pub(crate) fn code_actions(
     };
     for d in l.diags.iter().filter(|d| touches_range(d)) {
         if let Some(x) = did_you_mean(&l.src, d) {
-            out.push(quick_fix(uri, &l.src, d, x.0, vec![x.1]));
+            out.push(quick_fix(uri, &l.src, d, x.0, vec![x.1], false));
         } else if !d.is_input_error()
             && let Some(e) = allow_edit(&l.src, d)
         {
             let title = format!("Allow `{}` here, with a reason", d.rule);
-            out.push(quick_fix(uri, &l.src, d, title, vec![e]));
+            out.push(quick_fix(uri, &l.src, d, title, vec![e], false));
         }
     }
     for f in fixes.iter().filter(|f| !f.edits.is_empty()) {
@@ -93,36 +93,25 @@ pub(crate) fn code_actions(
             .iter()
             .map(|e| TextEdit::new(range(&l.src, Span::new(e.start, e.end)), e.text.clone()))
             .collect();
-        out.push(CodeActionOrCommand::CodeAction(CodeAction {
-            title: f.title.clone(),
-            kind: Some(CodeActionKind::QUICKFIX),
-            is_preferred: Some(true),
-            diagnostics: Some(vec![Diagnostic {
-                range: range(&l.src, d.span),
-                code: Some(NumberOrString::String(d.rule.clone())),
-                message: d.message.clone(),
-                ..Default::default()
-            }]),
-            edit: Some(WorkspaceEdit {
-                changes: Some(HashMap::from([(uri.clone(), edits)])),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }));
+        out.push(quick_fix(uri, &l.src, d, f.title.clone(), edits, true));
     }
     out
 }
 
+/// A quick fix of `d` (`preferred`: the fix an editor applies on its own, as the
+/// safe fixes of `--fix` are).
 fn quick_fix(
     uri: &Uri,
     src: &SourceFile,
     d: &archlint_core::diag::Diagnostic,
     title: String,
     edits: Vec<TextEdit>,
+    preferred: bool,
 ) -> CodeActionOrCommand {
     CodeActionOrCommand::CodeAction(CodeAction {
         title,
         kind: Some(CodeActionKind::QUICKFIX),
+        is_preferred: preferred.then_some(true),
         diagnostics: Some(vec![Diagnostic {
             range: range(src, d.span),
             code: Some(NumberOrString::String(d.rule.clone())),
