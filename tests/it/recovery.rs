@@ -301,3 +301,41 @@ fn a_lint_stops_when_asked() {
         fingerprints(&archlint_linter::lint_source(src(), &settings))
     );
 }
+
+/// A syntax error about one line (a half-typed key, a key without its `:`, a key
+/// indented past its neighbours) is reported there, and the rest of the file is linted
+/// without that line.
+#[test]
+fn a_half_typed_line_is_left_out_and_the_rest_linted() {
+    let clean = lint_text(&shop());
+    for (broken, says) in [
+        ("    replic\n", "`replic` has no `:`"),
+        ("    replicas 3\n", "no `:` after `replicas`"),
+        ("      latency: 1s\n", "indented more than"),
+    ] {
+        let text = shop().replacen(
+            "  fraud:\n    kind: service\n",
+            &format!("  fraud:\n    kind: service\n{broken}"),
+            1,
+        );
+        assert_ne!(text, shop());
+        let r = lint_text(&text);
+        assert!(r.input_error && r.linted, "{broken}");
+        let e = errors_of(&r);
+        assert_eq!(e.len(), 1, "{broken}: {e:?}");
+        assert!(e[0].message.contains(says), "{}", e[0].message);
+        let kept = fingerprints(&r);
+        assert!(
+            kept.len() * 2 > fingerprints(&clean).len(),
+            "{broken}: {kept:?}"
+        );
+        assert!(kept.is_subset(&fingerprints(&clean)), "{broken}");
+        // nothing about `fraud`, the component the line is in
+        assert!(
+            r.diagnostics
+                .iter()
+                .all(|d| d.is_input_error() || !d.path.starts_with("components.fraud")),
+            "{broken}"
+        );
+    }
+}

@@ -171,20 +171,35 @@ fn extent(k: &Node, v: &Node) -> Span {
 }
 
 /// The parts of the file: each top-level entry, and each component, entity and
-/// journey inside its section.
+/// journey inside its section. A part runs from its key to the next entry's key, so
+/// that a line left blank after its last field (a half-typed key) is still in it.
 fn units_of(root: &Node) -> Vec<Unit> {
     let mut out = Vec::new();
     let Some(map) = root.as_map() else {
         return out;
     };
-    for (k, v) in map {
+    let ends = |entries: &[(Node, Node)], last: usize| -> Vec<usize> {
+        (0..entries.len())
+            .map(|i| {
+                entries.get(i + 1).map_or(last, |(k, _)| {
+                    k.span
+                        .start()
+                        .saturating_sub(1)
+                        .max(entries[i].0.span.end())
+                })
+            })
+            .collect()
+    };
+    let file_end = u32::MAX as usize;
+    let top_ends = ends(map, file_end);
+    for ((k, v), &end) in map.iter().zip(&top_ends) {
         let Some(key) = k.as_scalar() else { continue };
         let known = fields::TOP.iter().any(|f| f.name == key);
         let misspelt_section = !known
             && !key.starts_with("x-")
             && suggest(key, fields::TOP.iter().map(|f| f.name)).is_some();
         out.push(Unit {
-            extent: extent(k, v),
+            extent: Span::new(k.span.start(), end.max(extent(k, v).end())),
             path: if known {
                 key.to_string()
             } else {
@@ -196,10 +211,10 @@ fn units_of(root: &Node) -> Vec<Unit> {
         if matches!(key, "components" | "entities" | "journeys")
             && let Some(items) = v.as_map()
         {
-            for (ik, iv) in items {
+            for ((ik, iv), &iend) in items.iter().zip(&ends(items, end)) {
                 let Some(id) = ik.as_scalar() else { continue };
                 out.push(Unit {
-                    extent: extent(ik, iv),
+                    extent: Span::new(ik.span.start(), iend.max(extent(ik, iv).end())),
                     path: format!("{key}.{id}"),
                     traffic: false,
                     whole_file: false,

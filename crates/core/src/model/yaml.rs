@@ -183,6 +183,9 @@ pub struct YamlError {
     pub help: Option<String>,
     /// Secondary location (e.g. the first definition of a duplicate key).
     pub related: Option<Box<(String, Span)>>,
+    /// The line a syntax error is about, when the rest of the file reads without it
+    /// (a half-typed key): the file is read again with it blank, and linted.
+    pub(crate) skip_line: Option<Span>,
 }
 
 impl YamlError {
@@ -193,6 +196,7 @@ impl YamlError {
             span,
             help: None,
             related: None,
+            skip_line: None,
         }
     }
     fn help(mut self, h: impl Into<String>) -> Self {
@@ -289,10 +293,59 @@ fn parse_stream<'a>(
     if !multi && let Some((root, problems)) = fast::parse(text, arena, limits) {
         return Ok((vec![root], problems));
     }
-    match parse_events(text, src, arena, limits, multi) {
+    let first = match parse_events(text, src, arena, limits, multi) {
         Err(e) => lenient(src, arena, limits, multi).ok_or(e),
         ok => ok,
+    };
+    let Err(e) = first else { return first };
+    without_broken_lines(src, arena, limits, multi, e)
+}
+
+/// A syntax error about one line (a half-typed key, a key without its `:`, a key
+/// indented past its neighbours) need not stop the rest of the file: read it again
+/// with that line blank, the error kept as a problem, so the file is linted without
+/// it. Up to eight such lines; any other error stops the file as before.
+fn without_broken_lines<'a>(
+    src: &'a SourceFile,
+    arena: &'a Arena,
+    limits: Limits,
+    multi: bool,
+    first: YamlError,
+) -> Result<(Vec<Node<'a>>, Vec<YamlError>), YamlError> {
+    let mut bytes = src.text.as_bytes().to_vec();
+    let mut errors: Vec<YamlError> = Vec::new();
+    let mut current = first;
+    for _ in 0..8 {
+        let Some(line) = current.skip_line.take() else {
+            break;
+        };
+        for b in &mut bytes[line.start()..line.end()] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+        // only ASCII written over a whole line: still UTF-8 if the line was
+        let Ok(blanked) = String::from_utf8(bytes.clone()) else {
+            break;
+        };
+        let text: &'a str = arena.str(Cow::Owned(blanked));
+        let pos = SourceFile::new(src.name.clone(), text);
+        let parsed = if !multi && let Some((root, problems)) = fast::parse(text, arena, limits) {
+            Ok((vec![root], problems))
+        } else {
+            parse_events(text, &pos, arena, limits, multi)
+        };
+        match parsed {
+            Ok((roots, mut problems)) => {
+                errors.push(current);
+                errors.append(&mut problems);
+                return Ok((roots, errors));
+            }
+            Err(next) => errors.push(std::mem::replace(&mut current, next)),
+        }
     }
+    // not recovered: the first error stops the file
+    Err(errors.into_iter().next().unwrap_or(current))
 }
 
 /// What libyaml, Go's yaml.v3 and docker compose accept and the YAML 1.2 parser does
@@ -311,6 +364,13 @@ fn lenient<'a>(
     let text: &'a str = arena.str(Cow::Owned(joined));
     let pos = SourceFile::new(src.name.clone(), text);
     parse_events(text, &pos, arena, limits, multi).ok()
+}
+
+/// The line holding byte `at`, without its line break.
+fn src_line(text: &str, at: usize) -> Span {
+    let start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |p| at + p);
+    Span::new(start, end)
 }
 
 /// Whether only spaces and tabs lie between the start of the line and `at`.
@@ -836,7 +896,11 @@ fn misplaced_line(info: &str, at: usize, text: &str) -> Option<YamlError> {
     if one_late || colon_here {
         // the line before the one the scanner stopped on, if it has no `:`
         let before = lines(line_start.saturating_sub(1)).next();
-        if let Some(prev) = before.filter(|p| looks_like_text(p) && indent(p) <= indent(here) + 2) {
+        // (a `:` that is not allowed blames the line above only when it is not a more
+        // indented continuation; a key left without its `:` is the line above)
+        if let Some(prev) =
+            before.filter(|p| looks_like_text(p) && (one_late || indent(p) <= indent(here) + 2))
+        {
             let start = text[..line_start.saturating_sub(1)]
                 .rfind(prev)
                 .map(|p| p + indent(prev))?;
@@ -852,7 +916,10 @@ fn misplaced_line(info: &str, at: usize, text: &str) -> Option<YamlError> {
                     format!("finish it as `{word}: value`, or remove the line"),
                 ),
             };
-            return Some(YamlError::new(message, "no `:` here", span).help(help));
+            let line = src_line(text, start);
+            let mut e = YamlError::new(message, "no `:` here", span).help(help);
+            e.skip_line = Some(line);
+            return Some(e);
         }
     }
     if colon_here {
@@ -861,20 +928,20 @@ fn misplaced_line(info: &str, at: usize, text: &str) -> Option<YamlError> {
         if indent(here) > indent(prev) && prev.trim_end().contains(": ") && !prev.ends_with(':') {
             let key = key_of(here)?;
             let start = line_start + indent(here);
-            return Some(
-                YamlError::new(
-                    format!(
-                        "`{key}` is indented more than `{}` above it, so it reads as part of that value",
-                        key_of(prev).unwrap_or_default()
-                    ),
-                    format!("column {}", indent(here) + 1),
-                    Span::new(start, start + key.len()),
-                )
-                .help(format!(
-                    "start `{key}` in column {}, as the keys around it",
-                    indent(prev) + 1
-                )),
-            );
+            let mut e = YamlError::new(
+                format!(
+                    "`{key}` is indented more than `{}` above it, so it reads as part of that value",
+                    key_of(prev).unwrap_or_default()
+                ),
+                format!("column {}", indent(here) + 1),
+                Span::new(start, start + key.len()),
+            )
+            .help(format!(
+                "start `{key}` in column {}, as the keys around it",
+                indent(prev) + 1
+            ));
+            e.skip_line = Some(src_line(text, start));
+            return Some(e);
         }
     }
     if info.contains("did not find expected key") {
