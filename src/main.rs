@@ -56,6 +56,10 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 input or usage err
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Let configurations name rule packs and baselines in DIR too (by default only in
+    /// their own repository). For whoever runs archlint, never set by a file.
+    #[arg(long = "allow-path", value_name = "DIR", global = true)]
+    allow_path: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -152,6 +156,7 @@ enum Command {
 fn main() -> ExitCode {
     tune_allocator();
     let cli = Cli::parse();
+    archlint_linter::config::allow_paths(cli.allow_path.clone());
     // a malformed ARCHLINT_TODAY is a usage error for every command, never a silent
     // "no allow expires"
     let today = match clock::today() {

@@ -32,3 +32,4 @@ mod rules;
 mod scale;
 mod server;
 mod traffic;
+mod untrusted;

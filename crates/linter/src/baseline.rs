@@ -85,9 +85,12 @@ impl Baseline {
 
     /// Read a baseline file; the error says what is wrong and how to make a good one.
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the baseline `{}`: {e}", path.display()))?;
-        let b: Baseline = serde_json::from_str(&text).map_err(|e| {
+        // a baseline lists every finding once: 64 MiB is room for a million
+        let bytes = crate::input::read_bounded(path, &path.display().to_string(), 64 << 20)
+            .map_err(|(msg, _)| format!("cannot read the baseline: {msg}"))?;
+        // a byte-order mark is accepted, as in designs
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+        let b: Baseline = serde_json::from_slice(bytes).map_err(|e| {
             format!(
                 "the baseline `{}` is not an archlint baseline ({e}); write one with `archlint check --write-baseline {}`",
                 path.display(),

@@ -201,6 +201,65 @@ impl Loader {
     }
 }
 
+/// Directories outside the repository that a configuration may name files in: given
+/// on the command line (`--allow-path`) by whoever runs archlint, never by a file.
+static ALLOWED_PATHS: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+
+/// Allow a configuration's rule packs and baseline to be read from these directories
+/// too (the command line's `--allow-path`). Set once, before any configuration loads.
+pub fn allow_paths(dirs: Vec<PathBuf>) {
+    let dirs = dirs
+        .into_iter()
+        .map(|d| d.canonicalize().unwrap_or(d))
+        .collect();
+    let _ = ALLOWED_PATHS.set(dirs);
+}
+
+/// The repository a configuration belongs to: the nearest directory above it with a
+/// `.git`, else the configuration's own directory.
+fn repository_of(config_dir: &Path) -> PathBuf {
+    let dir = config_dir
+        .canonicalize()
+        .unwrap_or_else(|_| config_dir.to_path_buf());
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(&dir)
+        .to_path_buf()
+}
+
+/// A file a configuration names, when it stays in the configuration's repository (or
+/// a directory `--allow-path` allows): resolved against the configuration's directory,
+/// links followed. A path that leads out (absolute, `..` above the repository, a link
+/// pointing out) is refused, so that a pull request's configuration cannot make CI
+/// read the runner's files. The error and its help.
+fn confined(config_dir: &Path, named: &str) -> Result<PathBuf, (String, String)> {
+    let joined = config_dir.join(named);
+    let repo = repository_of(config_dir);
+    // a file that does not exist yet (a baseline to write) is judged by its directory
+    let resolved = joined.canonicalize().or_else(|_| {
+        let parent = joined.parent().unwrap_or(Path::new("."));
+        parent
+            .canonicalize()
+            .map(|p| p.join(joined.file_name().unwrap_or_default()))
+    });
+    let Ok(resolved) = resolved else {
+        return Ok(joined); // unreadable: the read says why
+    };
+    let allowed = ALLOWED_PATHS.get().map_or(&[][..], Vec::as_slice);
+    if resolved.starts_with(&repo) || allowed.iter().any(|d| resolved.starts_with(d)) {
+        Ok(joined)
+    } else {
+        Err((
+            format!(
+                "`{named}` leads outside the repository (`{}`), to `{}`",
+                repo.display(),
+                resolved.display()
+            ),
+            "a configuration may name files in its own repository only; whoever runs archlint can allow another directory with `--allow-path DIR`".into(),
+        ))
+    }
+}
+
 /// Load a config file. Errors come back as a [`FileResult`] for the config file.
 pub fn load(path: &Path) -> Result<Config, Box<FileResult>> {
     let display = display_path(path);
@@ -272,7 +331,19 @@ pub fn parse(src: SourceFile, path: Option<PathBuf>) -> Result<Config, Box<FileR
                             ),
                             Some(files) => {
                                 for (i, (f, span)) in files.into_iter().enumerate() {
-                                    match load_pack(&base.join(&f), &builtin, &mut taken) {
+                                    let file = match confined(&base, &f) {
+                                        Ok(p) => p,
+                                        Err((msg, help)) => {
+                                            l.err(
+                                                &format!("rule_packs[{i}]"),
+                                                span,
+                                                msg,
+                                                Some(help),
+                                            );
+                                            continue;
+                                        }
+                                    };
+                                    match load_pack(&file, &builtin, &mut taken) {
                                         Ok(rs) => cfg.custom.extend(rs.into_iter().map(Arc::new)),
                                         Err(PackError::Unreadable(msg)) => l.err(
                                             &format!("rule_packs[{i}]"),
@@ -317,13 +388,16 @@ pub fn parse(src: SourceFile, path: Option<PathBuf>) -> Result<Config, Box<FileR
                             Some("rules") => rules_section(&mut l, &mut cfg, v),
                             Some("baseline") => match v.as_scalar().filter(|t| !t.trim().is_empty()) {
                                 Some(f) => {
-                                    let file = cfg
+                                    let dir = cfg
                                         .path
                                         .as_deref()
                                         .and_then(Path::parent)
                                         .unwrap_or(Path::new("."))
-                                        .join(f.trim());
-                                    cfg.baseline = Some(file);
+                                        .to_path_buf();
+                                    match confined(&dir, f.trim()) {
+                                        Ok(file) => cfg.baseline = Some(file),
+                                        Err((msg, help)) => l.err("baseline", v.span, msg, Some(help)),
+                                    }
                                 }
                                 None => l.err(
                                     "baseline",
@@ -572,12 +646,24 @@ fn load_pack(
         }
     }
     if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(PackError::Invalid(Box::new(FileResult::failed(
-            src, errors,
-        ))))
+        return Ok(out);
     }
+    // a file that is not a rule pack at all (no `rules:` at its top) may be anything a
+    // path can reach, a credentials file included: its lines are never shown
+    let is_pack = {
+        let arena = yaml::Arena::new();
+        yaml::parse(&src, &arena, Limits::default())
+            .ok()
+            .is_some_and(|p| p.root.get("rules").is_some())
+    };
+    if !is_pack {
+        return Err(PackError::Unreadable(format!(
+            "`{display}` is not a rule pack (it has no `rules:` at its top level); its content is not shown"
+        )));
+    }
+    Err(PackError::Invalid(Box::new(FileResult::failed(
+        src, errors,
+    ))))
 }
 
 /// A string or a list of strings, with their spans.

@@ -63,49 +63,98 @@ impl FileResult {
     }
 }
 
-/// Read a file as text, with the checks hostile input needs: size, binary, UTF-8.
+/// Read a file as text, with the checks hostile input needs: a regular file, its size,
+/// binary data, UTF-8.
 pub fn read_source(
     path: &std::path::Path,
     display: &str,
     max_bytes: u64,
 ) -> Result<SourceFile, FileResult> {
-    let fail = |msg: String, help: &str| read_failure(display, msg, help);
     let max_bytes = max_bytes.min(MAX_FILE_BYTES_CEILING);
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            return Err(fail(
-                format!("cannot read `{display}`: {}", io_reason(&e)),
-                "check the path and its permissions",
-            ));
-        }
+    match read_bounded(path, display, max_bytes) {
+        Ok(bytes) => source_from_bytes(display, bytes, max_bytes),
+        Err((msg, help)) => Err(read_failure(display, msg, help)),
+    }
+}
+
+/// The bytes of a regular file of at most `max_bytes`, read without ever blocking or
+/// reading more than the limit and one byte: a directory, a FIFO, a socket, a device
+/// (`/dev/zero`) or a link to one is refused by name before it is opened, and a file
+/// that grows past the limit while being read is refused too. The error and its help.
+pub fn read_bounded(
+    path: &std::path::Path,
+    display: &str,
+    max_bytes: u64,
+) -> Result<Vec<u8>, (String, &'static str)> {
+    use std::io::Read as _;
+    let unreadable = |e: &std::io::Error| {
+        (
+            format!("cannot read `{display}`: {}", io_reason(e)),
+            "check the path and its permissions",
+        )
     };
+    // `metadata` follows links: a link to a device is the device
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(&e))?;
     if meta.is_dir() {
-        return Err(fail(
+        return Err((
             format!("`{display}` is a directory"),
             "pass a file, or a directory to search with `archlint check DIR`",
         ));
     }
-    if meta.len() > max_bytes {
-        return Err(fail(
+    if !meta.is_file() {
+        return Err((
             format!(
-                "`{display}` is {} bytes, more than the {} byte limit",
-                meta.len(),
-                max_bytes
+                "`{display}` is not a regular file (it is {})",
+                file_kind(&meta)
             ),
-            "an architecture file is a few hundred kilobytes at most; split it, or raise the limit with --max-file-size",
+            "pass the file itself; archlint reads only regular files, never a pipe or a device",
         ));
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return Err(fail(
-                format!("cannot read `{display}`: {}", io_reason(&e)),
-                "check the path and its permissions",
-            ));
-        }
+    let too_large = |n: u64| {
+        (
+            format!("`{display}` is {n} bytes, more than the {max_bytes} byte limit"),
+            "an architecture file is a few hundred kilobytes at most; split it, or raise the limit with --max-file-size",
+        )
     };
-    source_from_bytes(display, bytes, max_bytes)
+    if meta.len() > max_bytes {
+        return Err(too_large(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| unreadable(&e))?;
+    // the file opened may not be the one looked at (a swap in between): ask it again
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err((
+            format!("`{display}` is not a regular file"),
+            "pass the file itself; archlint reads only regular files, never a pipe or a device",
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(&e))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular one is, for an error message.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "not a file"
 }
 
 /// A file (or stdin) that could not be read at all: one located input error.

@@ -1,0 +1,149 @@
+//! Hardening III: what a hostile pull request, a full disk or an odd file system can
+//! do to a run. Each test is one defect's shape: reads bounded to regular files,
+//! configuration kept in its repository, writes that never cut or lose a file.
+
+use crate::common::*;
+
+const DESIGN: &str = "name: x\ncomponents:\n  api: { kind: service, replicas: 2 }\n";
+
+/// Stdout and stderr as one line of words (messages wrap at the terminal's width).
+fn said(o: &std::process::Output) -> String {
+    format!("{} {}", stdout(o), stderr(o))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Run `args` in `dir`, giving up after 20 s (a read that blocks would hang).
+fn run_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut child = bin()
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed().as_secs() > 20 {
+            let _ = child.kill();
+            panic!(
+                "`archlint {}` did not finish: a read blocked",
+                args.join(" ")
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+#[cfg(unix)]
+fn a_fifo_or_a_device_is_refused_by_name_and_never_read() {
+    let d = Dir::new("fifo");
+    let fifo = d.0.join("pipe.arch.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", d.0.join("zero.arch.yaml")).unwrap();
+    for name in ["pipe.arch.yaml", "zero.arch.yaml"] {
+        let o = run_in(&d.0, &["check", name]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let err = said(&o);
+        assert!(
+            err.contains(&format!("`{name}` is not a regular file")),
+            "{err}"
+        );
+    }
+    // the same for a configuration's pack and baseline
+    d.write(
+        ".archlint.yaml",
+        "rule_packs: [pipe.arch.yaml]\nbaseline: zero.arch.yaml\n",
+    );
+    d.write("d.arch.yaml", DESIGN);
+    let o = run_in(&d.0, &["check", "d.arch.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(said(&o).contains("is not a regular file"), "{}", said(&o));
+}
+
+#[test]
+fn a_configuration_cannot_name_files_outside_its_repository() {
+    let d = Dir::new("confine");
+    std::fs::create_dir_all(d.0.join("repo/.git")).unwrap();
+    let outside = d.write(
+        "secrets/credentials",
+        "aws_secret_access_key = AKIASECRETSECRET\n",
+    );
+    d.write("repo/d.arch.yaml", DESIGN);
+    for cfg in [
+        format!("rule_packs: [{outside}]\n"),
+        "rule_packs: [../secrets/credentials]\n".to_string(),
+        "baseline: ../secrets/credentials\n".to_string(),
+    ] {
+        d.write("repo/.archlint.yaml", &cfg);
+        let o = run_in(&d.0.join("repo"), &["check", "d.arch.yaml"]);
+        assert_eq!(o.status.code(), Some(2), "{cfg}");
+        let all = said(&o);
+        assert!(all.contains("leads outside the repository"), "{cfg}: {all}");
+        assert!(all.contains("--allow-path"), "{all}");
+        assert!(
+            !all.contains("AKIASECRET"),
+            "a secret reached the log: {all}"
+        );
+    }
+    // a link inside the repository pointing out is refused the same way
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&outside, d.0.join("repo/pack.yaml")).unwrap();
+        d.write("repo/.archlint.yaml", "rule_packs: [pack.yaml]\n");
+        let o = run_in(&d.0.join("repo"), &["check", "d.arch.yaml"]);
+        assert!(
+            said(&o).contains("leads outside the repository"),
+            "{}",
+            said(&o)
+        );
+    }
+    // allowed by whoever runs it: read, and still never shown, for it is no pack
+    d.write(
+        "repo/.archlint.yaml",
+        "rule_packs: [../secrets/credentials]\n",
+    );
+    let allow = d.0.join("secrets");
+    let o = run_in(
+        &d.0.join("repo"),
+        &[
+            "check",
+            "--allow-path",
+            allow.to_str().unwrap(),
+            "d.arch.yaml",
+        ],
+    );
+    let all = said(&o);
+    assert!(all.contains("is not a rule pack"), "{all}");
+    assert!(
+        !all.contains("AKIASECRET"),
+        "a secret reached the log: {all}"
+    );
+}
+
+#[test]
+fn a_baseline_with_a_byte_order_mark_is_read() {
+    let d = Dir::new("bom-baseline");
+    d.write("d.arch.yaml", DESIGN);
+    let o = run_in(
+        &d.0,
+        &["check", "d.arch.yaml", "--write-baseline", "b.json"],
+    );
+    assert!(o.status.code().is_some());
+    let text = std::fs::read(d.0.join("b.json")).unwrap();
+    let mut bom = vec![0xef, 0xbb, 0xbf];
+    bom.extend(text);
+    std::fs::write(d.0.join("b.json"), bom).unwrap();
+    let o = run_in(&d.0, &["check", "d.arch.yaml", "--baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
