@@ -113,6 +113,9 @@ enum Command {
         /// Write the review to this file instead of stdout.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Overwrite the `--output` file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Compare two versions of a design: what changed, and the findings introduced and
     /// resolved. OLD and NEW are files, `-` (stdin), or REV:PATH read with `git show`.
@@ -134,6 +137,9 @@ enum Command {
         /// Write the architecture file here instead of stdout.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Overwrite the `--output` file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Run the language server (LSP over stdio) for editors: findings as you type,
     /// hover, go-to-definition, completion and quick fixes.
@@ -182,13 +188,21 @@ fn main() -> ExitCode {
             file,
             format,
             output,
-        } => commands::report::run(&file, format, output.as_deref(), today),
+            force,
+        } => match terminal::may_overwrite(output.as_deref(), force) {
+            Err(e) => e,
+            Ok(()) => commands::report::run(&file, format, output.as_deref(), today),
+        },
         Command::Diff(args) => commands::diff::run(args, today),
         Command::Import {
             from,
             paths,
             output,
-        } => commands::import::run(from, &paths, output.as_deref()),
+            force,
+        } => match terminal::may_overwrite(output.as_deref(), force) {
+            Err(e) => e,
+            Ok(()) => commands::import::run(from, &paths, output.as_deref()),
+        },
         Command::Server => match archlint_server::run_stdio(clock::today_for_server) {
             Ok(()) => Exit::Clean,
             Err(e) => terminal::usage_error(&e),

@@ -95,10 +95,64 @@ pub(crate) fn out(s: &str) {
     let _ = stdout.flush();
 }
 
-/// Write `text` to `path`, or say why not (exit 2).
+/// An `--output` file that exists is overwritten only with `--force` (as `init` asks):
+/// a mistyped `-o` never replaces a design.
+pub(crate) fn may_overwrite(output: Option<&Path>, force: bool) -> Result<(), Exit> {
+    match output {
+        Some(p) if !force && std::fs::symlink_metadata(p).is_ok() => Err(usage_error(&format!(
+            "`{}` exists; pass --force to overwrite it",
+            p.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Write `text` to `path`, or say why not (exit 2). The write is atomic: see
+/// [`write_atomic_with`].
 pub(crate) fn write_file(path: &Path, text: impl AsRef<[u8]>) -> Result<(), Exit> {
-    std::fs::write(path, text)
+    write_atomic_with(path, |w| w.write_all(text.as_ref()))
         .map_err(|e| usage_error(&format!("cannot write `{}`: {e}", path.display())))
+}
+
+/// Write a file whole or not at all: into a temporary file beside it (same directory,
+/// so the same file system), flushed to the disk, then renamed over it. A full disk or
+/// a failed write leaves the old file as it was, never cut; the new file keeps the old
+/// one's permissions, and a link is written through to the file it names.
+pub(crate) fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    // through a link: replace the file it names, not the link
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = target
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("not a file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".archlint-{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = (|| {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        if let Ok(m) = std::fs::metadata(&target) {
+            std::fs::set_permissions(&tmp, m.permissions())?;
+        }
+        std::fs::rename(&tmp, &target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Read a file, or stdin for `-`, with the size limit.

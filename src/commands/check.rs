@@ -186,6 +186,7 @@ pub(crate) fn run(args: CheckArgs, today: Date) -> Exit {
     // the custom rules of every configuration used, for SARIF's rule list
     let mut custom_metas: Vec<rules::Meta> = Vec::new();
     let mut settings_of: Vec<(String, rules::Settings)> = Vec::new();
+    let mut paths: Vec<(String, PathBuf)> = Vec::new();
     for slot in &slots {
         if let Slot::Lint(f, st) = slot {
             for c in &st.custom {
@@ -194,6 +195,7 @@ pub(crate) fn run(args: CheckArgs, today: Date) -> Exit {
                 }
             }
             settings_of.push((f.display().to_string(), st.clone()));
+            paths.push((f.display().to_string(), f.to_path_buf()));
         }
     }
     let mut results: Vec<FileResult> = slots
@@ -209,7 +211,7 @@ pub(crate) fn run(args: CheckArgs, today: Date) -> Exit {
         })
         .collect();
     if args.fix || args.diff {
-        match apply_fixes(&args, &mut results, &settings_of, &linting) {
+        match apply_fixes(&args, &mut results, &settings_of, &paths, &linting) {
             Err(e) => return e,
             Ok(Some(shown)) => return shown,
             Ok(None) => {}
@@ -288,6 +290,7 @@ fn apply_fixes(
     args: &CheckArgs,
     results: &mut [FileResult],
     settings_of: &[(String, rules::Settings)],
+    paths: &[(String, PathBuf)],
     linting: &Linting,
 ) -> Result<Option<Exit>, Exit> {
     let mut any = false;
@@ -316,14 +319,41 @@ fn apply_fixes(
             );
             continue;
         }
-        let path = Path::new(&r.source.name);
-        let bom = std::fs::read(path).is_ok_and(|b| b.starts_with(&[0xef, 0xbb, 0xbf]));
+        // the path as the OS gave it (a name that is not UTF-8 is shown lossily)
+        let path: &Path = paths
+            .iter()
+            .find(|(n, _)| n == &r.source.name)
+            .map_or(Path::new(&r.source.name), |(_, p)| p.as_path());
+        // the file as it is now: an edit saved since it was read is never overwritten
+        let (unchanged, bom) = unchanged_since_read(path, &r.source, args.max_file_size);
         let bytes = if bom {
             format!("\u{feff}{fixed}")
         } else {
             fixed.clone()
         };
-        write_file(path, bytes)?;
+        let written = if unchanged {
+            crate::terminal::write_atomic_with(path, |w| w.write_all(bytes.as_bytes()))
+                .map_err(|e| format!("cannot write the fixes to `{}`: {e}", r.source.name))
+        } else {
+            Err(format!(
+                "`{}` changed since it was read; its fixes were not written (run `archlint check --fix` again)",
+                r.source.name
+            ))
+        };
+        if let Err(msg) = written {
+            // reported, and the other files are still fixed
+            r.diagnostics.push(
+                archlint_core::diag::Diagnostic::invalid(
+                    "",
+                    archlint_core::source::Span::new(0, 0),
+                    msg,
+                )
+                .label("not fixed")
+                .help("check that the file is writable and not being edited, then run again"),
+            );
+            r.input_error = true;
+            continue;
+        }
         eprintln!(
             "fixed {} in {}",
             outputs::plural(fixes.len(), "finding"),
@@ -339,6 +369,19 @@ fn apply_fixes(
         return Ok(Some(if any { Exit::Findings } else { Exit::Clean }));
     }
     Ok(None)
+}
+
+/// Whether the file at `path` still holds the text `read` was made from (an edit saved
+/// while archlint ran must not be overwritten by the fixes), and whether it starts with
+/// a byte-order mark (kept in the fixed file).
+fn unchanged_since_read(path: &Path, read: &SourceFile, max: u64) -> (bool, bool) {
+    let Ok(now) = archlint_linter::input::read_bounded(path, &read.name, max) else {
+        return (false, false);
+    };
+    let bom = now.starts_with(&[0xef, 0xbb, 0xbf]);
+    let same =
+        archlint_linter::source_from_bytes(&read.name, now, max).is_ok_and(|s| s.text == read.text);
+    (same, bom)
 }
 
 /// Baselines: an old one hides what it records; a new one records what is left.
@@ -393,13 +436,10 @@ fn stream_document(
         }
     }
     match &args.output {
-        Some(p) => std::fs::File::create(p)
-            .and_then(|f| {
-                let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-                document(&mut w, args.format, results, baseline, custom)?;
-                w.flush()
-            })
-            .map_err(|e| usage_error(&format!("cannot write `{}`: {e}", p.display()))),
+        Some(p) => crate::terminal::write_atomic_with(p, |w| {
+            document(w, args.format, results, baseline, custom)
+        })
+        .map_err(|e| usage_error(&format!("cannot write `{}`: {e}", p.display()))),
         None => {
             let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             // a closed pipe (`archlint ... | head`) is not an error worth a panic
@@ -480,4 +520,28 @@ fn stale_text(b: &BaselineReport) -> String {
         ));
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_edited_since_it_was_read_is_not_overwritten() {
+        let dir = std::env::temp_dir().join(format!("archlint-changed-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("d.arch.yaml");
+        std::fs::write(&path, "\u{feff}name: x\n").unwrap();
+        let Ok(read) = archlint_linter::read_source(&path, "d.arch.yaml", 1 << 20) else {
+            panic!("the file reads")
+        };
+        assert_eq!(unchanged_since_read(&path, &read, 1 << 20), (true, true));
+        // saved in an editor meanwhile
+        std::fs::write(&path, "name: y\n").unwrap();
+        assert!(!unchanged_since_read(&path, &read, 1 << 20).0);
+        // deleted meanwhile
+        std::fs::remove_file(&path).unwrap();
+        assert!(!unchanged_since_read(&path, &read, 1 << 20).0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -147,3 +147,120 @@ fn a_baseline_with_a_byte_order_mark_is_read() {
     let o = run_in(&d.0, &["check", "d.arch.yaml", "--baseline", "b.json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// `--fix` writes a new file and renames it over the old one: the old inode is
+/// replaced whole (never cut mid-line), the file keeps its permissions, and a link is
+/// written through, staying a link.
+#[test]
+#[cfg(unix)]
+fn fix_replaces_the_file_whole_keeping_its_mode_and_links() {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let d = Dir::new("atomic-fix");
+    let real = d.write(
+        "real.arch.yaml",
+        include_str!("../fixtures/fix/before.arch.yaml"),
+    );
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    std::os::unix::fs::symlink("real.arch.yaml", d.0.join("link.arch.yaml")).unwrap();
+    let before = std::fs::metadata(&real).unwrap().ino();
+    let o = run_in(&d.0, &["check", "--fix", "link.arch.yaml"]);
+    assert!(stderr(&o).contains("fixed"), "{}", stderr(&o));
+    let after = std::fs::metadata(&real).unwrap();
+    assert_ne!(
+        after.ino(),
+        before,
+        "written to a new file, renamed over the old"
+    );
+    assert_eq!(after.permissions().mode() & 0o777, 0o640);
+    assert!(
+        std::fs::symlink_metadata(d.0.join("link.arch.yaml"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let fixed = std::fs::read_to_string(&real).unwrap();
+    assert_ne!(fixed, include_str!("../fixtures/fix/before.arch.yaml"));
+    // no temporary file is left behind
+    let left: Vec<String> = std::fs::read_dir(&d.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// A file whose name is not UTF-8 is fixed in place, not written to a lossy name.
+#[test]
+#[cfg(target_os = "linux")]
+fn fix_writes_a_non_utf8_name_back_to_itself() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let d = Dir::new("non-utf8");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.arch.yaml");
+    let path = d.0.join(name);
+    std::fs::write(&path, include_str!("../fixtures/fix/before.arch.yaml")).unwrap();
+    let o = bin()
+        .current_dir(&d.0)
+        .arg("check")
+        .arg("--fix")
+        .arg(name)
+        .output()
+        .unwrap();
+    assert!(stderr(&o).contains("fixed"), "{}", stderr(&o));
+    let entries: Vec<std::ffi::OsString> = std::fs::read_dir(&d.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, [name.to_os_string()], "one file, the same name");
+    assert_ne!(
+        std::fs::read_to_string(&path).unwrap(),
+        include_str!("../fixtures/fix/before.arch.yaml")
+    );
+}
+
+#[test]
+fn report_and_import_need_force_to_overwrite() {
+    let d = Dir::new("force");
+    let design = d.write("d.arch.yaml", DESIGN);
+    let compose = d.write("compose.yaml", "services:\n  web: { image: nginx }\n");
+    for args in [
+        vec!["report", design.as_str(), "-o", design.as_str()],
+        vec!["import", "compose", compose.as_str(), "-o", design.as_str()],
+    ] {
+        let o = run_in(&d.0, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(said(&o).contains("exists; pass --force"), "{}", said(&o));
+        assert_eq!(
+            std::fs::read_to_string(&design).unwrap(),
+            DESIGN,
+            "untouched"
+        );
+    }
+    let o = run_in(
+        &d.0,
+        &["import", "compose", &compose, "-o", &design, "--force"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", said(&o));
+    assert!(std::fs::read_to_string(&design).unwrap().contains("web"));
+}
+
+/// A workload named like a YAML keyword is quoted, so the import loads; a replica
+/// count out of range is said, not dropped silently.
+#[test]
+fn import_quotes_keyword_names_and_notes_unreadable_replicas() {
+    let d = Dir::new("import-null");
+    let compose = d.write(
+        "compose.yaml",
+        "services:\n  \"null\":\n    image: nginx\n    depends_on: [\"yes\"]\n  \"yes\":\n    image: redis\n    deploy: { replicas: 99999999999999999999999 }\n",
+    );
+    let o = run_in(&d.0, &["import", "compose", &compose]);
+    assert_eq!(o.status.code(), Some(0), "{}", said(&o));
+    let yaml = stdout(&o);
+    assert!(
+        yaml.contains("  \"null\":") && yaml.contains("  \"yes\":"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("not a number of replicas"), "{yaml}");
+    let out = d.write("imported.arch.yaml", &yaml);
+    let r = lint_file(&out, &["all"]);
+    assert!(errors_of(&r).is_empty(), "{:?}", errors_of(&r));
+}

@@ -259,19 +259,25 @@ fn service(
             d
         }
     };
-    let replicas = v
+    let stated = v
         .get("deploy")
         .and_then(|x| x.get("replicas"))
         .and_then(text)
-        .and_then(|r| r.parse().ok())
-        .map(|r| (r, "compose: deploy.replicas".to_string()))
-        .or_else(|| {
-            v.get("scale")
-                .and_then(text)
-                .and_then(|r| r.parse().ok())
-                .map(|r| (r, "compose: scale".to_string()))
-        });
-    d.replicas = Some(replicas.unwrap_or((1, "compose: no deploy.replicas or scale".to_string())));
+        .map(|r| (r, "deploy.replicas"))
+        .or_else(|| v.get("scale").and_then(text).map(|r| (r, "scale")));
+    d.replicas = Some(match stated {
+        Some((r, what)) => match r.trim().parse::<u64>() {
+            Ok(n) => (n, format!("compose: {what}")),
+            // out of range or not a number: said, never silently 1
+            Err(_) => {
+                d.notes.push(format!(
+                    "`{what}: {r}` is not a number of replicas archlint reads; set `replicas:` by hand"
+                ));
+                (1, format!("compose: {what} unreadable"))
+            }
+        },
+        None => (1, "compose: no deploy.replicas or scale".to_string()),
+    });
     if !published.is_empty() {
         public.push((
             name.to_string(),

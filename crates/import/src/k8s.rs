@@ -298,17 +298,23 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
                 Draft::new(&w.name, kind, &why)
             }
         };
-        let replicas = hpa.get(&w.name).cloned().unwrap_or_else(|| {
-            match w
-                .node
-                .get("spec")
-                .and_then(|s| s.get("replicas"))
-                .and_then(text)
-                .and_then(|r| r.parse().ok())
-            {
-                Some(r) => (r, format!("k8s: {} spec.replicas", w.kind)),
-                None => (1, format!("k8s: {} without spec.replicas (1)", w.kind)),
-            }
+        let stated = w
+            .node
+            .get("spec")
+            .and_then(|s| s.get("replicas"))
+            .and_then(text);
+        let replicas = hpa.get(&w.name).cloned().unwrap_or_else(|| match stated {
+            Some(r) => match r.trim().parse::<u64>() {
+                Ok(n) => (n, format!("k8s: {} spec.replicas", w.kind)),
+                // out of range or not a number: said, never silently 1
+                Err(_) => {
+                    d.notes.push(format!(
+                        "`spec.replicas: {r}` is not a number of replicas archlint reads; set `replicas:` by hand"
+                    ));
+                    (1, format!("k8s: {} spec.replicas unreadable", w.kind))
+                }
+            },
+            None => (1, format!("k8s: {} without spec.replicas (1)", w.kind)),
         });
         if w.kind != "DaemonSet" {
             d.replicas = Some(replicas);

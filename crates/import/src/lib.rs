@@ -238,7 +238,7 @@ pub fn render(source: &str, origin: &str, name: &str, drafts: &[Draft]) -> Strin
          #   operations: { team_size: 5, existing: [], budget: medium }\n\ncomponents:\n",
     );
     for d in drafts {
-        let _ = writeln!(s, "  {}:", d.id);
+        let _ = writeln!(s, "  {}:", yaml_str(&d.id));
         if let Some(desc) = &d.description {
             let _ = writeln!(s, "    description: {}", yaml_str(desc));
         }
@@ -267,7 +267,7 @@ pub fn render(source: &str, origin: &str, name: &str, drafts: &[Draft]) -> Strin
         if !d.calls.is_empty() {
             s.push_str("    calls:\n");
             for c in &d.calls {
-                let _ = writeln!(s, "      - to: {}  # {}", c.to, c.why);
+                let _ = writeln!(s, "      - to: {}  # {}", yaml_str(&c.to), c.why);
                 if let Some((p, why)) = &c.protocol {
                     let _ = writeln!(s, "        protocol: {p}  # {why}");
                 }
@@ -277,10 +277,32 @@ pub fn render(source: &str, origin: &str, name: &str, drafts: &[Draft]) -> Strin
     s
 }
 
-fn yaml_str(t: &str) -> String {
-    if t.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ' '))
-        && !t.starts_with(' ')
+/// A value or key as YAML reads it back: plain when it is only letters, digits and
+/// `-_./ `, else quoted; and quoted when it is a word YAML reads as something else
+/// (`null`, `~`, `true`, `no`, ...), so a workload named `null` stays a name.
+pub(crate) fn yaml_str(t: &str) -> String {
+    let keyword = matches!(
+        t.to_ascii_lowercase().as_str(),
+        "null"
+            | "~"
+            | "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "on"
+            | "off"
+            | "y"
+            | "n"
+            | ".nan"
+            | ".inf"
+            | "-.inf"
+    );
+    if !keyword
+        && !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ' '))
+        && !t.starts_with([' ', '-', '.'])
+        && !t.ends_with(' ')
     {
         t.to_string()
     } else {
