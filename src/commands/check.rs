@@ -266,7 +266,7 @@ fn files_to_lint(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Exit> {
             files.push(p.clone());
             continue;
         }
-        let found = crate::discover::find(p);
+        let found = crate::discover::find(p).map_err(|e| usage_error(&e))?;
         if found.is_empty() {
             let msg = format!(
                 "no architecture files (architecture.yaml, architecture.yml, *.arch.yaml, *.arch.yml) found under `{}`",

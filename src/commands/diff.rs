@@ -93,6 +93,22 @@ fn read_version(arg: &str, stdin_name: &str) -> Result<Version, Unread> {
         )));
     }
     let spec = format!("{rev}:{path}");
+    // the blob's size first: a huge one is refused before a byte of it is read
+    if let Ok(o) = std::process::Command::new("git")
+        .args(["cat-file", "-s", "--end-of-options", &spec])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        && o.status.success()
+        && let Ok(size) = String::from_utf8_lossy(&o.stdout).trim().parse::<u64>()
+        && size > max
+    {
+        return Err(Unread::Input(archlint_linter::read_failure(
+            &spec,
+            format!("`{spec}` is {size} bytes, more than the {max} byte limit"),
+            "an architecture file is a few hundred kilobytes at most; compare the files it was split into",
+        )));
+    }
     let out = std::process::Command::new("git")
         .args(["show", "--end-of-options", &spec])
         .stdin(std::process::Stdio::null())

@@ -17,32 +17,23 @@ pub(crate) enum ImportFrom {
     Threagile,
 }
 
-/// Every `*.yaml`/`*.yml` under `dir`, sorted.
-fn manifests_under(dir: &Path) -> Vec<PathBuf> {
-    let mut stack = vec![dir.to_path_buf()];
-    let mut found = Vec::new();
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
+/// Every `*.yaml`/`*.yml` under `dir`, sorted (links to directories not followed).
+fn manifests_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    crate::discover::walk(
+        dir,
+        |name| name.ends_with(".yaml") || name.ends_with(".yml"),
+        |_| true,
+    )
 }
 
 pub(crate) fn run(from: ImportFrom, paths: &[PathBuf], output: Option<&Path>) -> Exit {
     let mut files: Vec<PathBuf> = Vec::new();
     for p in paths {
         if p.is_dir() && from == ImportFrom::K8s {
-            let found = manifests_under(p);
+            let found = match manifests_under(p) {
+                Ok(f) => f,
+                Err(e) => return usage_error(&e),
+            };
             if found.is_empty() {
                 return usage_error(&format!(
                     "no *.yaml or *.yml manifests under `{}`",

@@ -264,3 +264,61 @@ fn import_quotes_keyword_names_and_notes_unreadable_replicas() {
     let r = lint_file(&out, &["all"]);
     assert!(errors_of(&r).is_empty(), "{:?}", errors_of(&r));
 }
+
+/// A directory walk does not follow links to directories: a link back up the tree
+/// cannot make it go round for ever.
+#[test]
+#[cfg(unix)]
+fn directory_walks_do_not_follow_links_into_loops() {
+    let d = Dir::new("walk-loop");
+    d.write("a/d.arch.yaml", DESIGN);
+    d.write("k8s/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec: { replicas: 2, template: { spec: { containers: [{ name: web, image: nginx }] } } }\n");
+    std::os::unix::fs::symlink("..", d.0.join("a/up")).unwrap();
+    std::os::unix::fs::symlink("..", d.0.join("k8s/up")).unwrap();
+    let o = run_in(&d.0, &["check", "."]);
+    assert!(said(&o).contains("1 file"), "{}", said(&o));
+    let o = run_in(&d.0, &["import", "k8s", "k8s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", said(&o));
+    assert!(stdout(&o).contains("web"));
+}
+
+/// A blob too large is refused from its size, before git writes a byte of it.
+#[test]
+fn diff_refuses_a_huge_git_blob_by_its_size() {
+    let have_git = std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(have_git, "git is not installed; this test needs it");
+    let d = Dir::new("git-blob");
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .current_dir(&d.0)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@t")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@t")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    // 65 MiB of comment: over the 64 MiB limit
+    let big = format!("name: x\n{}", "#".repeat(65 << 20));
+    d.write("big.arch.yaml", &big);
+    d.write("d.arch.yaml", DESIGN);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "big"]);
+    let o = run_in(&d.0, &["diff", "HEAD:big.arch.yaml", "d.arch.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        said(&o).contains("more than the 67108864 byte limit"),
+        "{}",
+        said(&o)
+    );
+}
