@@ -217,7 +217,7 @@ pub(crate) fn run(args: CheckArgs, today: Date) -> Exit {
             Ok(None) => {}
         }
     }
-    let baseline = match baselines(&args, baseline_path.as_deref(), &mut results) {
+    let baseline = match baselines(&args, baseline_path.as_deref(), &mut results, &settings_of) {
         Ok(b) => b,
         Err(e) => return e,
     };
@@ -389,11 +389,20 @@ fn baselines(
     args: &CheckArgs,
     baseline_path: Option<&Path>,
     results: &mut [FileResult],
+    settings_of: &[(String, rules::Settings)],
 ) -> Result<Option<BaselineReport>, Exit> {
     let mut applied = None;
+    // whether an entry's rule ran on its file in this run (`--select` may leave it out)
+    let ran = |e: &archlint_linter::baseline::Entry| {
+        let file = archlint_linter::fingerprint::normalize_file(&e.file);
+        settings_of
+            .iter()
+            .find(|(n, _)| archlint_linter::fingerprint::normalize_file(n) == file)
+            .is_none_or(|(_, s)| s.is_enabled_id(&e.rule))
+    };
     if let Some(p) = baseline_path {
         let b = Baseline::load(p).map_err(|e| usage_error(&e))?;
-        applied = Some((p.to_path_buf(), b.apply(results)));
+        applied = Some((p.to_path_buf(), b.apply_with(results, &ran)));
     }
     if let Some(w) = &args.write_baseline {
         let new = match &applied {
@@ -404,7 +413,7 @@ fn baselines(
         write_file(w, new.to_json())?;
         eprintln!("wrote {} to {}", entries(new.findings.len()), w.display());
         if applied.is_none() {
-            applied = Some((w.clone(), new.apply(results)));
+            applied = Some((w.clone(), new.apply_with(results, &ran)));
         }
     }
     Ok(applied.map(|(p, a)| BaselineReport {

@@ -322,3 +322,75 @@ fn diff_refuses_a_huge_git_blob_by_its_size() {
         said(&o)
     );
 }
+
+/// `--baseline F --write-baseline F` prunes only what it could check: entries of a file
+/// not linted in this run, of a file with an input error, or of a rule `--select` left
+/// out all stay.
+#[test]
+fn pruning_a_baseline_keeps_what_this_run_could_not_check() {
+    let d = Dir::new("prune");
+    let design = "name: x\ncomponents:\n  web: { kind: client, calls: [api] }\n  api: { kind: service, calls: [db] }\n  db: { kind: database }\n";
+    d.write("a.arch.yaml", design);
+    d.write("b.arch.yaml", design);
+    let entries = |d: &Dir| -> usize {
+        let j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(d.0.join("base.json")).unwrap()).unwrap();
+        j["findings"].as_array().unwrap().len()
+    };
+    run_in(
+        &d.0,
+        &[
+            "check",
+            "a.arch.yaml",
+            "b.arch.yaml",
+            "--write-baseline",
+            "base.json",
+        ],
+    );
+    let all = entries(&d);
+    assert!(all >= 4, "{all}");
+    let prune = |d: &Dir, args: &[&str]| {
+        let mut a = vec![
+            "check",
+            "--baseline",
+            "base.json",
+            "--write-baseline",
+            "base.json",
+        ];
+        a.extend_from_slice(args);
+        run_in(&d.0, &a)
+    };
+    // one of the two files linted: the other's entries stay
+    prune(&d, &["a.arch.yaml"]);
+    assert_eq!(entries(&d), all, "linting a alone dropped b's entries");
+    // a rule left out by --select: its entries stay
+    prune(
+        &d,
+        &[
+            "--select",
+            "sync-call-without-timeout",
+            "a.arch.yaml",
+            "b.arch.yaml",
+        ],
+    );
+    assert_eq!(
+        entries(&d),
+        all,
+        "--select dropped the other rules' entries"
+    );
+    // a syntax error for a moment: the file's entries stay
+    d.write("a.arch.yaml", "name: x\ncomponents: [\n");
+    prune(&d, &["a.arch.yaml", "b.arch.yaml"]);
+    assert_eq!(
+        entries(&d),
+        all,
+        "a syntax error dropped the file's entries"
+    );
+    // a finding really gone is pruned
+    d.write(
+        "a.arch.yaml",
+        &design.replace("calls: [db]", "calls: [{ to: db, timeout: 1s }]"),
+    );
+    prune(&d, &["a.arch.yaml", "b.arch.yaml"]);
+    assert!(entries(&d) < all);
+}

@@ -109,6 +109,15 @@ impl Baseline {
 
     /// Remove the findings the baseline has from `results` (input errors always stay).
     pub fn apply(&self, results: &mut [FileResult]) -> Applied {
+        self.apply_with(results, &|_| true)
+    }
+
+    /// [`Baseline::apply`], knowing which entries' rules ran (`ran`: with `--select`,
+    /// a rule left out reports nothing, and its entries are not stale). An entry is
+    /// stale only when its file was linted whole in this run (read, parsed, no input
+    /// error) and its rule ran and matched nothing; every other entry is kept, so that
+    /// `--baseline F --write-baseline F` never drops an entry it could not check.
+    pub fn apply_with(&self, results: &mut [FileResult], ran: &dyn Fn(&Entry) -> bool) -> Applied {
         let wanted: HashMap<&str, &Entry> = self
             .findings
             .iter()
@@ -118,9 +127,9 @@ impl Baseline {
         let mut suppressed = 0;
         // a file with input errors is linted without its parts at fault: what it lacks
         // may be held back, not gone, so none of its entries is stale
-        let linted: HashSet<String> = results
+        let whole: HashSet<String> = results
             .iter()
-            .filter(|r| !r.input_error)
+            .filter(|r| r.linted && !r.input_error)
             .map(|r| crate::fingerprint::normalize_file(&r.source.name))
             .collect();
         for r in results.iter_mut().filter(|r| r.linted) {
@@ -135,21 +144,12 @@ impl Baseline {
                     None => true,
                 });
         }
-        let errored: HashSet<String> = results
-            .iter()
-            .filter(|r| r.input_error)
-            .map(|r| crate::fingerprint::normalize_file(&r.source.name))
-            .collect();
         let (kept, stale): (Vec<Entry>, Vec<Entry>) =
             self.findings.iter().cloned().partition(|e| {
                 matched.contains(e.fingerprint.as_str())
-                    || errored.contains(&crate::fingerprint::normalize_file(&e.file))
+                    || !whole.contains(&crate::fingerprint::normalize_file(&e.file))
+                    || !ran(e)
             });
-        // an entry for a file this run did not lint is neither matched nor stale
-        let stale = stale
-            .into_iter()
-            .filter(|e| linted.contains(&crate::fingerprint::normalize_file(&e.file)))
-            .collect();
         Applied {
             suppressed,
             stale,
