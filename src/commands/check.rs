@@ -299,7 +299,18 @@ fn apply_fixes(
         if r.input_error || r.source.name == args.stdin_filename {
             continue;
         }
-        let fixes = fix::fixes(&r.source, &r.diagnostics);
+        let (fixes, skipped): (Vec<fix::Fix>, Vec<fix::Fix>) =
+            fix::fixes(&r.source, &r.diagnostics)
+                .into_iter()
+                .partition(|f| f.skipped.is_none());
+        for f in &skipped {
+            eprintln!(
+                "{}: `{}`: {}",
+                r.source.name,
+                f.path,
+                f.skipped.as_deref().unwrap_or_default()
+            );
+        }
         if fixes.is_empty() {
             continue;
         }

@@ -116,6 +116,7 @@ fn fix(src: &SourceFile, root: &yaml::Node, d: &Diagnostic) -> Option<Fix> {
         path: d.path.clone(),
         title: title.clone(),
         edits,
+        skipped: None,
     };
     if let Some(n) = retry.as_scalar() {
         let attempts: u64 = n.trim().parse().ok()?;
