@@ -8,6 +8,20 @@ fn globs() {
     assert!(!glob("pay*", "repay"));
     assert!(glob("*", ""));
     assert!(!glob("a", "ab"));
+    assert!(glob("a.b+c", "A.B+C"), "regex characters are literal");
+    assert!(!glob("a.b", "axb"));
+}
+
+/// The shape that took seconds: a long pattern of stars against a long id that almost
+/// matches. Linear now: well under a second.
+#[test]
+fn a_long_glob_is_matched_in_linear_time() {
+    let pattern = "*a".repeat(10_000);
+    let text = "a".repeat(19_999) + "b";
+    let t = std::time::Instant::now();
+    assert!(!glob(&pattern, &text));
+    assert!(glob(&pattern, &"a".repeat(20_000)));
+    assert!(t.elapsed().as_secs_f64() < 2.0, "{:?}", t.elapsed());
 }
 
 #[test]
@@ -48,5 +62,33 @@ fn every_component_field_is_readable() {
             "custom rules cannot read `{}`",
             d.name
         );
+    }
+}
+
+/// The linear glob agrees with a plain recursive matcher on random small patterns.
+#[test]
+fn glob_agrees_with_a_reference_matcher() {
+    fn reference(p: &[char], t: &[char]) -> bool {
+        match (p.first(), t.first()) {
+            (None, _) => t.is_empty(),
+            (Some('*'), _) => reference(&p[1..], t) || (!t.is_empty() && reference(p, &t[1..])),
+            (Some('?'), Some(_)) => reference(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a == b => reference(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+    let mut seed: u64 = 7;
+    let mut next = |n: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) % n
+    };
+    let alphabet = ['a', 'b', 'é'];
+    for _ in 0..20_000 {
+        let p: String = (0..next(7))
+            .map(|_| ['a', 'b', 'é', '*', '?'][next(5) as usize])
+            .collect();
+        let t: String = (0..next(7)).map(|_| alphabet[next(3) as usize]).collect();
+        let (pc, tc): (Vec<char>, Vec<char>) = (p.chars().collect(), t.chars().collect());
+        assert_eq!(glob(&p, &t), reference(&pc, &tc), "{p:?} {t:?}");
     }
 }
