@@ -14,7 +14,9 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
     let mut notes = Vec::new();
     let mut unrecognised = Vec::new();
     let mut public: Vec<(String, String)> = Vec::new();
-    let mut services: Vec<(String, SourceFile)> = Vec::new();
+    // every service's name (not a copy of its file per service: that made 8,000
+    // services take 10 GB)
+    let mut names: BTreeSet<String> = BTreeSet::new();
     let arena = yaml::Arena::new();
     let parsed: Vec<_> = files
         .iter()
@@ -59,10 +61,9 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
                     "write it as `name: { image: ..., ports: [...] }`",
                 )));
             }
-            services.push((name.to_string(), src.clone()));
+            names.insert(name.to_string());
         }
     }
-    let names: BTreeSet<String> = services.iter().map(|(n, _)| n.clone()).collect();
     let hostnames: Vec<(String, String)> = parsed
         .iter()
         .flat_map(|p| {

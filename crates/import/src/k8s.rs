@@ -136,12 +136,33 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
             )
         })
         .collect();
-    let selects = |sel: &BTreeMap<String, String>| -> Vec<String> {
-        if sel.is_empty() {
-            return Vec::new();
+    // the workloads by each of their pod labels, so that a selector looks at the
+    // workloads of its rarest label rather than at every workload
+    let mut by_label: std::collections::HashMap<(&str, &str), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, (_, l)) in pod_labels.iter().enumerate() {
+        for (k, v) in l {
+            by_label
+                .entry((k.as_str(), v.as_str()))
+                .or_default()
+                .push(i);
         }
-        pod_labels
+    }
+    let selects = |sel: &BTreeMap<String, String>| -> Vec<String> {
+        let Some(fewest) = sel
             .iter()
+            .map(|(k, v)| {
+                by_label
+                    .get(&(k.as_str(), v.as_str()))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .min_by_key(|w| w.len())
+        else {
+            return Vec::new();
+        };
+        fewest
+            .iter()
+            .map(|&i| &pod_labels[i])
             .filter(|(_, l)| sel.iter().all(|(k, v)| l.get(k) == Some(v)))
             .map(|(n, _)| n.clone())
             .collect()
@@ -195,16 +216,17 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
             ))
         })
         .collect();
+    let workload_names: std::collections::HashSet<&str> =
+        workloads.iter().map(|w| w.name.as_str()).collect();
     let resolve = |host: &str| -> Option<(String, Option<String>)> {
         if let Some(t) = service_targets.get(host) {
             return t
                 .first()
                 .map(|w| (w.clone(), service_proto.get(host).cloned()));
         }
-        workloads
-            .iter()
-            .find(|w| w.name == host)
-            .map(|w| (w.name.clone(), None))
+        workload_names
+            .contains(host)
+            .then(|| (host.to_string(), None))
     };
     let mut drafts = Vec::new();
     let mut unrecognised = Vec::new();
