@@ -488,6 +488,10 @@ fn malformed_frames_are_answered_and_the_server_goes_on() {
     assert_eq!(s.c.answer(json!(77))["error"]["code"], -32600);
     s.c.raw(frame(r#"{"jsonrpc":"2.0","id":78,"method":5}"#).as_bytes());
     assert_eq!(s.c.answer(json!(78))["error"]["code"], -32600);
+    // an absurd length (2^64 - 1) is answered at once, never allocated or awaited
+    s.c.raw(b"Content-Length: 18446744073709551615\r\n\r\n");
+    let r = s.c.answer(Value::Null);
+    assert_eq!(r["error"]["code"], -32600, "{r}");
     // and it still answers
     let h = s.at("textDocument/hover", pos(DESIGN, "orders", 0));
     assert!(h["contents"]["value"].as_str().unwrap().contains("orders"));
@@ -1036,4 +1040,42 @@ fn typing_a_line_key_by_key_never_hides_the_findings() {
         thin.is_empty(),
         "keystrokes that hid the findings: {thin:#?}"
     );
+}
+
+/// A configuration whose rule pack is a named pipe: the server says so and goes on,
+/// never blocked on the pipe.
+#[test]
+#[cfg(unix)]
+fn a_pack_that_would_block_cannot_stall_the_server() {
+    let d = Dir::new("lsp-fifo");
+    let fifo = d.0.join("pack.yaml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    d.write(".archlint.yaml", "rule_packs: [pack.yaml]\n");
+    let file = d.write("shop.arch.yaml", DESIGN);
+    let uri = format!("file://{file}");
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    c.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": DESIGN } }));
+    let diags = c.diagnostics(&uri);
+    assert!(
+        diags.iter().any(|d| d["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file")),
+        "{diags:?}"
+    );
+    let h = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": pos(DESIGN, "orders", 0) }),
+    );
+    assert!(h["contents"]["value"].is_string());
 }

@@ -75,8 +75,9 @@ fn write_loop(mut w: impl Write, rx: Receiver<Outgoing>) {
 }
 
 fn read_loop(mut r: impl BufRead, tx: Sender<Incoming>) {
+    let mut resync = false;
     loop {
-        let frame = match read_frame(&mut r) {
+        let frame = match read_frame(&mut r, &mut resync) {
             Frame::End => return,
             Frame::Bad(v) => Incoming::Malformed(v),
             Frame::Body(body) => parse(&body),
@@ -93,8 +94,10 @@ enum Frame {
     End,
 }
 
-/// One frame: its headers up to the blank line, then `Content-Length` bytes.
-fn read_frame(r: &mut impl BufRead) -> Frame {
+/// One frame: its headers up to the blank line, then `Content-Length` bytes. After a
+/// frame too large to read (`resync`), what follows its header is skipped up to the
+/// next line that starts a frame, so that the server goes on with the next message.
+fn read_frame(r: &mut impl BufRead, resync: &mut bool) -> Frame {
     let mut length: Option<Result<usize, String>> = None;
     let mut seen_any = false;
     loop {
@@ -105,6 +108,16 @@ fn read_frame(r: &mut impl BufRead) -> Frame {
         }
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\r', '\n']);
+        if *resync {
+            // the body that was never going to be read: skip to the next header
+            let starts = text
+                .split_once(':')
+                .is_some_and(|(n, _)| n.trim().eq_ignore_ascii_case("content-length"));
+            if !starts {
+                continue;
+            }
+            *resync = false;
+        }
         if text.is_empty() {
             if !seen_any {
                 continue; // blank lines between frames
@@ -135,15 +148,13 @@ fn read_frame(r: &mut impl BufRead) -> Frame {
         Some(Ok(n)) => n,
     };
     if n > MAX_BODY {
-        // skip it without holding it
-        let skipped = std::io::copy(&mut r.by_ref().take(n as u64), &mut std::io::sink());
-        if skipped.map_or(true, |k| k < n as u64) {
-            return Frame::End;
-        }
+        // never allocated nor awaited: answered now, and the input skipped up to the
+        // next frame's header
+        *resync = true;
         return Frame::Bad(error(
             Value::Null,
             ErrorCode::InvalidRequest,
-            format!("a message of {n} bytes, more than the {MAX_BODY} byte limit"),
+            format!("a message of {n} bytes, more than the {MAX_BODY} byte limit; skipped"),
         ));
     }
     let mut body = vec![0; n];
@@ -204,8 +215,9 @@ mod tests {
     fn frames(input: &[u8]) -> Vec<String> {
         let mut r = std::io::BufReader::new(input);
         let mut out = Vec::new();
+        let mut resync = false;
         loop {
-            match read_frame(&mut r) {
+            match read_frame(&mut r, &mut resync) {
                 Frame::End => return out,
                 Frame::Bad(v) => out.push(format!("bad {}", v["error"]["code"])),
                 Frame::Body(b) => out.push(match parse(&b) {
@@ -232,7 +244,13 @@ mod tests {
         input.extend(frame(b"[1, 2]")); // JSON, not a message
         input.extend(frame(br#"{"jsonrpc":"2.0","id":4}"#)); // no method or result
         input.extend(frame(ok));
-        input.extend(b"Content-Length: 99999999999\r\n\r\n"); // longer than any message
+        // longer than any message (and 2^64 - 1): answered, then the next frame is read
+        input.extend(b"Content-Length: 99999999999\r\n\r\n{\"a\": 1}\n");
+        input.extend(frame(ok));
+        input.extend(b"Content-Length: 18446744073709551615\r\n\r\n");
+        input.extend(frame(ok));
+        input.extend(b"Content-Length: 18446744073709551616\r\n\r\n"); // not a usize
+        input.extend(frame(ok));
         assert_eq!(
             frames(&input),
             [
@@ -242,7 +260,45 @@ mod tests {
                 "malformed -32600",
                 "malformed -32600",
                 "message",
+                "bad -32600",
+                "message",
+                "bad -32600",
+                "message",
+                "bad -32700",
+                "message",
             ]
         );
+    }
+
+    /// Random bytes and random damage to good frames: never a panic, never a frame
+    /// read past the input, and every good frame after damage is still read.
+    #[test]
+    fn random_frames_never_stop_the_reader() {
+        let ok = br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+        let mut seed: u64 = 11;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        for _ in 0..3_000 {
+            let mut input: Vec<u8> = Vec::new();
+            let good = format!("Content-Length: {}\r\n\r\n", ok.len()).into_bytes();
+            for _ in 0..next(4) {
+                let mut f = good.clone();
+                f.extend_from_slice(ok);
+                // damage a few bytes
+                for _ in 0..next(4) {
+                    let i = next(f.len() as u64) as usize;
+                    f[i] = next(256) as u8;
+                }
+                input.extend(f);
+            }
+            for _ in 0..next(40) {
+                input.push(next(256) as u8);
+            }
+            let _ = frames(&input); // must return
+        }
     }
 }
