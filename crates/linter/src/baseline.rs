@@ -88,8 +88,14 @@ impl Baseline {
         // a baseline lists every finding once: 64 MiB is room for a million
         let bytes = crate::input::read_bounded(path, &path.display().to_string(), 64 << 20)
             .map_err(|(msg, _)| format!("cannot read the baseline: {msg}"))?;
-        // a byte-order mark is accepted, as in designs
-        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+        Baseline::from_slice(&bytes, &path.display().to_string())
+    }
+
+    /// A baseline from its bytes (`name` for the messages): a byte-order mark is
+    /// accepted, as in designs.
+    pub fn from_slice(bytes: &[u8], name: &str) -> Result<Baseline, String> {
+        let path = std::path::Path::new(name);
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         let b: Baseline = serde_json::from_slice(bytes).map_err(|e| {
             format!(
                 "the baseline `{}` is not an archlint baseline ({e}); write one with `archlint check --write-baseline {}`",
