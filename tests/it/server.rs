@@ -451,6 +451,21 @@ fn shutdown_then_exit_ends_the_server_cleanly() {
 }
 
 impl Client {
+    /// A server that has opened `file` with `text` (initialized, the file sent).
+    fn opened(file: &str, text: &str) -> (Client, String) {
+        let uri = format!("file://{file}");
+        let mut c = Client::start();
+        c.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+        );
+        c.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": text } }),
+        );
+        (c, uri)
+    }
+
     /// Write raw bytes to the server, framing and all.
     fn raw(&mut self, bytes: &[u8]) {
         self.stdin.write_all(bytes).unwrap();
@@ -693,13 +708,7 @@ fn the_configurations_baseline_hides_its_findings() {
         .unwrap();
     assert!(o.status.code().is_some(), "{o:?}");
     d.write(".archlint.yaml", "baseline: base.json\n");
-    let uri = format!("file://{file}");
-    let mut c = Client::start();
-    c.request(
-        "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-    );
-    c.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": DESIGN } }));
+    let (mut c, uri) = Client::opened(&file, DESIGN);
     let diags = c.diagnostics(&uri);
     assert!(
         diags.is_empty(),
@@ -736,16 +745,7 @@ fn inlay_hints_show_each_components_load() {
     let d = Dir::new("lsp-inlay");
     let text = "name: shop\nrequirements:\n  scale: { daily_active_users: 1M, requests_per_user_per_day: 10, peak_to_average: 3 }\ncomponents:\n  web: { kind: client, calls: [api] }\n  api:\n    kind: service\n    capacity: 200\n    replicas: 2\n    calls: [{ to: db, timeout: 1s }]\n  db: { kind: database, replicas: 2 }\n";
     let file = d.write("shop.arch.yaml", text);
-    let uri = format!("file://{file}");
-    let mut c = Client::start();
-    c.request(
-        "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-    );
-    c.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": text } }),
-    );
+    let (mut c, uri) = Client::opened(&file, text);
     let hints = c.request(
         "textDocument/inlayHint",
         json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 20, "character": 0 } } }),
@@ -888,16 +888,7 @@ fn fast_edits_in_a_large_file_end_with_the_last_texts_diagnostics() {
     let d = Dir::new("lsp-fast");
     let base = archlint_testing::synth::generate(2_000, 3).yaml;
     let file = d.write("big.arch.yaml", &base);
-    let uri = format!("file://{file}");
-    let mut c = Client::start();
-    c.request(
-        "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-    );
-    c.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": base } }),
-    );
+    let (mut c, uri) = Client::opened(&file, &base);
     c.diagnostics(&uri);
     for i in 0..8 {
         let text = format!("{base}typed_key_{i}: 1\n");
@@ -1010,16 +1001,7 @@ fn typing_a_line_key_by_key_never_hides_the_findings() {
     .unwrap();
     let d = Dir::new("lsp-typing");
     let file = d.write("shop.arch.yaml", &shop);
-    let uri = format!("file://{file}");
-    let mut c = Client::start();
-    c.request(
-        "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-    );
-    c.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": shop } }),
-    );
+    let (mut c, uri) = Client::opened(&file, &shop);
     let opened = c.diagnostics(&uri).len();
     assert!(opened > 10);
     // after the call `- to: shop-db` of payments (no timeout), type `timeout: 250ms`
@@ -1058,13 +1040,7 @@ fn a_pack_that_would_block_cannot_stall_the_server() {
     );
     d.write(".archlint.yaml", "rule_packs: [pack.yaml]\n");
     let file = d.write("shop.arch.yaml", DESIGN);
-    let uri = format!("file://{file}");
-    let mut c = Client::start();
-    c.request(
-        "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-    );
-    c.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": DESIGN } }));
+    let (mut c, uri) = Client::opened(&file, DESIGN);
     let diags = c.diagnostics(&uri);
     assert!(
         diags.iter().any(|d| d["message"]

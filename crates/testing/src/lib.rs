@@ -85,7 +85,11 @@ pub fn check_fixes(
         !after.input_error,
         "the fixed file does not load:\n{}\n--- fixed:\n{fixed}\n{:?}",
         r.source.text,
-        after.diagnostics.iter().filter(|d| d.is_input_error()).collect::<Vec<_>>()
+        after
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_input_error())
+            .collect::<Vec<_>>()
     );
     let before: std::collections::HashSet<(&str, &str)> = r
         .diagnostics
