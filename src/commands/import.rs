@@ -76,6 +76,9 @@ pub(crate) fn run(from: ImportFrom, paths: &[PathBuf], output: Option<&Path>) ->
         eprintln!("note: {n}");
     }
     eprintln!("{}", imported.summary);
+    for line in &imported.checklist {
+        eprintln!("{line}");
+    }
     match output {
         Some(p) => {
             if let Err(e) = write_file(p, &imported.yaml) {

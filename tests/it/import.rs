@@ -358,3 +358,66 @@ mod properties {
         }
     }
 }
+
+/// Issue 32's first defects, each in the shape it was found: an argument read as a
+/// protocol, a real `users` service swallowed by the made-up client, Threagile's
+/// `readonly` and duplicate links, ports on a random host port, and the checklist.
+#[test]
+fn arguments_names_links_ports_and_the_checklist() {
+    let d = Dir::new("import-32");
+    let compose = d.write(
+        "compose.yaml",
+        "services:\n  proxy:\n    image: myorg/proxy\n    ports: [\"8080:80\", \"9000\"]\n    command: [\"--upstream=http://users:8080\", \"--db=jdbc:postgresql://db:5432/app\"]\n  users:\n    image: myorg/users\n    ports: [\"8081:8080\"]\n  db:\n    image: postgres:15\n",
+    );
+    let (yaml, err) = import(&["compose", &compose]);
+    let m = model(&yaml);
+    // `--upstream=http://users:8080`: a call to `users` over http, not `protocol: --upstream=http`
+    let call = m
+        .component("proxy")
+        .unwrap()
+        .calls
+        .iter()
+        .find(|c| c.to.v == "users")
+        .expect("proxy -> users");
+    assert_eq!(
+        call.protocol.as_ref().map(|p| p.v.as_str()),
+        Some("http"),
+        "{yaml}"
+    );
+    assert!(calls(&m, "proxy", "db"), "jdbc:postgresql://db: {yaml}");
+    // the real `users` stays a service; the made-up client takes another name
+    assert_eq!(kind(&m, "users"), "service");
+    assert_eq!(kind(&m, "external-users"), "client");
+    assert!(calls(&m, "external-users", "users") && calls(&m, "external-users", "proxy"));
+    // a port on a random host port is noted
+    assert!(
+        yaml.contains("port 9000 is published on a random host port"),
+        "{yaml}"
+    );
+    // what the new file can and cannot tell
+    assert!(
+        err.contains("what the new file can tell archlint:"),
+        "{err}"
+    );
+    assert!(err.contains("cannot yet: timeouts and retries"), "{err}");
+    assert!(err.contains("add first: the `requirements`"), "{err}");
+
+    let threagile = d.write(
+        "model.yaml",
+        "title: t\ntechnical_assets:\n  app:\n    id: app\n    type: process\n    technology: web-service-rest\n    communication_links:\n      read:\n        target: store\n        protocol: jdbc\n        readonly: true\n      write:\n        target: store\n        protocol: jdbc\n  store:\n    id: store\n    type: datastore\n    technology: database\n",
+    );
+    let (yaml, _) = import(&["threagile", &threagile]);
+    let m = model(&yaml);
+    let to_store: Vec<_> = m
+        .component("app")
+        .unwrap()
+        .calls
+        .iter()
+        .filter(|c| c.to.v == "store")
+        .collect();
+    assert_eq!(to_store.len(), 2, "both links kept: {yaml}");
+    assert!(
+        yaml.contains("access: read  # threagile: link `read` readonly: true"),
+        "{yaml}"
+    );
+}

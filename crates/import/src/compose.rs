@@ -107,7 +107,7 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
     }
     if !public.is_empty() {
         let mut users = Draft::new(
-            "users",
+            &super::synthetic_id(&drafts),
             Kind::Client,
             "compose: the services below publish ports to the host",
         );
@@ -175,6 +175,8 @@ fn service(
     // ports: published ("8080:80", long syntax) and exposed
     let mut container_ports: Vec<u16> = Vec::new();
     let mut published = Vec::new();
+    // ports given without a host port: docker publishes them on a random one
+    let mut unfixed: Vec<String> = Vec::new();
     for p in v.get("ports").and_then(Node::as_seq).unwrap_or(&[]) {
         if let Some(t) = text(p) {
             let t = t.split('/').next().unwrap_or(t);
@@ -188,13 +190,18 @@ fn service(
             }
             if parts.len() >= 2 {
                 published.push(t.to_string());
+            } else {
+                unfixed.push(t.to_string());
             }
         } else if p.as_map().is_some() {
-            if let Some(c) = p.get("target").and_then(text).and_then(|c| c.parse().ok()) {
+            let target = p.get("target").and_then(text);
+            if let Some(c) = target.and_then(|c| c.parse().ok()) {
                 container_ports.push(c);
             }
             if p.get("published").is_some() {
                 published.push(p.get("published").and_then(text).unwrap_or("").to_string());
+            } else if let Some(t) = target {
+                unfixed.push(t.to_string());
             }
         }
     }
@@ -279,6 +286,12 @@ fn service(
         },
         None => (1, "compose: no deploy.replicas or scale".to_string()),
     });
+    if !unfixed.is_empty() {
+        d.notes.push(format!(
+            "port {} is published on a random host port, not a fixed one: not counted as reachable from outside; say `public: true` if it is",
+            unfixed.join(", ")
+        ));
+    }
     if !published.is_empty() {
         public.push((
             name.to_string(),

@@ -490,7 +490,7 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
     }
     if !edge.is_empty() {
         let mut users = Draft::new(
-            "users",
+            &super::synthetic_id(&drafts),
             Kind::Client,
             "k8s: traffic from outside the cluster",
         );

@@ -27,6 +27,8 @@ use archlint_linter::input::FileResult;
 pub struct DraftCall {
     pub to: String,
     pub protocol: Option<(String, String)>,
+    /// `read` (or `write`) when the source says so, with where it says it.
+    pub access: Option<(String, String)>,
     /// Where it came from (`compose: depends_on`).
     pub why: String,
 }
@@ -70,8 +72,47 @@ impl Draft {
         if to == self.id || self.calls.iter().any(|c| c.to == to) {
             return;
         }
-        self.calls.push(DraftCall { to, protocol, why });
+        self.calls.push(DraftCall {
+            to,
+            protocol,
+            access: None,
+            why,
+        });
     }
+
+    /// A call as a model states it: kept even when another call already goes to the
+    /// same component (two links between one pair are two calls), with its access.
+    pub fn link(
+        &mut self,
+        to: &str,
+        protocol: Option<(String, String)>,
+        access: Option<(String, String)>,
+        why: String,
+    ) {
+        let to = sanitize(to);
+        if to == self.id {
+            return;
+        }
+        self.calls.push(DraftCall {
+            to,
+            protocol,
+            access,
+            why,
+        });
+    }
+}
+
+/// The id of a component the import makes up (the outside users of the system): the
+/// first of `users`, `external-users`, `users-2`, ... that no real workload has, so a
+/// real service called `users` is never merged into it.
+pub fn synthetic_id(drafts: &[Draft]) -> String {
+    let taken = |id: &str| drafts.iter().any(|d| d.id == id);
+    ["users", "external-users"]
+        .into_iter()
+        .map(str::to_string)
+        .chain((2..).map(|n| format!("users-{n}")))
+        .find(|id| !taken(id))
+        .unwrap_or_else(|| "users".into())
 }
 
 /// A component id from a name: lowercase, letters, digits and `-`.
@@ -99,6 +140,8 @@ pub struct Imported {
     pub yaml: String,
     /// The summary line for stderr.
     pub summary: String,
+    /// What the new file can and cannot tell yet, for stderr after the summary.
+    pub checklist: Vec<String>,
     /// Notes for stderr: skipped resources and the like.
     pub notes: Vec<String>,
 }
@@ -177,14 +220,18 @@ pub fn hosts_in(value: &str) -> Vec<(String, Option<String>)> {
         if raw.is_empty() {
             continue;
         }
+        // an argument or a setting (`--upstream=http://b:8080`, `URL=b:80`): its value
+        let raw = match raw.split_once('=') {
+            Some((name, value)) if !name.contains("://") && !name.contains('/') => value,
+            _ => raw,
+        };
         let (scheme, rest) = match raw.split_once("://") {
-            Some((s, r)) => (Some(s.to_ascii_lowercase()), r),
-            None => (
-                None,
-                raw.trim_start_matches('-')
-                    .split_once('=')
-                    .map_or(raw, |(_, v)| v),
+            // `jdbc:postgresql://db`: the last scheme names the protocol
+            Some((s, r)) => (
+                Some(s.rsplit(':').next().unwrap_or(s).to_ascii_lowercase()),
+                r,
             ),
+            None => (None, raw),
         };
         // user:pass@host:port/path
         let hostport = rest.split(['/', '?']).next().unwrap_or("");
@@ -270,6 +317,9 @@ pub fn render(source: &str, origin: &str, name: &str, drafts: &[Draft]) -> Strin
                 let _ = writeln!(s, "      - to: {}  # {}", yaml_str(&c.to), c.why);
                 if let Some((p, why)) = &c.protocol {
                     let _ = writeln!(s, "        protocol: {p}  # {why}");
+                }
+                if let Some((a, why)) = &c.access {
+                    let _ = writeln!(s, "        access: {a}  # {why}");
                 }
             }
         }
@@ -364,6 +414,46 @@ pub fn finish(
     Imported {
         yaml: render(source, origin, name, &merged),
         summary,
+        checklist: checklist(&merged),
         notes,
     }
+}
+
+/// What an imported file can tell the rules, and what to add first: deployment files
+/// say which workloads call which, and sometimes their replicas; never the
+/// requirements, the timeouts or the data.
+fn checklist(drafts: &[Draft]) -> Vec<String> {
+    let workloads = drafts
+        .iter()
+        .filter(|d| !matches!(d.kind.0, Kind::Client | Kind::External))
+        .count();
+    let with_replicas = drafts
+        .iter()
+        .filter(|d| {
+            !matches!(d.kind.0, Kind::Client | Kind::External)
+                && d.replicas.as_ref().is_some_and(|(_, why)| {
+                    !["no deploy.replicas", "without spec.replicas", "unreadable"]
+                        .iter()
+                        .any(|w| why.contains(w))
+                })
+        })
+        .count();
+    let calls: usize = drafts.iter().map(|d| d.calls.len()).sum();
+    let mark = |ok: bool| if ok { "can" } else { "cannot yet" };
+    vec![
+        "what the new file can tell archlint:".to_string(),
+        format!(
+            "  {}: the call graph's anti-patterns and chains ({calls} calls)",
+            mark(calls > 0)
+        ),
+        format!(
+            "  {}: single points of failure (replicas stated for {with_replicas} of {workloads} workloads)",
+            mark(with_replicas > 0)
+        ),
+        "  cannot yet: capacity, availability and latency (no requirements: scale, availability, latency)".to_string(),
+        "  cannot yet: timeouts and retries (no call says its timeout)".to_string(),
+        "  cannot yet: the data model (no entities)".to_string(),
+        "add first: the `requirements` (the commented block at the top),".to_string(),
+        "  a `timeout` on each synchronous call, `replicas` where the file has none".to_string(),
+    ]
 }

@@ -113,9 +113,16 @@ pub fn import(src: &SourceFile) -> Result<Imported, Box<FileResult>> {
                 .get("protocol")
                 .and_then(text)
                 .map(|p| (p.to_string(), format!("threagile: link `{link}`")));
-            d.call(
+            let access = (l.get("readonly").and_then(Node::as_bool) == Some(true)).then(|| {
+                (
+                    "read".to_string(),
+                    format!("threagile: link `{link}` readonly: true"),
+                )
+            });
+            d.link(
                 target,
                 proto,
+                access,
                 format!("threagile: communication link `{link}`"),
             );
         }
