@@ -421,3 +421,66 @@ fn arguments_names_links_ports_and_the_checklist() {
         "{yaml}"
     );
 }
+
+/// Kinds and roles from what a reader sees: a technology word ending a name, image or
+/// build directory (never a tool named after a store); a client's settings of a store
+/// making a caller; gateways, workers, load generators by name; calls to a
+/// configuration server at start-up, to a telemetry collector asynchronous.
+#[test]
+fn kinds_and_roles_from_names_and_settings() {
+    let d = Dir::new("import-kinds");
+    let compose = d.write(
+        "compose.yaml",
+        "services:\n  api-gateway:\n    image: myorg/api-gateway\n    ports: [\"80:8080\"]\n    depends_on: [orders, config-server, jaeger]\n  orders:\n    image: myorg/orders\n    environment:\n      POSTGRES_HOST: orders-postgres\n      POSTGRES_PASSWORD: x\n      CONFIG_URL: http://config-server:8888\n      OTEL_EXPORTER: http://jaeger:14268\n  orders-postgres:\n    image: myorg/orders-postgres\n  sqldata:\n    build: ./sqldata\n  rs-mongodb:\n    image: myorg/rs-mongodb:1\n  redis-commander:\n    image: myorg/redis-commander\n  config-server:\n    image: myorg/config-server\n  jaeger:\n    image: myorg/tracing\n  email-worker:\n    image: myorg/email-worker\n  loadgenerator:\n    image: myorg/loadgen\n    depends_on: [api-gateway]\n",
+    );
+    let (yaml, _) = import(&["compose", &compose]);
+    let m = model(&yaml);
+    assert_eq!(kind(&m, "api-gateway"), "gateway", "{yaml}");
+    assert_eq!(
+        kind(&m, "orders"),
+        "service",
+        "a client of postgres is not postgres: {yaml}"
+    );
+    assert_eq!(kind(&m, "orders-postgres"), "database");
+    assert_eq!(kind(&m, "rs-mongodb"), "database");
+    assert_eq!(
+        kind(&m, "redis-commander"),
+        "service",
+        "a tool for redis is not redis"
+    );
+    assert_eq!(kind(&m, "email-worker"), "worker");
+    assert_eq!(kind(&m, "loadgenerator"), "client");
+    assert!(calls(&m, "orders", "orders-postgres"));
+    let call = |from: &str, to: &str| {
+        m.component(from)
+            .unwrap()
+            .calls
+            .iter()
+            .find(|c| c.to.v == to)
+            .cloned()
+            .unwrap_or_else(|| panic!("{from} -> {to}: {yaml}"))
+    };
+    assert_eq!(
+        call("orders", "config-server")
+            .more()
+            .startup
+            .as_ref()
+            .map(|s| s.v),
+        Some(true)
+    );
+    assert_eq!(
+        call("orders", "jaeger").mode.as_ref().map(|s| s.v.as_str()),
+        Some("async"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("# compose: the name `api-gateway` says an API gateway"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("the service's name `orders-postgres` ends in `postgres`")
+            || yaml.contains("the image's name `orders-postgres` ends in `postgres`"),
+        "{yaml}"
+    );
+    lints("kinds", &yaml);
+}

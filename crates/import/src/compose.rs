@@ -213,7 +213,22 @@ fn service(
             container_ports.push(p);
         }
     }
+    // the build directory (`build: ./sqldata` or `build: { context: ... }`)
+    let build = v
+        .get("build")
+        .and_then(|b| text(b).or_else(|| b.get("context").and_then(text)));
+    // strongest first: a known image; a technology word that ends the image's name, the
+    // service's name or its build directory; the store's own environment; its ports
     let rec = image::by_name(img)
+        .or_else(|| {
+            (!img.is_empty())
+                .then(|| image::by_last_word(&image::base_name(img), "the image's name"))
+                .flatten()
+        })
+        .or_else(|| image::by_last_word(name, "the service's name"))
+        .or_else(|| {
+            build.and_then(|b| image::by_last_word(b.trim_end_matches('/'), "the build directory"))
+        })
         .or_else(|| image::by_env(&keys))
         .or_else(|| container_ports.iter().find_map(|&p| image::by_port(p)));
     let command: Vec<String> = v.get("command").map(strings).unwrap_or_default();

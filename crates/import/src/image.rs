@@ -77,6 +77,46 @@ const PORTS: &[(u16, Kind, &str)] = &[
     (4222, Kind::Queue, "nats"),
 ];
 
+/// Technology words a workload's name, image or build directory may end in.
+const WORDS: &[(&str, Kind, &str)] = &[
+    ("postgres", Kind::Database, "postgresql"),
+    ("postgresql", Kind::Database, "postgresql"),
+    ("pg", Kind::Database, "postgresql"),
+    ("mysql", Kind::Database, "mysql"),
+    ("mariadb", Kind::Database, "mariadb"),
+    ("mongo", Kind::Database, "mongodb"),
+    ("mongodb", Kind::Database, "mongodb"),
+    ("mssql", Kind::Database, "sqlserver"),
+    ("sqlserver", Kind::Database, "sqlserver"),
+    ("cassandra", Kind::Database, "cassandra"),
+    ("documentdb", Kind::Database, "documentdb"),
+    ("cosmosdb", Kind::Database, "cosmosdb"),
+    ("dynamodb", Kind::Database, "dynamodb"),
+    ("elasticsearch", Kind::Database, "elasticsearch"),
+    ("redis", Kind::Cache, "redis"),
+    ("memcached", Kind::Cache, "memcached"),
+    ("rabbitmq", Kind::Queue, "rabbitmq"),
+    ("kafka", Kind::Queue, "kafka"),
+    ("nats", Kind::Queue, "nats"),
+];
+
+/// By the technology word a name ends in (`rs-mongodb`, `orders-postgres`,
+/// `piggymetrics_mongodb`): words are separated by `-`, `_` or `.`, and only the last
+/// counts, so `redis-commander` or `postgres-exporter` (a tool for the store, not the
+/// store) is not taken for it. `what` says which name it was.
+pub fn by_last_word(name: &str, what: &str) -> Option<Recognised> {
+    let lower = name.to_ascii_lowercase();
+    let last = lower.rsplit(['-', '_', '.', '/']).next().unwrap_or(&lower);
+    WORDS
+        .iter()
+        .find(|(w, _, _)| *w == last)
+        .map(|(w, kind, tech)| Recognised {
+            kind: *kind,
+            tech: tech.to_string(),
+            evidence: format!("{what} `{name}` ends in `{w}`"),
+        })
+}
+
 /// By a well-known port it exposes.
 pub fn by_port(port: u16) -> Option<Recognised> {
     PORTS
@@ -125,8 +165,22 @@ pub fn by_env(keys: &[String]) -> Option<Recognised> {
         ("MONGO_INITDB_", Kind::Database, "mongodb"),
         ("RABBITMQ_", Kind::Queue, "rabbitmq"),
     ];
+    // `POSTGRES_HOST`, `MYSQL_URL`, ...: settings of a client of that store, which
+    // make this workload a caller, never the store
+    const CLIENT: &[&str] = &[
+        "_HOST",
+        "_HOSTNAME",
+        "_ADDR",
+        "_ADDRESS",
+        "_URL",
+        "_URI",
+        "_SERVER",
+        "_PORT",
+    ];
     PREFIXES.iter().find_map(|(p, kind, tech)| {
-        keys.iter().any(|k| k.starts_with(p)).then(|| Recognised {
+        let mine: Vec<&String> = keys.iter().filter(|k| k.starts_with(p)).collect();
+        let client = mine.iter().any(|k| CLIENT.iter().any(|c| k.ends_with(c)));
+        (!mine.is_empty() && !client).then(|| Recognised {
             kind: *kind,
             tech: tech.to_string(),
             evidence: format!("`{p}*` environment variables"),
@@ -195,5 +249,27 @@ mod tests {
         assert!(by_name("gcr.io/google-samples/microservices-demo/cartservice:v0.5.1").is_none());
         assert_eq!(by_env(&["MYSQL_DATABASE".into()]).unwrap().tech, "mysql");
         assert_eq!(by_port(5432).unwrap().kind, Kind::Database);
+        // a client of a store is not the store
+        assert!(by_env(&["POSTGRES_HOST".into(), "POSTGRES_PASSWORD".into()]).is_none());
+        assert_eq!(
+            by_env(&["POSTGRES_PASSWORD".into()]).unwrap().tech,
+            "postgresql"
+        );
+    }
+
+    #[test]
+    fn last_words_name_a_technology_and_only_the_last_counts() {
+        assert_eq!(by_last_word("rs-mongodb", "name").unwrap().tech, "mongodb");
+        assert_eq!(
+            by_last_word("piggymetrics_mongodb", "name").unwrap().kind,
+            Kind::Database
+        );
+        assert_eq!(
+            by_last_word("orders-postgres", "name").unwrap().tech,
+            "postgresql"
+        );
+        assert!(by_last_word("redis-commander", "name").is_none());
+        assert!(by_last_word("postgres-exporter", "name").is_none());
+        assert!(by_last_word("mongoose", "name").is_none());
     }
 }

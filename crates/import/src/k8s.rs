@@ -276,6 +276,12 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
         let keys: Vec<String> = env.iter().map(|(k, _)| k.clone()).collect();
         let rec = image::by_name(img)
             .or_else(|| {
+                (!img.is_empty())
+                    .then(|| image::by_last_word(&image::base_name(img), "the image's name"))
+                    .flatten()
+            })
+            .or_else(|| image::by_last_word(&w.name, "the workload's name"))
+            .or_else(|| {
                 ports
                     .iter()
                     .find_map(|(_, n)| n.as_deref().and_then(image::by_port_name))

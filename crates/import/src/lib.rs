@@ -29,6 +29,9 @@ pub struct DraftCall {
     pub protocol: Option<(String, String)>,
     /// `read` (or `write`) when the source says so, with where it says it.
     pub access: Option<(String, String)>,
+    /// More fields the call's target implies (`startup: true` to a configuration
+    /// server, `mode: async` to a telemetry collector): key, value, why.
+    pub extra: Vec<(String, String, String)>,
     /// Where it came from (`compose: depends_on`).
     pub why: String,
 }
@@ -76,6 +79,7 @@ impl Draft {
             to,
             protocol,
             access: None,
+            extra: Vec::new(),
             why,
         });
     }
@@ -97,6 +101,7 @@ impl Draft {
             to,
             protocol,
             access,
+            extra: Vec::new(),
             why,
         });
     }
@@ -321,6 +326,9 @@ pub fn render(source: &str, origin: &str, name: &str, drafts: &[Draft]) -> Strin
                 if let Some((a, why)) = &c.access {
                     let _ = writeln!(s, "        access: {a}  # {why}");
                 }
+                for (k, v, why) in &c.extra {
+                    let _ = writeln!(s, "        {k}: {v}  # {why}");
+                }
             }
         }
     }
@@ -390,6 +398,7 @@ pub fn finish(
     for d in &mut merged {
         d.calls.retain(|c| by_id.contains_key(&c.to));
     }
+    roles(&mut merged, source);
     let calls: usize = merged.iter().map(|d| d.calls.len()).sum();
     let mut summary = format!("{} components, {} calls inferred", merged.len(), calls);
     if !unrecognised.is_empty() {
@@ -416,6 +425,127 @@ pub fn finish(
         summary,
         checklist: checklist(&merged),
         notes,
+    }
+}
+
+/// What a workload does around the request path, from its name's words.
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    /// A configuration server or service registry: called once at start-up.
+    Startup,
+    /// A telemetry collector or log shipper: sent to, never waited for.
+    Telemetry,
+    /// A load generator: a client of the system, not part of it.
+    LoadGenerator,
+    /// An API gateway.
+    Gateway,
+    /// A worker: consumes, serves no one.
+    Worker,
+}
+
+/// The role a workload's id says it has (its words: `-`, `_`, `.` separated).
+fn role_of(id: &str) -> Option<(Role, &'static str)> {
+    let words: Vec<&str> = id.split(['-', '_', '.']).collect();
+    let has = |w: &str| words.contains(&w);
+    let last = words.last().copied().unwrap_or("");
+    if has("eureka")
+        || has("consul")
+        || has("configserver")
+        || (has("config") && (has("server") || has("service")))
+        || (has("discovery") && (has("server") || has("service")))
+    {
+        return Some((Role::Startup, "a configuration server or service registry"));
+    }
+    if has("jaeger")
+        || has("zipkin")
+        || has("otelcol")
+        || has("fluentd")
+        || has("fluentbit")
+        || has("logstash")
+        || (has("otel") && has("collector"))
+        || (has("opentelemetry") && has("collector"))
+        || (has("fluent") && has("bit"))
+    {
+        return Some((Role::Telemetry, "a telemetry collector"));
+    }
+    if has("loadgenerator")
+        || has("loadgen")
+        || has("locust")
+        || has("jmeter")
+        || has("gatling")
+        || (has("load") && (has("generator") || has("test")))
+    {
+        return Some((Role::LoadGenerator, "a load generator"));
+    }
+    if has("gateway")
+        || has("apigateway")
+        || has("apigw")
+        || last == "gw"
+        || last.ends_with("apigw")
+    {
+        return Some((Role::Gateway, "an API gateway"));
+    }
+    if matches!(
+        last,
+        "worker" | "workers" | "consumer" | "backgroundtasks" | "processor"
+    ) {
+        return Some((Role::Worker, "a worker"));
+    }
+    None
+}
+
+/// What the workloads' names say about their place: a gateway or a worker where the
+/// image said nothing; a load generator is a client; calls to a configuration server
+/// or registry are made at start-up, calls to a telemetry collector are asynchronous.
+/// Each decision says so in its comment.
+fn roles(drafts: &mut [Draft], source: &str) {
+    let guessed = |d: &Draft| {
+        d.kind.0 == Kind::Service
+            && ["not recognised", "built from source", "no known image"]
+                .iter()
+                .any(|w| d.kind.1.contains(w))
+    };
+    let called: std::collections::HashSet<String> = drafts
+        .iter()
+        .flat_map(|d| d.calls.iter().map(|c| c.to.clone()))
+        .collect();
+    let mut of_target: BTreeMap<String, (Role, &'static str)> = BTreeMap::new();
+    for d in drafts.iter_mut() {
+        let Some((role, what)) = role_of(&d.id) else {
+            continue;
+        };
+        of_target.insert(d.id.clone(), (role, what));
+        let why = format!("{source}: the name `{}` says {what}", d.id);
+        match role {
+            Role::LoadGenerator if d.kind.0 != Kind::Client => {
+                d.kind = (
+                    Kind::Client,
+                    format!("{why}: a client of the system, not part of it"),
+                );
+            }
+            Role::Gateway if guessed(d) => d.kind = (Kind::Gateway, why),
+            Role::Worker if guessed(d) && !called.contains(&d.id) => {
+                d.kind = (Kind::Worker, format!("{why}, and nothing calls it"));
+            }
+            _ => {}
+        }
+    }
+    for d in drafts.iter_mut() {
+        for c in &mut d.calls {
+            match of_target.get(&c.to) {
+                Some((Role::Startup, what)) => c.extra.push((
+                    "startup".into(),
+                    "true".into(),
+                    format!("`{}` is {what}: read at start-up, not per request", c.to),
+                )),
+                Some((Role::Telemetry, what)) => c.extra.push((
+                    "mode".into(),
+                    "async".into(),
+                    format!("`{}` is {what}: sent to, never waited for", c.to),
+                )),
+                _ => {}
+            }
+        }
     }
 }
 
