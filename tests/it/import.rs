@@ -484,3 +484,37 @@ fn kinds_and_roles_from_names_and_settings() {
     );
     lints("kinds", &yaml);
 }
+
+/// A base compose file and its override, imported together, are one project: later
+/// files override earlier ones key by key (a `/data` volume in the override makes the
+/// base's redis persistent), lists and mappings are merged.
+#[test]
+fn an_override_file_is_merged_onto_its_base() {
+    let d = Dir::new("import-override");
+    let base = d.write(
+        "docker-compose.yml",
+        "services:\n  basket-api:\n    image: myorg/basket-api\n    environment: { REDIS: basketdata }\n  basketdata:\n    image: redis:alpine\n",
+    );
+    let over = d.write(
+        "docker-compose.override.yml",
+        "services:\n  basket-api:\n    ports: [\"5103:80\"]\n    environment: { IDENTITY_URL: \"http://identity-api\" }\n  basketdata:\n    volumes: [\"basket-data:/data\"]\n  identity-api:\n    image: myorg/identity-api\n",
+    );
+    let (yaml, _) = import(&["compose", &base, &over]);
+    let m = model(&yaml);
+    assert_eq!(
+        kind(&m, "basketdata"),
+        "database",
+        "the override's /data volume: {yaml}"
+    );
+    // both files' environments: the base's call and the override's
+    assert!(
+        calls(&m, "basket-api", "basketdata") && calls(&m, "basket-api", "identity-api"),
+        "{yaml}"
+    );
+    // the override's port publishes the base's service
+    assert!(calls(&m, "users", "basket-api"), "{yaml}");
+    assert_eq!(
+        m.components.iter().filter(|c| c.id == "basket-api").count(),
+        1
+    );
+}

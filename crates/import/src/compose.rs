@@ -89,21 +89,34 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
             .find(|(h, _)| h == host)
             .map(|(_, n)| n.clone())
     };
+    // a service in several files is one service: later files override earlier ones,
+    // as `docker compose -f base.yaml -f override.yaml` merges them
+    let mut order: Vec<&str> = Vec::new();
+    let mut defs: std::collections::HashMap<&str, Node> = std::collections::HashMap::new();
     for p in &parsed {
         let Some(map) = p.root.get("services").and_then(Node::as_map) else {
             continue;
         };
         for (k, v) in map {
             let name = k.as_scalar().unwrap_or("");
-            drafts.push(service(
-                name,
-                v,
-                &resolve,
-                &mut notes,
-                &mut unrecognised,
-                &mut public,
-            ));
+            match defs.get_mut(name) {
+                Some(n) => *n = arena.merged(n, v),
+                None => {
+                    order.push(name);
+                    defs.insert(name, *v);
+                }
+            }
         }
+    }
+    for name in order {
+        drafts.push(service(
+            name,
+            &defs[name],
+            &resolve,
+            &mut notes,
+            &mut unrecognised,
+            &mut public,
+        ));
     }
     if !public.is_empty() {
         let mut users = Draft::new(

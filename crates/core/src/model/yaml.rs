@@ -36,6 +36,38 @@ impl Arena {
     pub fn reset(&mut self) {
         self.0.reset()
     }
+    /// A node merging `over` onto `base`, as docker compose merges an override file
+    /// onto its base: mappings key by key (recursively), lists one after the other, any
+    /// other value replaced by the later one. Built in this arena; spans are the
+    /// later node's.
+    pub fn merged<'a>(&'a self, base: &Node<'a>, over: &Node<'a>) -> Node<'a> {
+        match (&base.value, &over.value) {
+            (Value::Map(a), Value::Map(b)) => {
+                let mut out: Vec<(Node<'a>, Node<'a>)> = a.to_vec();
+                for (k, v) in b.iter() {
+                    let same = out.iter().position(|(ok, _)| {
+                        ok.as_scalar().is_some() && ok.as_scalar() == k.as_scalar()
+                    });
+                    match same {
+                        Some(i) => out[i].1 = self.merged(&out[i].1, v),
+                        None => out.push((*k, *v)),
+                    }
+                }
+                Node {
+                    value: Value::Map(self.slice(&out)),
+                    span: over.span,
+                }
+            }
+            (Value::Seq(a), Value::Seq(b)) => {
+                let both: Vec<Node<'a>> = a.iter().chain(b.iter()).copied().collect();
+                Node {
+                    value: Value::Seq(self.slice(&both)),
+                    span: over.span,
+                }
+            }
+            _ => *over,
+        }
+    }
     fn slice<'a, T: Copy>(&'a self, items: &[T]) -> &'a [T] {
         if items.is_empty() {
             return &[];
