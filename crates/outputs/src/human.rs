@@ -592,22 +592,26 @@ pub fn summary_with(results: &[FileResult], skip_input: bool) -> String {
             super::plural(failed, "file")
         );
     }
+    // a line of its own (it fits 80 columns): linted, but without the parts at fault
+    let mut partial_line = String::new();
     if partial > 0 {
         let held: usize = results.iter().map(|r| r.held_back as usize).sum();
         let _ = write!(
-            apart,
-            "; {} with input errors (above, on stderr), linted without the parts at fault",
+            partial_line,
+            "\n{} with input errors (above, on stderr): ",
             super::plural(partial, "file")
         );
         if held > 0 {
             let _ = write!(
-                apart,
-                ": {} about them held back until they are fixed",
+                partial_line,
+                "{} held back until fixed",
                 super::plural(held, "finding")
             );
+        } else {
+            partial_line.push_str("linted without the parts at fault");
         }
     }
-    if failed == files {
+    let main = if failed == files {
         format!(
             "{} not linted: input errors (above, on stderr)",
             super::plural(files, "file")
@@ -622,7 +626,8 @@ pub fn summary_with(results: &[FileResult], skip_input: bool) -> String {
             super::plural(w, "warning"),
             super::plural(i, "info")
         )
-    }
+    };
+    format!("{main}{partial_line}")
 }
 
 #[cfg(test)]
