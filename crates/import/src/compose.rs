@@ -190,6 +190,8 @@ fn service(
     let mut published = Vec::new();
     // ports given without a host port: docker publishes them on a random one
     let mut unfixed: Vec<String> = Vec::new();
+    // ports bound to the host's loopback address: not reachable from outside
+    let mut local: Vec<String> = Vec::new();
     for p in v.get("ports").and_then(Node::as_seq).unwrap_or(&[]) {
         if let Some(t) = text(p) {
             let t = t.split('/').next().unwrap_or(t);
@@ -201,7 +203,10 @@ fn service(
             {
                 container_ports.push(c);
             }
-            if parts.len() >= 2 {
+            if parts.len() >= 3 && matches!(parts[0], "127.0.0.1" | "localhost") {
+                // bound to the host's loopback: reachable from the host only
+                local.push(t.to_string());
+            } else if parts.len() >= 2 {
                 published.push(t.to_string());
             } else {
                 unfixed.push(t.to_string());
@@ -314,6 +319,12 @@ fn service(
         },
         None => (1, "compose: no deploy.replicas or scale".to_string()),
     });
+    if !local.is_empty() {
+        d.notes.push(format!(
+            "port {} is bound to the host's loopback address: reachable from the host only, not counted as public",
+            local.join(", ")
+        ));
+    }
     if !unfixed.is_empty() {
         d.notes.push(format!(
             "port {} is published on a random host port, not a fixed one: not counted as reachable from outside; say `public: true` if it is",

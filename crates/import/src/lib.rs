@@ -451,6 +451,7 @@ fn role_of(id: &str) -> Option<(Role, &'static str)> {
     if has("eureka")
         || has("consul")
         || has("configserver")
+        || matches!(last, "config" | "registry" | "discovery")
         || (has("config") && (has("server") || has("service")))
         || (has("discovery") && (has("server") || has("service")))
     {
