@@ -531,7 +531,9 @@ fn roles(drafts: &mut [Draft], source: &str) {
             _ => {}
         }
     }
-    for d in drafts.iter_mut() {
+    // the system's own calls: a client's request (the made-up users, a load generator)
+    // is neither made at start-up nor sent and forgotten
+    for d in drafts.iter_mut().filter(|d| d.kind.0 != Kind::Client) {
         for c in &mut d.calls {
             match of_target.get(&c.to) {
                 Some((Role::Startup, what)) => c.extra.push((
