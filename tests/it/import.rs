@@ -530,6 +530,7 @@ fn real_files_scored() {
         calls: &'static [(&'static str, &'static str)],
         entries: &'static [&'static str],
         startup_to: Option<&'static str>,
+        consumes: &'static [(&'static str, &'static str)],
     }
     let judged = [
         Judged {
@@ -568,6 +569,7 @@ fn real_files_scored() {
                 "turbine-stream-service",
             ],
             startup_to: Some("config"),
+            consumes: &[],
         },
         Judged {
             file: "tests/fixtures/import/example-voting-app.docker-compose.yml",
@@ -586,6 +588,7 @@ fn real_files_scored() {
             ],
             entries: &["vote", "result"],
             startup_to: None,
+            consumes: &[],
         },
         Judged {
             file: "tests/fixtures/import/spring-petclinic-microservices.docker-compose.yml",
@@ -631,6 +634,40 @@ fn real_files_scored() {
                 "prometheus-server",
             ],
             startup_to: Some("config-server"),
+            consumes: &[],
+        },
+        Judged {
+            file: "tests/fixtures/import/robot-shop.docker-compose.yaml",
+            kinds: &[
+                ("mongodb", "database"),
+                ("mysql", "database"),
+                ("redis", "cache"),
+                ("rabbitmq", "queue"),
+                ("dispatch", "worker"),
+                ("catalogue", "service"),
+                ("user", "service"),
+                ("cart", "service"),
+                ("shipping", "service"),
+                ("ratings", "service"),
+                ("payment", "service"),
+                ("web", "service"),
+            ],
+            calls: &[
+                ("catalogue", "mongodb"),
+                ("user", "mongodb"),
+                ("user", "redis"),
+                ("cart", "redis"),
+                ("shipping", "mysql"),
+                ("ratings", "mysql"),
+                ("payment", "rabbitmq"),
+                ("web", "catalogue"),
+                ("web", "user"),
+                ("web", "shipping"),
+                ("web", "payment"),
+            ],
+            entries: &["web"],
+            startup_to: None,
+            consumes: &[("dispatch", "rabbitmq")],
         },
     ];
     let (mut kinds_ok, mut kinds_all, mut calls_ok, mut calls_all, mut invented) = (0, 0, 0, 0, 0);
@@ -680,6 +717,17 @@ fn real_files_scored() {
         let mut want: Vec<&str> = j.entries.to_vec();
         want.sort_unstable();
         assert_eq!(entries, want, "{}: entry points", j.file);
+        for (who, queue) in j.consumes {
+            calls_all += 1;
+            let reads = m
+                .component(who)
+                .is_some_and(|c| c.consumes.iter().any(|x| x.from.v == *queue));
+            if reads {
+                calls_ok += 1;
+            } else {
+                eprintln!("{}: `{who}` does not consume `{queue}`", j.file);
+            }
+        }
         if let Some(cfg) = j.startup_to {
             for c in m
                 .components

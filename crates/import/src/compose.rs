@@ -300,6 +300,7 @@ fn service(
             d
         }
     };
+    d.listens = !container_ports.is_empty();
     let stated = v
         .get("deploy")
         .and_then(|x| x.get("replicas"))

@@ -49,6 +49,10 @@ pub struct Draft {
     pub model: Option<(String, String)>,
     pub description: Option<String>,
     pub calls: Vec<DraftCall>,
+    /// The queues it reads, and why (`consumes:`).
+    pub consumes: Vec<(String, String)>,
+    /// It listens on a port (exposed or published): something may call it.
+    pub listens: bool,
     /// Lines for the reviewer (`# TODO: ...`).
     pub notes: Vec<String>,
 }
@@ -66,6 +70,8 @@ impl Draft {
             model: None,
             description: None,
             calls: Vec::new(),
+            consumes: Vec::new(),
+            listens: false,
             notes: Vec::new(),
         }
     }
@@ -331,6 +337,12 @@ pub fn render(source: &str, origin: &str, name: &str, drafts: &[Draft]) -> Strin
                 }
             }
         }
+        if !d.consumes.is_empty() {
+            s.push_str("    consumes:\n");
+            for (q, why) in &d.consumes {
+                let _ = writeln!(s, "      - from: {}  # {why}", yaml_str(q));
+            }
+        }
     }
     s
 }
@@ -511,6 +523,30 @@ fn roles(drafts: &mut [Draft], source: &str) {
         .flat_map(|d| d.calls.iter().map(|c| c.to.clone()))
         .collect();
     let mut of_target: BTreeMap<String, (Role, &'static str)> = BTreeMap::new();
+    // a workload built as a service that listens on no port, that nothing calls, and
+    // whose every call goes to a queue: a worker reading those queues
+    let queues: std::collections::HashSet<String> = drafts
+        .iter()
+        .filter(|d| d.kind.0 == Kind::Queue)
+        .map(|d| d.id.clone())
+        .collect();
+    for d in drafts.iter_mut() {
+        if guessed(d)
+            && !d.listens
+            && !called.contains(&d.id)
+            && !d.calls.is_empty()
+            && d.calls.iter().all(|c| queues.contains(&c.to))
+        {
+            d.kind = (
+                Kind::Worker,
+                format!("{source}: no port, nothing calls it, and it talks only to queues"),
+            );
+            for c in std::mem::take(&mut d.calls) {
+                d.consumes
+                    .push((c.to, format!("{} (a worker reads its queue)", c.why)));
+            }
+        }
+    }
     for d in drafts.iter_mut() {
         let Some((role, what)) = role_of(&d.id) else {
             continue;
