@@ -51,8 +51,30 @@ pub fn base_name(image: &str) -> String {
     last.split(':').next().unwrap_or(last).to_ascii_lowercase()
 }
 
+/// Vendor images known by their whole path (the last segment alone says nothing).
+const PATHS: &[(&str, Kind, &str)] = &[
+    ("mssql/server", Kind::Database, "sqlserver"),
+    ("mssql/rhel/server", Kind::Database, "sqlserver"),
+    ("azure-sql-edge", Kind::Database, "sqlserver"),
+    (
+        "cosmosdb/linux/azure-cosmos-emulator",
+        Kind::Database,
+        "cosmosdb",
+    ),
+    ("amazon/dynamodb-local", Kind::Database, "dynamodb"),
+];
+
 /// By the image's name.
 pub fn by_name(image: &str) -> Option<Recognised> {
+    let lower = image.to_ascii_lowercase();
+    let path = lower.split(['@', ':']).next().unwrap_or(&lower);
+    if let Some((p, kind, tech)) = PATHS.iter().find(|(p, _, _)| path.ends_with(p)) {
+        return Some(Recognised {
+            kind: *kind,
+            tech: tech.to_string(),
+            evidence: format!("image `{image}` ({p})"),
+        });
+    }
     let base = base_name(image);
     NAMES
         .iter()
@@ -68,6 +90,7 @@ const PORTS: &[(u16, Kind, &str)] = &[
     (3306, Kind::Database, "mysql"),
     (5432, Kind::Database, "postgresql"),
     (27017, Kind::Database, "mongodb"),
+    (1433, Kind::Database, "sqlserver"),
     (9042, Kind::Database, "cassandra"),
     (9200, Kind::Database, "elasticsearch"),
     (6379, Kind::Cache, "redis"),
@@ -164,6 +187,8 @@ pub fn by_env(keys: &[String]) -> Option<Recognised> {
         ("POSTGRES_", Kind::Database, "postgresql"),
         ("MONGO_INITDB_", Kind::Database, "mongodb"),
         ("RABBITMQ_", Kind::Queue, "rabbitmq"),
+        ("MSSQL_", Kind::Database, "sqlserver"),
+        ("SA_PASSWORD", Kind::Database, "sqlserver"),
     ];
     // `POSTGRES_HOST`, `MYSQL_URL`, ...: settings of a client of that store, which
     // make this workload a caller, never the store

@@ -560,10 +560,14 @@ fn roles(drafts: &mut [Draft], source: &str) {
                     format!("{why}: a client of the system, not part of it"),
                 );
             }
-            Role::Gateway if guessed(d) => d.kind = (Kind::Gateway, why),
-            Role::Worker if guessed(d) && !called.contains(&d.id) => {
-                d.kind = (Kind::Worker, format!("{why}, and nothing calls it"));
+            // a proxy image named as a gateway (Envoy as `webshoppingapigw`) is one
+            Role::Gateway if guessed(d) || d.kind.0 == Kind::LoadBalancer => {
+                d.kind = (Kind::Gateway, why);
+                // a balancer's fields are not a gateway's
+                d.layer = None;
+                d.routing = None;
             }
+            Role::Worker if guessed(d) => d.kind = (Kind::Worker, why),
             _ => {}
         }
     }
