@@ -731,10 +731,47 @@ fn real_files_scored() {
             every_call: false,
             more: &["tests/fixtures/import/eshoponcontainers.docker-compose.override.yml"],
         },
+        Judged {
+            file: "tests/fixtures/import/bank-of-anthos.kubernetes-manifests.yaml",
+            kinds: &[
+                ("accounts-db", "database"),
+                ("ledger-db", "database"),
+                ("loadgenerator", "client"),
+                ("frontend", "service"),
+                ("balancereader", "service"),
+                ("contacts", "service"),
+                ("ledgerwriter", "service"),
+                ("transactionhistory", "service"),
+                ("userservice", "service"),
+            ],
+            calls: &[
+                ("frontend", "ledgerwriter"),
+                ("frontend", "balancereader"),
+                ("frontend", "transactionhistory"),
+                ("frontend", "contacts"),
+                ("frontend", "userservice"),
+                ("balancereader", "ledger-db"),
+                ("ledgerwriter", "ledger-db"),
+                ("transactionhistory", "ledger-db"),
+                ("contacts", "accounts-db"),
+                ("userservice", "accounts-db"),
+                ("loadgenerator", "frontend"),
+            ],
+            entries: &["frontend"],
+            startup_to: None,
+            consumes: &[],
+            every_call: false,
+            more: &[],
+        },
     ];
     let (mut kinds_ok, mut kinds_all, mut calls_ok, mut calls_all, mut invented) = (0, 0, 0, 0, 0);
     for j in &judged {
-        let mut args = vec!["compose", j.file];
+        let from = if j.file.contains("kubernetes") {
+            "k8s"
+        } else {
+            "compose"
+        };
+        let mut args = vec![from, j.file];
         args.extend_from_slice(j.more);
         let (yaml, _) = import(&args);
         let m = model(&yaml);
