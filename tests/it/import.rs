@@ -763,6 +763,54 @@ fn real_files_scored() {
             every_call: false,
             more: &[],
         },
+        Judged {
+            file: "tests/fixtures/import/hotrod.docker-compose.yml",
+            kinds: &[("jaeger", "service"), ("hotrod", "service")],
+            calls: &[("hotrod", "jaeger")],
+            entries: &["jaeger", "hotrod"],
+            startup_to: None,
+            consumes: &[],
+            every_call: true,
+            more: &[],
+        },
+        Judged {
+            file: "tests/fixtures/import/awesome-compose-react-express-mysql.compose.yaml",
+            kinds: &[
+                ("backend", "service"),
+                ("frontend", "service"),
+                ("db", "database"),
+            ],
+            calls: &[("backend", "db"), ("frontend", "backend")],
+            entries: &["backend", "frontend"],
+            startup_to: None,
+            consumes: &[],
+            every_call: true,
+            more: &[],
+        },
+        Judged {
+            file: "tests/fixtures/import/awesome-compose-aspnet-mssql.compose.yaml",
+            kinds: &[("web", "service"), ("db", "database")],
+            calls: &[],
+            entries: &["web"],
+            startup_to: None,
+            consumes: &[],
+            every_call: true,
+            more: &[],
+        },
+        Judged {
+            file: "tests/fixtures/import/awesome-compose-nginx-flask-mongo.compose.yaml",
+            kinds: &[
+                ("web", "load-balancer"),
+                ("backend", "service"),
+                ("mongo", "database"),
+            ],
+            calls: &[("web", "backend"), ("backend", "mongo")],
+            entries: &["web"],
+            startup_to: None,
+            consumes: &[],
+            every_call: true,
+            more: &[],
+        },
     ];
     let (mut kinds_ok, mut kinds_all, mut calls_ok, mut calls_all, mut invented) = (0, 0, 0, 0, 0);
     for j in &judged {
@@ -851,6 +899,17 @@ fn real_files_scored() {
         }
         lints(j.file.rsplit('/').next().unwrap(), &yaml);
     }
+    // HotROD's call to its tracing backend is sent, not waited for
+    let (yaml, _) = import(&["compose", "tests/fixtures/import/hotrod.docker-compose.yml"]);
+    let m = model(&yaml);
+    let to_jaeger = m
+        .component("hotrod")
+        .unwrap()
+        .calls
+        .iter()
+        .find(|c| c.to.v == "jaeger")
+        .unwrap();
+    assert_eq!(to_jaeger.mode.as_ref().map(|x| x.v.as_str()), Some("async"));
     eprintln!("kinds {kinds_ok}/{kinds_all}, calls {calls_ok}/{calls_all}, invented {invented}");
     assert_eq!((kinds_ok, calls_ok, invented), (kinds_all, calls_all, 0));
 }
