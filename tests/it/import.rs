@@ -913,3 +913,26 @@ fn real_files_scored() {
     eprintln!("kinds {kinds_ok}/{kinds_all}, calls {calls_ok}/{calls_all}, invented {invented}");
     assert_eq!((kinds_ok, calls_ok, invented), (kinds_all, calls_all, 0));
 }
+
+/// A consumer group or a subscription in a workload's settings: it reads the queue
+/// it names, written as `consumes:`; its other calls stay calls.
+#[test]
+fn a_consumer_group_makes_a_consume() {
+    let d = Dir::new("import-consumer");
+    let compose = d.write(
+        "compose.yaml",
+        "services:\n  kafka:\n    image: bitnami/kafka:3\n  db:\n    image: postgres:16\n  notifier:\n    image: myorg/notifier\n    ports: [\"8080\"]\n    environment:\n      KAFKA_BROKERS: kafka:9092\n      KAFKA_CONSUMER_GROUP: notifier\n      DB_URL: postgres://db:5432/app\n",
+    );
+    let (yaml, _) = import(&["compose", &compose]);
+    let m = model(&yaml);
+    let n = m.component("notifier").unwrap();
+    assert!(n.consumes.iter().any(|c| c.from.v == "kafka"), "{yaml}");
+    assert!(
+        !calls(&m, "notifier", "kafka") && calls(&m, "notifier", "db"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("`KAFKA_CONSUMER_GROUP`: it reads the queue"),
+        "{yaml}"
+    );
+}

@@ -309,6 +309,7 @@ fn service(
         }
     };
     d.listens = !container_ports.is_empty();
+    d.consumer_setting = super::consumer_setting(&keys);
     let stated = v
         .get("deploy")
         .and_then(|x| x.get("replicas"))

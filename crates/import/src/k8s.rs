@@ -354,6 +354,7 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
             None => (1, format!("k8s: {} without spec.replicas (1)", w.kind)),
         });
         d.listens = !ports.is_empty();
+        d.consumer_setting = super::consumer_setting(&keys);
         if w.kind != "DaemonSet" {
             d.replicas = Some(replicas);
         } else {

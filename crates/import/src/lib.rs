@@ -53,6 +53,9 @@ pub struct Draft {
     pub consumes: Vec<(String, String)>,
     /// It listens on a port (exposed or published): something may call it.
     pub listens: bool,
+    /// A setting that says it reads a queue (a consumer group, a subscription): its
+    /// key, for the comment.
+    pub consumer_setting: Option<String>,
     /// Lines for the reviewer (`# TODO: ...`).
     pub notes: Vec<String>,
 }
@@ -72,6 +75,7 @@ impl Draft {
             calls: Vec::new(),
             consumes: Vec::new(),
             listens: false,
+            consumer_setting: None,
             notes: Vec::new(),
         }
     }
@@ -531,6 +535,19 @@ fn roles(drafts: &mut [Draft], source: &str) {
         .map(|d| d.id.clone())
         .collect();
     for d in drafts.iter_mut() {
+        // a consumer group or a subscription in its settings: it reads the queues it
+        // was taken to call
+        if let Some(key) = d.consumer_setting.clone() {
+            let (to_queues, others): (Vec<DraftCall>, Vec<DraftCall>) =
+                std::mem::take(&mut d.calls)
+                    .into_iter()
+                    .partition(|c| queues.contains(&c.to));
+            d.calls = others;
+            for c in to_queues {
+                d.consumes
+                    .push((c.to, format!("{} (and `{key}`: it reads the queue)", c.why)));
+            }
+        }
         if guessed(d)
             && !d.listens
             && !called.contains(&d.id)
@@ -590,6 +607,21 @@ fn roles(drafts: &mut [Draft], source: &str) {
             }
         }
     }
+}
+
+/// The setting among `keys` that says a workload reads a queue: a consumer group or a
+/// subscription (`KAFKA_CONSUMER_GROUP`, `SPRING_KAFKA_CONSUMER_GROUP_ID`,
+/// `PUBSUB_SUBSCRIPTION`, `GROUP_ID`).
+pub fn consumer_setting(keys: &[String]) -> Option<String> {
+    keys.iter()
+        .find(|k| {
+            let k = k.to_ascii_uppercase();
+            k.contains("CONSUMER_GROUP")
+                || k.ends_with("GROUP_ID")
+                || k.contains("SUBSCRIPTION")
+                || k.contains("CONSUMER_QUEUE")
+        })
+        .cloned()
 }
 
 /// What an imported file can tell the rules, and what to add first: deployment files
