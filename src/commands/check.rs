@@ -23,6 +23,10 @@ use crate::terminal::{
 pub(crate) struct CheckArgs {
     /// Files or directories to lint; `-` reads stdin. Default: the current directory.
     paths: Vec<PathBuf>,
+    /// Exit 0 when a directory holds no architecture file (by default that is an
+    /// error: a misnamed file must not pass a CI job in silence).
+    #[arg(long)]
+    allow_empty: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -139,7 +143,7 @@ pub(crate) fn run(args: CheckArgs, today: Date) -> Exit {
     if args.statistics && !matches!(args.format, Format::Human | Format::Concise | Format::Json) {
         return usage_error("--statistics works with --format human, concise or json");
     }
-    let files = match files_to_lint(&args.paths) {
+    let files = match files_to_lint(&args.paths, args.allow_empty) {
         Ok(f) => f,
         Err(e) => return e,
     };
@@ -253,13 +257,17 @@ pub(crate) fn run(args: CheckArgs, today: Date) -> Exit {
     code
 }
 
-/// The files the paths name: files as they are, directories searched. A directory the
-/// user named that holds no architecture file is a usage error (a CI job must not pass
-/// on a typo); the default `.` only warns.
-fn files_to_lint(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Exit> {
-    let explicit = !paths.is_empty();
+/// The files the paths name: files as they are, directories searched. A directory
+/// that holds no architecture file, named or the default `.`, is an error (exit 2)
+/// that says what was looked for: a CI job must not pass on a misnamed file.
+/// `--allow-empty` makes it a warning.
+fn files_to_lint(paths: &[PathBuf], allow_empty: bool) -> Result<Vec<PathBuf>, Exit> {
     let default = [PathBuf::from(".")];
-    let paths = if explicit { paths } else { &default[..] };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut files: Vec<PathBuf> = Vec::new();
     for p in paths {
         if !p.is_dir() {
@@ -272,9 +280,9 @@ fn files_to_lint(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Exit> {
                 "no architecture files (architecture.yaml, architecture.yml, *.arch.yaml, *.arch.yml) found under `{}`",
                 p.display()
             );
-            if explicit {
+            if !allow_empty {
                 return Err(usage_error(&format!(
-                    "{msg}; name the file itself if it is called otherwise"
+                    "{msg}; name the file itself if it is called otherwise, or pass --allow-empty"
                 )));
             }
             eprintln!("warning: {msg}");

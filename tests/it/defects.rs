@@ -79,19 +79,26 @@ fn consuming_from_a_database_is_an_input_error() {
     assert_eq!((at.line, at.column), (6, 16));
 }
 
-/// 5. A named path with no architecture file fails (exit 2); an implicit `.` only warns.
+/// 5. A directory with no architecture file fails (exit 2), named or the implicit
+///    `.`, and says what it looked for; `--allow-empty` makes it a warning.
 #[test]
-fn a_named_directory_without_files_is_an_error() {
+fn a_directory_without_files_is_an_error() {
     let d = Dir::new("empty");
     d.write("notes.md", "nothing here");
     let o = run(&["check", d.0.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no architecture files"));
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_archlint"))
-        .current_dir(&d.0)
-        .arg("check")
-        .output()
-        .unwrap();
+    let in_dir = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_archlint"))
+            .current_dir(&d.0)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = in_dir(&["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("*.arch.yaml"), "{}", stderr(&o));
+    let o = in_dir(&["check", "--allow-empty"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stderr(&o).contains("warning: no architecture files"));
 }
@@ -233,4 +240,17 @@ components:
         "{}",
         chain.message
     );
+}
+
+/// "Did you mean" never suggests the component the reference is written in.
+#[test]
+fn did_you_mean_never_names_the_caller_itself() {
+    let r = lint_text(
+        "name: x\ncomponents:\n  fraud:\n    kind: service\n    calls: [fraud-store]\n  fraud-db: { kind: database }\n",
+    );
+    let e = errors_of(&r);
+    assert_eq!(e.len(), 1, "{e:?}");
+    let help = e[0].help.as_deref().unwrap_or("");
+    assert!(!help.contains("`fraud`?"), "{help}");
+    assert!(help.contains("`fraud-db`"), "{help}");
 }

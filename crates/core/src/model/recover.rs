@@ -269,9 +269,11 @@ pub fn recover(m: &mut Architecture, faults: &mut Faults) {
     for c in &mut m.components {
         let before = (c.calls.len(), c.consumes.len());
         let mut meant: Vec<String> = Vec::new();
+        let me = c.id.clone();
         let mut keep = |to: &str| {
             let ok = index.get(to).is_some();
-            if !ok && let Some(s) = suggest(to, ids.iter().map(String::as_str)) {
+            let others = ids.iter().map(String::as_str).filter(|i| *i != me);
+            if !ok && let Some(s) = suggest(to, others) {
                 meant.push(s.to_string());
             }
             ok

@@ -576,13 +576,25 @@ impl Loader<'_> {
                 "caches" => "caches",
                 _ => "calls",
             };
+            // never the component the reference is written in (`- to: fraud-store`
+            // inside `fraud` is not a call to `fraud`)
+            let owner = names
+                .iter()
+                .copied()
+                .filter(|n| {
+                    r.path
+                        .strip_prefix("components.")
+                        .and_then(|rest| rest.strip_prefix(*n))
+                        .is_some_and(|after| after.starts_with(['.', '[']))
+                })
+                .max_by_key(|n| n.len());
             let mut d = Diagnostic::invalid(
                 r.path,
                 r.span,
                 format!("`{what}` names unknown component `{}`", r.id),
             )
             .label("no component with this id");
-            d = match suggest(&r.id, names.iter().copied()) {
+            d = match suggest(&r.id, names.iter().copied().filter(|n| Some(*n) != owner)) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("define it under `components:`, or fix the id"),
             };
