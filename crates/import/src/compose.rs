@@ -247,15 +247,7 @@ fn service(
         .or_else(|| {
             build.and_then(|b| image::by_last_word(b.trim_end_matches('/'), "the build directory"))
         })
-        .or_else(|| {
-            // a store's settings next to an address of another workload: a client's
-            let names_another = env.iter().any(|(_, v)| {
-                hosts_in(v)
-                    .iter()
-                    .any(|(h, _)| resolve(h).is_some_and(|t| t != name))
-            });
-            (!names_another).then(|| image::by_env(&keys)).flatten()
-        })
+        .or_else(|| super::store_settings(&env, &keys, |h| resolve(h).is_some_and(|t| t != name)))
         .or_else(|| container_ports.iter().find_map(|&p| image::by_port(p)));
     let command: Vec<String> = v.get("command").map(strings).unwrap_or_default();
     let persistent = command

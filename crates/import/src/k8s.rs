@@ -287,14 +287,9 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
                     .find_map(|(_, n)| n.as_deref().and_then(image::by_port_name))
             })
             .or_else(|| {
-                // a store's settings next to an address of another workload (a
-                // configuration map shared with the store): a client's, not the store's
-                let names_another = env.iter().any(|(_, v)| {
-                    hosts_in(v)
-                        .iter()
-                        .any(|(h, _)| resolve(h).is_some_and(|(t, _)| t != w.name))
-                });
-                (!names_another).then(|| image::by_env(&keys)).flatten()
+                super::store_settings(&env, &keys, |h| {
+                    resolve(h).is_some_and(|(t, _)| t != w.name)
+                })
             })
             .or_else(|| ports.iter().find_map(|(p, _)| image::by_port(*p)));
         let persistent = w.kind == "StatefulSet"

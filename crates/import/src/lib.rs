@@ -609,6 +609,25 @@ fn roles(drafts: &mut [Draft], source: &str) {
     }
 }
 
+/// A store by its own settings (`POSTGRES_PASSWORD`, ...; see [`image::by_env`]), unless
+/// the environment also names another workload (`other` says whether a host is one,
+/// and not this one): the store's settings beside its address, as in a configuration
+/// map shared with the store, are a client's.
+pub fn store_settings(
+    env: &[(String, String)],
+    keys: &[String],
+    other: impl Fn(&str) -> bool,
+) -> Option<image::Recognised> {
+    let names_another = env
+        .iter()
+        .any(|(_, v)| hosts_in(v).iter().any(|(h, _)| other(h)));
+    if names_another {
+        None
+    } else {
+        image::by_env(keys)
+    }
+}
+
 /// The setting among `keys` that says a workload reads a queue: a consumer group or a
 /// subscription (`KAFKA_CONSUMER_GROUP`, `SPRING_KAFKA_CONSUMER_GROUP_ID`,
 /// `PUBSUB_SUBSCRIPTION`, `GROUP_ID`).
