@@ -569,10 +569,13 @@ impl View {
     fn back_range(&self, r: Range) -> Range {
         match &self.back {
             None => r,
-            Some((from, to)) => Range::new(
-                Position::new(shift_line(from, to, r.start.line), r.start.character),
-                Position::new(shift_line(from, to, r.end.line), r.end.character),
-            ),
+            Some((from, to)) => {
+                let shift = LineShift::new(from, to);
+                Range::new(
+                    Position::new(shift.line(r.start.line), r.start.character),
+                    Position::new(shift.line(r.end.line), r.end.character),
+                )
+            }
         }
     }
 }
@@ -588,24 +591,49 @@ fn parses(text: &str) -> bool {
 /// line stay, lines after the last changed one move by the lines added or removed,
 /// and lines inside the change go to its first line.
 pub fn shift_line(old: &str, new: &str, line: u32) -> u32 {
-    let a: Vec<&str> = old.split('\n').collect();
-    let b: Vec<&str> = new.split('\n').collect();
-    let p = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let s = a[p..]
-        .iter()
-        .rev()
-        .zip(b[p..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let l = line as usize;
-    let moved = if l < p {
-        l
-    } else if l >= a.len() - s {
-        l + b.len() - a.len()
-    } else {
-        p.min(b.len().saturating_sub(1))
-    };
-    moved as u32
+    LineShift::new(old, new).line(line)
+}
+
+/// The change between two texts, line by line, found once for every line to move
+/// (comparing the texts for each of thousands of findings would be quadratic).
+struct LineShift {
+    /// Lines equal at the start, lines equal at the end, and each text's line count.
+    same_before: usize,
+    same_after: usize,
+    old_len: usize,
+    new_len: usize,
+}
+
+impl LineShift {
+    fn new(old: &str, new: &str) -> LineShift {
+        let a: Vec<&str> = old.split('\n').collect();
+        let b: Vec<&str> = new.split('\n').collect();
+        let p = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        let s = a[p..]
+            .iter()
+            .rev()
+            .zip(b[p..].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        LineShift {
+            same_before: p,
+            same_after: s,
+            old_len: a.len(),
+            new_len: b.len(),
+        }
+    }
+
+    fn line(&self, line: u32) -> u32 {
+        let l = line as usize;
+        let moved = if l < self.same_before {
+            l
+        } else if l >= self.old_len - self.same_after {
+            l + self.new_len - self.old_len
+        } else {
+            self.same_before.min(self.new_len.saturating_sub(1))
+        };
+        moved as u32
+    }
 }
 
 /// One lint, run off the main loop.
@@ -667,11 +695,10 @@ impl LintJob {
         }
         // a syntax error: the last findings that parsed stay, moved with the edits
         if let Some(v) = &self.last_valid {
+            let shift = LineShift::new(&v.text, &self.text);
+            let line = |p: Position| Position::new(shift.line(p.line), p.character);
             for d in &v.diagnostics {
                 let mut d = d.clone();
-                let line = |p: Position| {
-                    Position::new(shift_line(&v.text, &self.text, p.line), p.character)
-                };
                 d.range = Range::new(line(d.range.start), line(d.range.end));
                 if let Some(rel) = &mut d.related_information {
                     for r in rel {
