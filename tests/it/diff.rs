@@ -247,3 +247,39 @@ fn revisions_are_never_options_and_git_errors_are_clear() {
     assert!(stderr(&o).contains("did you mean"), "{}", stderr(&o));
     assert!(stdout(&o).is_empty());
 }
+
+#[test]
+fn a_call_left_with_only_its_target_and_an_added_requirement() {
+    let d = Dir::new("diff-bare-call");
+    let old = d.write(
+        "old.arch.yaml",
+        "name: x\ncomponents:\n  web: { kind: client, calls: [{ to: api, protocol: https }] }\n  api:\n    kind: service\n    calls:\n      - to: db\n        timeout: 200ms\n  db: { kind: database }\n",
+    );
+    let new = d.write(
+        "new.arch.yaml",
+        "name: x\nrequirements:\n  availability: 99.9%\ncomponents:\n  web: { kind: client, calls: [{ to: api }] }\n  api:\n    kind: service\n    calls:\n      - to: db\n  db: { kind: database }\n",
+    );
+    let j = json(&run(&["diff", &old, &new, "--format", "json"]));
+    // each call lost one field, and that is all that changed about it
+    for call in j["calls"]["changed"].as_array().unwrap() {
+        let fields = call["fields"].as_array().unwrap();
+        assert_eq!(fields.len(), 1, "{call}");
+        assert!(!fields[0]["field"].as_str().unwrap().is_empty(), "{call}");
+    }
+    assert_eq!(j["calls"]["changed"].as_array().unwrap().len(), 2);
+    assert_eq!(j["requirements"].as_array().unwrap().len(), 1, "{j}");
+    let human = stdout(&run(&["diff", &old, &new]));
+    assert!(!human.contains("``"), "{human}");
+    assert!(!human.contains("{  }"), "{human}");
+    assert!(
+        human.contains("+ requirement `availability` added: 99.9%"),
+        "{human}"
+    );
+    assert!(human.contains("~ call `api -> db`: `timeout` removed (was 200ms)"));
+    // and the other way round: the requirement is removed
+    let back = stdout(&run(&["diff", &new, &old]));
+    assert!(
+        back.contains("- requirement `availability` removed (was 99.9%)"),
+        "{back}"
+    );
+}

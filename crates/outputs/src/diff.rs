@@ -83,10 +83,12 @@ impl DesignDiff {
     }
 }
 
-/// Flatten a mapping to dotted paths of leaves (lists are leaves).
+/// Flatten a mapping to dotted paths of leaves (lists and empty mappings below the
+/// top are leaves; the top mapping itself never is, so an item left with no field has
+/// no change to show).
 fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, Value>) {
     match v {
-        Value::Object(m) if !m.is_empty() => {
+        Value::Object(m) if !m.is_empty() || prefix.is_empty() => {
             for (k, x) in m {
                 let p = if prefix.is_empty() {
                     k.clone()
@@ -414,11 +416,17 @@ pub fn design_lines(d: &DesignDiff) -> Vec<String> {
             ));
         }
     }
+    // a requirement or a top-level field is itself what was added or removed
+    let mark = |c: &Change| match (&c.old, &c.new) {
+        (None, _) => '+',
+        (_, None) => '-',
+        _ => '~',
+    };
     for c in &d.requirements {
-        out.push(format!("~ requirement {}", change_line(c)));
+        out.push(format!("{} requirement {}", mark(c), change_line(c)));
     }
     for c in &d.system {
-        out.push(format!("~ {}", change_line(c)));
+        out.push(format!("{} {}", mark(c), change_line(c)));
     }
     out
 }
