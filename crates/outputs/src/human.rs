@@ -20,6 +20,7 @@
 //! wrapped at the width given, between words only, so `sync-chain-too-long` or a
 //! component id is never split at its hyphens.
 
+use crate::text::{MIN_WIDTH, wrap};
 use std::fmt::Write as _;
 
 use archlint_core::diag::{Diagnostic, Severity};
@@ -42,8 +43,6 @@ impl Default for Style {
     }
 }
 
-/// Narrowest width text is wrapped to, whatever the terminal says.
-const MIN_WIDTH: usize = 40;
 /// Most unlabelled lines printed in a row; longer gaps are elided.
 const MAX_GAP: usize = 2;
 
@@ -91,86 +90,6 @@ struct Label<'a> {
     line: usize,
     text: &'a str,
     primary: bool,
-}
-
-/// Wrap `text` to `width` columns between words (never inside a word, so hyphenated
-/// names stay whole); the first line has `first` columns less, the others `rest` less.
-fn wrap(text: &str, width: usize, first: usize, rest: usize) -> Vec<&str> {
-    let mut lines = Vec::new();
-    for para in text.split('\n') {
-        // Units are byte ranges of `para`: a word, or words glued together. An arrow
-        // or operator stays with the word before it (`a ->` / `b`, never `a` / `-> b`),
-        // and a short `code span` is not broken. A line is a range too, so wrapping
-        // allocates nothing per word.
-        let mut line: Option<(usize, usize)> = None;
-        let mut line_w = 0;
-        let mut unit: Option<(usize, usize)> = None;
-        let mut at = 0;
-        for word in para.split(' ') {
-            let (ws, we) = (at, at + word.len());
-            at = we + 1;
-            unit = match unit {
-                Some((us, ue)) => {
-                    let u = &para[us..ue];
-                    let open_code = u.matches('`').count() % 2 == 1 && u.len() < 40;
-                    if open_code || matches!(word, "->" | "→" | "×" | "=" | "+") {
-                        Some((us, we))
-                    } else {
-                        flush(
-                            para,
-                            (us, ue),
-                            (&mut line, &mut line_w),
-                            &mut lines,
-                            (width, first, rest),
-                        );
-                        Some((ws, we))
-                    }
-                }
-                None => Some((ws, we)),
-            };
-        }
-        if let Some(u) = unit {
-            flush(
-                para,
-                u,
-                (&mut line, &mut line_w),
-                &mut lines,
-                (width, first, rest),
-            );
-        }
-        lines.push(line.map_or("", |(s, e)| &para[s..e]));
-    }
-    lines
-}
-
-/// Add a unit (a byte range of `para`) to the current line, or start a new line
-/// with it when it does not fit.
-fn flush<'t>(
-    para: &'t str,
-    u: (usize, usize),
-    (line, line_w): (&mut Option<(usize, usize)>, &mut usize),
-    lines: &mut Vec<&'t str>,
-    (width, first, rest): (usize, usize, usize),
-) {
-    let w = para[u.0..u.1].chars().count();
-    let avail = width
-        .saturating_sub(if lines.is_empty() { first } else { rest })
-        .max(MIN_WIDTH / 2);
-    match line {
-        Some((ls, le)) if *line_w + 1 + w > avail => {
-            lines.push(&para[*ls..*le]);
-            *line = Some(u);
-            *line_w = w;
-        }
-        Some((_, le)) => {
-            *le = u.1;
-            *line_w += 1 + w;
-        }
-        None => {
-            *line = Some(u);
-            *line_w = w;
-        }
-    }
 }
 
 /// One finding, as rustc would print it.
@@ -497,13 +416,20 @@ fn source_line(
         }
         // the label after the markers, wrapped under its own start when it fits there
         let col = gw + 3 + mt + 1;
-        let indent = if width.saturating_sub(col) >= 30 {
-            col
-        } else {
-            gw + 5
-        };
+        let label_w = m.text.chars().count();
         // a short label fits after its markers even near the right edge
-        let after = width.saturating_sub(col) >= m.text.chars().count().min(30);
+        let after = width.saturating_sub(col) >= label_w.min(30);
+        let indent = if after && width.saturating_sub(col) >= 30 {
+            col
+        } else if after {
+            gw + 5
+        } else {
+            // below the markers: under their start, or as far right as the label
+            // still fits, never left of the code's first column
+            (gw + 3 + mf)
+                .min(width.saturating_sub(label_w.min(width / 2)))
+                .max(gw + 5)
+        };
         let lines = wrap(m.text, width, if after { col } else { indent }, indent);
         for (i, l) in lines.iter().enumerate() {
             if i == 0 && after {
@@ -633,16 +559,4 @@ pub fn summary_with(results: &[FileResult], skip_input: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wrap_never_splits_hyphenated_words() {
-        let text = "the synchronous chain gateway -> orders-service -> payments-service -> fraud-detection-service is too long";
-        for w in [20, 40, 60, 80] {
-            for line in wrap(text, w, 0, 0) {
-                assert!(!line.ends_with('-') || line.ends_with("->"), "{line}");
-            }
-        }
-        let joined = wrap(text, 30, 0, 0).join(" ");
-        assert_eq!(joined, text);
-    }
 }

@@ -16,6 +16,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod text;
 
 use archlint_core::diag::Diagnostic;
 use archlint_core::source::SourceFile;
