@@ -555,8 +555,3 @@ pub fn summary_with(results: &[FileResult], skip_input: bool) -> String {
     };
     format!("{main}{partial_line}")
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-}
