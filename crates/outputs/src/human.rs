@@ -9,13 +9,14 @@
 //! 90 |       - to: fraud-db
 //!    |         ^^^^^^^^^^^^ hop 4: fraud -> fraud-db goes past the limit of 3
 //!    = help: each synchronous hop adds its latency ...
-//!    = note: https://github.com/archlint/archlint/blob/main/rules/sync-chain-too-long.md
+//!    = note: `archlint explain sync-chain-too-long` says why and what to do
 //! ```
 //!
 //! The header names the primary location (the one JSON and SARIF call primary). All
 //! labels share one snippet, in line order, in which a gap of more than two unlabelled
 //! lines is elided as `...`. The link to a rule's page is given with its first finding
-//! in a run. Nothing scans the file: every line is found through the line index, so the cost
+//! in a run, as the command that prints it offline (machine formats carry the page's URL).
+//! Nothing scans the file: every line is found through the line index, so the cost
 //! is linear in the number of labels, whatever the distance between them. Text is
 //! wrapped at the width given, between words only, so `sync-chain-too-long` or a
 //! component id is never split at its hyphens.
@@ -218,8 +219,9 @@ fn render_into(out: &mut String, src: &SourceFile, d: &Diagnostic, style: Style,
     if let Some(h) = &d.help {
         note(out, &p, &pad, "help", h, width);
     }
-    if show_url && let Some(url) = super::page_url(&d.rule) {
-        note(out, &p, &pad, "note", &url, width);
+    if show_url && super::page_url(&d.rule).is_some() {
+        let text = format!("`archlint explain {}` says why and what to do", d.rule);
+        note(out, &p, &pad, "note", &text, width);
     }
 }
 
