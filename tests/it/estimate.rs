@@ -118,10 +118,34 @@ fn availability_arithmetic() {
         .expect("fires");
     assert!(
         d.message
-            .contains("(1 − 0.001³) × 99.95% = 99.95% < 99.99% target"),
+            .contains("is (api: 1 − 0.001³) × (db: 99.95%) = 99.95% < 99.99% target"),
         "{}",
         d.message
     );
+    // wrapped at any width, a factor is never split across lines
+    for cols in [60, 70, 80, 100] {
+        let o = bin()
+            .env("COLUMNS", cols.to_string())
+            .args([
+                "check",
+                "--select",
+                "availability-below-target",
+                "tests/fixtures/rules/availability-below-target/fires.arch.yaml",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        let header: Vec<&str> = text.lines().take_while(|l| !l.contains("-->")).collect();
+        assert!(header.len() > 1, "{text}");
+        for line in header {
+            assert_eq!(
+                line.matches('(').count(),
+                line.matches(')').count(),
+                "{cols} columns: {line}"
+            );
+            assert!(line.chars().count() <= cols, "{cols} columns: {line}");
+        }
+    }
     let two = "name: x\nrequirements: { availability: 99.9999% }\ncomponents:\n  web: { kind: client, calls: [api] }\n  api: { kind: service, replicas: 2, rate_limit: true }\n";
     // 1 − 0.001² = 99.9999% exactly: meets the target
     assert!(!rules_of(&lint_text(two)).contains(&"availability-below-target"));

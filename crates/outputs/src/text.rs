@@ -26,7 +26,10 @@ pub fn wrap(text: &str, width: usize, first: usize, rest: usize) -> Vec<&str> {
                     // a code span is never split: a unit with an odd number of
                     // backticks takes the next word while the span closes later
                     let open_code = u.matches('`').count() % 2 == 1 && para[ue..].contains('`');
-                    if open_code || matches!(word, "->" | "→" | "×" | "=" | "+") {
+                    if open_code
+                        || open_group(u, &para[ue..])
+                        || matches!(word, "->" | "→" | "×" | "=" | "+")
+                    {
                         Some((us, we))
                     } else {
                         flush(
@@ -54,6 +57,21 @@ pub fn wrap(text: &str, width: usize, first: usize, rest: usize) -> Vec<&str> {
         lines.push(line.map_or("", |(s, e)| &para[s..e]));
     }
     lines
+}
+
+/// Whether `unit` opens a short parenthesised group that closes in `rest`: a term
+/// such as `(db: 1 − 0.001²)` or `(more than 3)` stays on one line.
+fn open_group(unit: &str, rest: &str) -> bool {
+    const MAX_GROUP: usize = 40;
+    let Some(open) = unit.rfind('(') else {
+        return false;
+    };
+    if unit[open..].contains(')') {
+        return false;
+    }
+    let so_far = unit.len() - open;
+    rest.find(')')
+        .is_some_and(|close| so_far + close < MAX_GROUP && !rest[..close].contains('('))
 }
 
 /// Add a unit (a byte range of `para`) to the current line, or start a new line
@@ -133,6 +151,20 @@ mod tests {
         }
         let odd = "a ` b c d e f g h i j k l m n o p q r s t u v w x y z";
         assert_eq!(wrap(odd, 20, 0, 0).len(), 3);
+    }
+
+    #[test]
+    fn short_parenthesised_terms_stay_whole() {
+        let text = "availability along the critical path web -> api -> db is (api: 99.9%) × (orders-db: 1 − 0.001²) × (payments: 99.95%) = 99.8% < 99.9% target";
+        for w in [20, 30, 40, 50, 60, 80] {
+            for line in wrap(text, w, 0, 0) {
+                assert_eq!(
+                    line.matches('(').count(),
+                    line.matches(')').count(),
+                    "{w}: {line}"
+                );
+            }
+        }
     }
 
     #[test]

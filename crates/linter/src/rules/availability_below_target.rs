@@ -29,14 +29,17 @@ fn superscript(n: u64) -> String {
         .collect()
 }
 
+/// One factor of the product, labelled with its component: `(api: 99.9%)`, or
+/// `(db: 1 − 0.001²)` for replicas that fail independently.
 fn factor_text(c: &Component, n: u64) -> String {
     let a = c.availability.as_ref().map_or(0.999, |x| x.v);
     if n <= 1 {
-        fmt_percent(a)
+        format!("({}: {})", c.id, fmt_percent(a))
     } else {
         let down = 1.0 - a;
         format!(
-            "(1 − {}{})",
+            "({}: 1 − {}{})",
+            c.id,
             archlint_core::model::quantity::trim_num(down).trim_end_matches('0'),
             superscript(n)
         )
@@ -44,7 +47,7 @@ fn factor_text(c: &Component, n: u64) -> String {
 }
 
 /// Components in series that fall short of a target: their availabilities' product,
-/// the weakest of them, and the product written out (`99.9% × 99.95%² × …`).
+/// the weakest of them, and the product written out (`(api: 99.9%) × (db: 1 − 0.001²) × …`).
 struct Series {
     product: f64,
     weakest: usize,
