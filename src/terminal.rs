@@ -56,6 +56,16 @@ fn term_width(tty: bool) -> usize {
     100
 }
 
+/// The width to wrap what goes to stderr to.
+pub(crate) fn stderr_width() -> usize {
+    term_width(std::io::stderr().is_terminal())
+}
+
+/// The width to wrap what goes to stdout to (a file or pipe: COLUMNS, else 100).
+pub(crate) fn stdout_width() -> usize {
+    term_width(std::io::stdout().is_terminal())
+}
+
 /// How to draw human output for a stream that is (`tty`) or is not a terminal.
 pub(crate) fn style(choice: ColorChoice, tty: bool) -> human::Style {
     human::Style {

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use crate::exit::Exit;
-use crate::terminal::{input_errors, out, read_input, usage_error, write_file};
+use crate::terminal::{input_errors, out, read_input, stderr_width, usage_error, write_file};
+use archlint_outputs::text::fill;
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub(crate) enum ImportFrom {
@@ -72,12 +73,16 @@ pub(crate) fn run(from: ImportFrom, paths: &[PathBuf], output: Option<&Path>) ->
             return Exit::Error;
         }
     };
+    let width = stderr_width();
     for n in &imported.notes {
-        eprintln!("note: {n}");
+        eprintln!("note: {}", fill(n, width, 6, 2));
     }
-    eprintln!("{}", imported.summary);
+    eprintln!("{}", fill(&imported.summary, width, 0, 2));
     for line in &imported.checklist {
-        eprintln!("{line}");
+        // `  can: …`, `add first: …`: continued under the text after the colon
+        let lead = line.len() - line.trim_start().len();
+        let indent = line.find(": ").map_or(lead + 2, |i| i + 2).min(width / 2);
+        eprintln!("{}", fill(line, width, 0, indent));
     }
     match output {
         Some(p) => {

@@ -7,7 +7,8 @@ use archlint_linter::rules::{self, RULES};
 use super::ListFormat;
 use crate::configs::Configs;
 use crate::exit::Exit;
-use crate::terminal::out;
+use crate::terminal::{out, stdout_width};
+use archlint_outputs::text::fill;
 
 pub(crate) fn run(format: ListFormat) -> Exit {
     let cfg = match Configs::discovered().for_dir_or_exit(Path::new(".")) {
@@ -39,25 +40,71 @@ pub(crate) fn run(format: ListFormat) -> Exit {
         ));
         return Exit::Clean;
     }
-    let mut t = rules::table();
-    if !cfg.custom.is_empty() {
-        let w = cfg
-            .custom
+    let width = stdout_width();
+    let mut idw = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    idw = idw.max(
+        cfg.custom
             .iter()
             .map(|c| c.meta.id.len())
             .max()
-            .unwrap_or(0);
-        t.push_str("\ncustom (from the configuration)\n");
-        for c in &cfg.custom {
-            t.push_str(&format!(
-                "  {:w$}  {:7}  {}  ({})\n",
-                c.meta.id,
-                c.meta.severity.as_str(),
-                c.meta.summary,
-                c.meta.defined_in.as_deref().unwrap_or("")
-            ));
+            .unwrap_or(0),
+    );
+    let mut t = String::new();
+    for cat in rules::CATEGORIES {
+        let rs: Vec<_> = RULES.iter().filter(|r| r.meta().category == *cat).collect();
+        if rs.is_empty() {
+            continue;
         }
+        t.push_str(&format!("{cat}\n"));
+        for r in rs {
+            let m = r.meta();
+            let off = if m.default_enabled {
+                ""
+            } else {
+                " (off by default)"
+            };
+            row(
+                &mut t,
+                (r.id, m.severity.as_str()),
+                &format!("{}{off}", m.summary),
+                idw,
+                width,
+            );
+        }
+        t.push('\n');
     }
+    if !cfg.custom.is_empty() {
+        t.push_str("custom (from the configuration)\n");
+        for c in &cfg.custom {
+            let from = c.meta.defined_in.as_deref().unwrap_or("");
+            row(
+                &mut t,
+                (&c.meta.id, c.meta.severity.as_str()),
+                &format!("{} ({from})", c.meta.summary),
+                idw,
+                width,
+            );
+        }
+        t.push('\n');
+    }
+    t.push_str("`archlint explain ID` prints a rule's page.\n");
     out(&t);
     Exit::Clean
+}
+
+/// One rule: id, severity and summary in columns when the summary has room beside
+/// them (30 columns or more), else the summary wrapped under the id.
+fn row(t: &mut String, (id, severity): (&str, &str), summary: &str, idw: usize, width: usize) {
+    let col = 2 + idw + 2 + 7 + 2;
+    if width.saturating_sub(col) >= 30 {
+        t.push_str(&format!(
+            "  {id:idw$}  {severity:7}  {}\n",
+            fill(summary, width, col, col)
+        ));
+    } else {
+        t.push_str(&format!(
+            "  {id}  {severity}\n      {}\n",
+            fill(summary, width, 6, 6)
+        ));
+    }
 }

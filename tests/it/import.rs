@@ -154,10 +154,17 @@ fn online_boutique_manifests() {
     );
     assert!(calls(&m, "frontend-external", "frontend"));
     assert!(calls(&m, "users", "frontend-external"));
+    // the kinds it does not read are counted in one note, a few names each
+    assert_eq!(err.matches("note:").count(), 1, "{err}");
     assert!(
-        err.contains("note: skipped ServiceAccount"),
-        "unknown kinds are noted: {err}"
+        err.contains("11 ServiceAccount (frontend, adservice, currencyservice and 8 more)"),
+        "unknown kinds are summarised: {err}"
     );
+    assert!(
+        err.contains("11 images not recognised") && err.contains("and 8 more"),
+        "{err}"
+    );
+    assert!(!err.contains("us-central1-docker.pkg.dev"), "{err}");
     lints("2", &yaml);
     insta::assert_snapshot!("import_online_boutique", yaml);
 }

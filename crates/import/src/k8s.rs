@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Draft, Imported, error, finish, hosts_in, image, text};
+use super::{Draft, Imported, error, finish, first_few, hosts_in, image, text};
 use archlint_core::model::Kind;
 use archlint_core::model::yaml::{self, Node};
 use archlint_core::source::SourceFile;
@@ -16,6 +16,21 @@ const WORKLOADS: &[&str] = &[
     "CronJob",
     "ReplicaSet",
 ];
+/// `skipped 12 objects the import does not read: 11 ServiceAccount (adservice,
+/// cartservice, … and 8 more), 1 ConfigMap (settings)`.
+fn skipped_note(skipped: &BTreeMap<String, Vec<String>>) -> String {
+    let total: usize = skipped.values().map(Vec::len).sum();
+    let kinds: Vec<String> = skipped
+        .iter()
+        .map(|(kind, names)| format!("{} {kind} ({})", names.len(), first_few(names, 3)))
+        .collect();
+    format!(
+        "skipped {total} object{} the import does not read (it reads workloads, Services, Ingresses, HPAs and routes): {}",
+        if total == 1 { "" } else { "s" },
+        kinds.join(", ")
+    )
+}
+
 /// The other kinds the import reads (everything else is counted as skipped).
 const READ: &[&str] = &[
     "Service",
@@ -56,6 +71,8 @@ fn template<'n, 'a>(w: &'n Node<'a>, kind: &str) -> Option<&'n Node<'a>> {
 pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
     let mut docs: Vec<Doc> = Vec::new();
     let mut notes = Vec::new();
+    // the objects the import does not read, by kind: one note, not one per object
+    let mut skipped: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let arena = yaml::Arena::new();
     for src in files {
         let (roots, _) = yaml::parse_documents(src, &arena, Default::default())
@@ -94,10 +111,7 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
                 .unwrap_or("")
                 .to_string();
             if !WORKLOADS.contains(&kind.as_str()) && !READ.contains(&kind.as_str()) {
-                notes.push(format!(
-                    "skipped {kind} `{name}` ({}): not a workload, Service, Ingress, HPA or route",
-                    src.name
-                ));
+                skipped.entry(kind).or_default().push(name);
                 continue;
             }
             docs.push(Doc {
@@ -516,6 +530,9 @@ pub fn import(files: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
     } else {
         format!("{} manifest files", files.len())
     };
+    if !skipped.is_empty() {
+        notes.push(skipped_note(&skipped));
+    }
     Ok(finish(
         "k8s",
         &origin,

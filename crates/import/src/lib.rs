@@ -150,6 +150,15 @@ pub fn sanitize(name: &str) -> String {
     if s.is_empty() { "component".into() } else { s }
 }
 
+/// `a, b, c`, or `a, b, c and 5 more`: the first `n` items of a list for a summary.
+pub fn first_few(items: &[String], n: usize) -> String {
+    if items.len() <= n + 1 {
+        items.join(", ")
+    } else {
+        format!("{} and {} more", items[..n].join(", "), items.len() - n)
+    }
+}
+
 /// What an import produced.
 pub struct Imported {
     pub yaml: String,
@@ -418,20 +427,21 @@ pub fn finish(
     let calls: usize = merged.iter().map(|d| d.calls.len()).sum();
     let mut summary = format!("{} components, {} calls inferred", merged.len(), calls);
     if !unrecognised.is_empty() {
+        // the image's last name and tag, without registry, path or digest: enough to
+        // tell which it is (the file names each in full)
+        let shown: Vec<String> = unrecognised
+            .iter()
+            .map(|i| {
+                let i = i.split('@').next().unwrap_or(i);
+                i.rsplit('/').next().unwrap_or(i).to_string()
+            })
+            .collect();
         let _ = write!(
             summary,
-            "; {} image{} not recognised (imported as services): {}",
+            "; {} image{} not recognised (imported as services, each marked in the file): {}",
             unrecognised.len(),
             if unrecognised.len() == 1 { "" } else { "s" },
-            if unrecognised.len() > 10 {
-                format!(
-                    "{}, and {} more",
-                    unrecognised[..10].join(", "),
-                    unrecognised.len() - 10
-                )
-            } else {
-                unrecognised.join(", ")
-            }
+            first_few(&shown, 3)
         );
     }
     notes.sort();
@@ -677,7 +687,6 @@ fn checklist(drafts: &[Draft]) -> Vec<String> {
         "  cannot yet: capacity, availability and latency (no requirements: scale, availability, latency)".to_string(),
         "  cannot yet: timeouts and retries (no call says its timeout)".to_string(),
         "  cannot yet: the data model (no entities)".to_string(),
-        "add first: the `requirements` (the commented block at the top),".to_string(),
-        "  a `timeout` on each synchronous call, `replicas` where the file has none".to_string(),
+        "add first: the `requirements` (the commented block at the top), a `timeout` on each synchronous call, `replicas` where the file has none".to_string(),
     ]
 }

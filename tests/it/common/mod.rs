@@ -12,6 +12,8 @@ pub(crate) fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_archlint"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"));
     c.env("NO_COLOR", "1");
+    // the width human output wraps to when not a terminal, whatever the caller's shell says
+    c.env_remove("COLUMNS");
     c
 }
 

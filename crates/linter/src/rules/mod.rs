@@ -592,40 +592,6 @@ pub fn run_until(
     kept
 }
 
-/// `archlint rules`: every rule as an aligned table, grouped by category.
-pub fn table() -> String {
-    let mut out = String::new();
-    let w = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    for cat in CATEGORIES {
-        let rs: Vec<&Rule> = RULES
-            .iter()
-            .copied()
-            .filter(|r| r.meta().category == *cat)
-            .collect();
-        if rs.is_empty() {
-            continue;
-        }
-        out.push_str(&format!("{cat}\n"));
-        for r in rs {
-            let m = r.meta();
-            let off = if m.default_enabled {
-                ""
-            } else {
-                " (off by default)"
-            };
-            out.push_str(&format!(
-                "  {:w$}  {:7}  {}{off}\n",
-                r.id,
-                m.severity.as_str(),
-                m.summary
-            ));
-        }
-        out.push('\n');
-    }
-    out.push_str("`archlint explain ID` prints a rule's page.\n");
-    out
-}
-
 /// The README's rules table rows, generated from the registry.
 pub fn markdown_rows() -> String {
     RULES
