@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use commands::ListFormat;
+use commands::explain::PageFormat;
 use commands::graph::GraphFormat;
 use commands::import::ImportFrom;
 use commands::report::ReportFormat;
@@ -76,6 +77,10 @@ enum Command {
     Explain {
         /// The rule id, e.g. sync-chain-too-long.
         id: String,
+        /// `text`: the page laid out for the terminal (wrapped to its width, code
+        /// blocks as written); `markdown`: the page's source.
+        #[arg(long, value_enum, default_value = "text")]
+        format: PageFormat,
     },
     /// The back-of-envelope capacity estimate: QPS, storage, bandwidth, load per component.
     Estimate {
@@ -106,10 +111,12 @@ enum Command {
     Report {
         /// The architecture file (`-` for stdin).
         file: PathBuf,
-        /// `markdown`, or `html`: one self-contained page with the diagram as inline SVG,
-        /// findings linked to their component and to their rule's explanation.
-        #[arg(long, value_enum, default_value = "markdown")]
-        format: ReportFormat,
+        /// `markdown` (the default, except to a terminal); `text`: the Markdown laid out
+        /// for the terminal (the default there); `html`: one self-contained page with the
+        /// diagram as inline SVG, findings linked to their component and to their rule's
+        /// explanation.
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
         /// Write the review to this file instead of stdout.
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -172,7 +179,7 @@ fn main() -> ExitCode {
     let exit = match cli.command {
         Command::Check(args) => commands::check::run(args, today),
         Command::Rules { format } => commands::rules::run(format),
-        Command::Explain { id } => commands::explain::run(&id),
+        Command::Explain { id, format } => commands::explain::run(&id, format),
         Command::Estimate {
             file,
             format,

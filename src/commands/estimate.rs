@@ -7,7 +7,7 @@ use archlint_linter::estimate;
 
 use super::ListFormat;
 use crate::exit::Exit;
-use crate::terminal::{out, usage_error};
+use crate::terminal::{out, stdout_width, usage_error};
 
 pub(crate) fn run(file: &Path, format: ListFormat, at: Option<&str>, within: Option<&str>) -> Exit {
     let (a, exit) = match super::analyse_file(file, "estimate") {
@@ -42,10 +42,14 @@ pub(crate) fn run(file: &Path, format: ListFormat, at: Option<&str>, within: Opt
             }))
             .expect("serializes")
         ),
-        (ListFormat::Human, None) => estimate::render(&a.model, &e),
-        (ListFormat::Human, Some((p, later))) => {
-            estimate::render_projected(&a.model, &e, &later, &p.phrase)
-        }
+        (ListFormat::Human, None) => archlint_outputs::estimate::render(&a.model, &e, stdout_width()),
+        (ListFormat::Human, Some((p, later))) => archlint_outputs::estimate::render_projected(
+            &a.model,
+            &e,
+            &later,
+            &p.phrase,
+            stdout_width(),
+        ),
     });
     exit
 }

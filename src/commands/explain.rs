@@ -4,18 +4,43 @@ use std::path::Path;
 
 use archlint_linter::rules;
 
+use clap::ValueEnum;
+
 use crate::configs::Configs;
 use crate::exit::Exit;
-use crate::terminal::{out, usage_error};
+use crate::terminal::{ColorChoice, out, stdout_style, usage_error};
 
-pub(crate) fn run(id: &str) -> Exit {
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum PageFormat {
+    /// laid out for the terminal
+    Text,
+    /// the page's Markdown source
+    Markdown,
+}
+
+/// Print a page in the format asked for.
+fn show(page: &str, format: PageFormat) {
+    match format {
+        PageFormat::Markdown => out(&format!("{}\n", page.trim_end())),
+        PageFormat::Text => {
+            let style = stdout_style(ColorChoice::Auto, false);
+            out(&archlint_outputs::mdterm::render(
+                page,
+                style.width,
+                style.color,
+            ));
+        }
+    }
+}
+
+pub(crate) fn run(id: &str, format: PageFormat) -> Exit {
     if id == archlint_core::diag::INVALID_INPUT {
-        out(&format!("{}\n", rules::page_text(rules::input_meta())));
+        show(&rules::page_text(rules::input_meta()), format);
         return Exit::Clean;
     }
     if let Some(r) = rules::find(id) {
         // the page (its prose and examples), then the declared references
-        out(&format!("{}\n", rules::page_text(r.meta())));
+        show(&rules::page_text(r.meta()), format);
         return Exit::Clean;
     }
     let cfg = match Configs::discovered().for_dir_or_exit(Path::new(".")) {
@@ -23,7 +48,7 @@ pub(crate) fn run(id: &str) -> Exit {
         Err(e) => return e,
     };
     if let Some(c) = cfg.custom.iter().find(|c| c.meta.id == id) {
-        out(&format!("{}\n", c.meta.body.trim_end()));
+        show(&c.meta.body, format);
         return Exit::Clean;
     }
     let mut ids = rules::ids();

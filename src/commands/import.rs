@@ -89,11 +89,12 @@ pub(crate) fn run(from: ImportFrom, paths: &[PathBuf], output: Option<&Path>) ->
             if let Err(e) = write_file(p, &imported.yaml) {
                 return e;
             }
-            eprintln!(
+            let done = format!(
                 "wrote {}; run `archlint check {}`",
                 p.display(),
                 p.display()
             );
+            eprintln!("{}", fill(&done, width, 0, 2));
         }
         None => out(&imported.yaml),
     }

@@ -261,10 +261,26 @@ fn rules_lists_every_rule_and_explain_prints_pages() {
     }
     let o = run(&["explain", "sync-chain-too-long"]);
     assert_eq!(o.status.code(), Some(0));
+    // laid out for the terminal: headings underlined, emphasis without its marks,
+    // the YAML examples indented as written
     let page = stdout(&o);
-    assert!(page.contains("## Why it hurts"));
-    assert!(page.starts_with("# sync-chain-too-long\n"), "{page}");
-    assert!(page.contains("default severity **warning**"), "{page}");
+    assert!(page.contains("\nWhy it hurts\n------------\n"), "{page}");
+    assert!(
+        page.starts_with("sync-chain-too-long\n===================\n"),
+        "{page}"
+    );
+    assert!(page.contains("default severity warning"), "{page}");
+    assert!(page.contains("\n    components:\n      api: "), "{page}");
+    // the page's source on request
+    let src = stdout(&run(&[
+        "explain",
+        "sync-chain-too-long",
+        "--format",
+        "markdown",
+    ]));
+    assert!(src.starts_with("# sync-chain-too-long\n"), "{src}");
+    assert!(src.contains("default severity **warning**"), "{src}");
+    assert!(src.contains("## Why it hurts"));
     let o = run(&["explain", "sync-chain-to-long"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `sync-chain-too-long`"));

@@ -213,7 +213,8 @@ fn custom_rules_behave_like_built_ins() {
     );
     let page = stdout(&run_in(&["explain", "acme-owner"]));
     assert!(
-        page.contains("Every service names its owner.") && page.contains("## Definition"),
+        page.contains("Every service names its owner.")
+            && page.contains("\nDefinition\n----------\n"),
         "{page}"
     );
     let s = json(&run_in(&["check", "--format", "sarif", &f]));

@@ -33,3 +33,4 @@ mod scale;
 mod server;
 mod traffic;
 mod untrusted;
+mod width;

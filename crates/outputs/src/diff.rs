@@ -562,14 +562,16 @@ pub fn human(
     f: &FindingsDiff,
     style: crate::human::Style,
 ) -> String {
-    let mut t = format!("Comparing {} → {}\n\n", old.source.name, new.source.name);
+    let head = format!("Comparing {} → {}", old.source.name, new.source.name);
+    let mut t = format!("{}\n\n", crate::text::fill(&head, style.width, 0, 2));
     let lines = design_lines(d);
     if lines.is_empty() {
         t.push_str("Design changes: none\n");
     } else {
         t.push_str("Design changes:\n");
         for l in lines {
-            let _ = writeln!(t, "  {l}");
+            // `  ~ call `a -> b`: …`, continued under the text after the mark
+            let _ = writeln!(t, "  {}", crate::text::fill(&l, style.width, 2, 4));
         }
     }
     let _ = writeln!(t, "\nFindings: {}", findings_summary(f));
@@ -584,9 +586,8 @@ pub fn human(
         t.push_str("\nResolved:\n");
         for d in &f.resolved {
             let l = crate::locate(&old.source, d);
-            let _ = writeln!(
-                t,
-                "  {}:{}:{}: {}[{}] {}",
+            let line = format!(
+                "{}:{}:{}: {}[{}] {}",
                 old.source.name,
                 l.line,
                 l.column,
@@ -594,6 +595,7 @@ pub fn human(
                 d.rule,
                 d.message
             );
+            let _ = writeln!(t, "  {}", crate::text::fill(&line, style.width, 2, 4));
         }
     }
     t

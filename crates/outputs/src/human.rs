@@ -109,9 +109,19 @@ fn render_into(out: &mut String, src: &SourceFile, d: &Diagnostic, style: Style,
 
     // Header: `warning[rule]: message`, wrapped under its own start.
     let code = format!("{}[{}]", d.severity.as_str(), d.rule);
-    let head = code.chars().count() + 2;
-    for (i, line) in wrap(&d.message, width, head, 2).iter().enumerate() {
-        if i == 0 {
+    let mut head = code.chars().count() + 2;
+    // a long rule id at a narrow width: the message starts on the next line
+    if width.saturating_sub(head) < MIN_WIDTH / 2 {
+        p.paint(out, sev, &code);
+        p.paint(out, Paint::Bold, ":");
+        out.push('\n');
+        head = 0;
+    }
+    for (i, line) in wrap(&d.message, width, head.max(2), 2).iter().enumerate() {
+        if i == 0 && head == 0 {
+            out.push_str("  ");
+            p.paint(out, Paint::Bold, line);
+        } else if i == 0 {
             p.paint(out, sev, &code);
             p.paint(out, Paint::Bold, &format!(": {line}"));
         } else {

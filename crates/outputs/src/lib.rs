@@ -7,6 +7,7 @@
 
 pub mod concise;
 pub mod diff;
+pub mod estimate;
 pub mod github;
 pub mod gitlab;
 pub mod graph;
@@ -15,6 +16,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod mdterm;
 pub mod sarif;
 pub mod text;
 

@@ -59,8 +59,9 @@ pub fn wrap(text: &str, width: usize, first: usize, rest: usize) -> Vec<&str> {
     lines
 }
 
-/// Whether `unit` opens a short parenthesised group that closes in `rest`: a term
-/// such as `(db: 1 − 0.001²)` or `(more than 3)` stays on one line.
+/// Whether `unit` opens a short parenthesised term with a number in it that closes
+/// in `rest`: a factor such as `(db: 1 − 0.001²)` or `(more than 3)` stays on one
+/// line; a parenthesised phrase of words may wrap like any other.
 fn open_group(unit: &str, rest: &str) -> bool {
     const MAX_GROUP: usize = 40;
     let Some(open) = unit.rfind('(') else {
@@ -70,8 +71,12 @@ fn open_group(unit: &str, rest: &str) -> bool {
         return false;
     }
     let so_far = unit.len() - open;
-    rest.find(')')
-        .is_some_and(|close| so_far + close < MAX_GROUP && !rest[..close].contains('('))
+    rest.find(')').is_some_and(|close| {
+        let inner = &rest[..close];
+        so_far + close < MAX_GROUP
+            && !inner.contains('(')
+            && (unit[open..].bytes().chain(inner.bytes())).any(|b| b.is_ascii_digit())
+    })
 }
 
 /// Add a unit (a byte range of `para`) to the current line, or start a new line

@@ -52,7 +52,7 @@ pub fn every_output(name: &str, bytes: &[u8]) -> Vec<String> {
             .expect("a file without input errors analyses");
         let findings = archlint_linter::all_findings(&a, TODAY);
         let e = archlint_linter::estimate::estimate(&a.model, &a.graph);
-        out.push(archlint_linter::estimate::render(&a.model, &e));
+        out.push(archlint_outputs::estimate::render(&a.model, &e, 100));
         out.push(archlint_outputs::markdown::render(&a, src, &findings));
         let pic = archlint_outputs::graph::Picture::new(&a, &findings);
         out.push(pic.mermaid());
