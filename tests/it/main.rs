@@ -8,6 +8,7 @@ mod baseline;
 mod cli;
 mod config;
 mod custom_rules;
+mod defaults;
 mod defects;
 mod design_facts;
 mod diff;

@@ -61,6 +61,22 @@ pub struct FieldDef {
     /// `None`: any component kind; else only these kinds.
     pub kinds: Option<&'static [Kind]>,
     pub doc: &'static str,
+    /// What an absent field means, as the reference shows it: a value (`1`, `false`,
+    /// `read-write`) that a test holds to the loader and the rules (stating it changes
+    /// no finding and no estimate), or a sentence for a default that depends on the
+    /// rest of the design. `None`: absent means not stated, and the rules that need
+    /// it say so or do not run.
+    pub default: Option<&'static str>,
+}
+
+impl FieldDef {
+    /// The field with its default.
+    const fn or(self, default: &'static str) -> FieldDef {
+        FieldDef {
+            default: Some(default),
+            ..self
+        }
+    }
 }
 
 const fn f(name: &'static str, ty: FieldType, doc: &'static str) -> FieldDef {
@@ -69,6 +85,7 @@ const fn f(name: &'static str, ty: FieldType, doc: &'static str) -> FieldDef {
         ty,
         kinds: None,
         doc,
+        default: None,
     }
 }
 const fn k(
@@ -82,6 +99,7 @@ const fn k(
         ty,
         kinds: Some(kinds),
         doc,
+        default: None,
     }
 }
 
@@ -148,8 +166,9 @@ pub const SCALE: &[FieldDef] = &[
     f(
         "peak_to_average",
         FieldType::Qty(Q::Count),
-        "Peak traffic divided by mean traffic (default 2).",
-    ),
+        "Peak traffic divided by mean traffic.",
+    )
+    .or("2"),
     f(
         "data_volume",
         FieldType::Qty(Q::Size),
@@ -365,13 +384,14 @@ pub const RETRY: &[FieldDef] = &[
         "attempts",
         FieldType::Int(1, 100),
         "Total tries, the first included.",
-    ),
+    )
+    .or("3"),
     f(
         "backoff",
         FieldType::Enum(Backoff::NAMES),
         "exponential | constant | none.",
     ),
-    f("jitter", FieldType::Bool, "Randomise the delays."),
+    f("jitter", FieldType::Bool, "Randomise the delays.").or("false"),
 ];
 
 /// The protocols a call's `protocol` usually names (any text is valid; editors offer
@@ -403,18 +423,21 @@ pub const CALL: &[FieldDef] = &[
     f(
         "mode",
         FieldType::Enum(Mode::NAMES),
-        "sync | async (default: async to a queue, else sync).",
-    ),
+        "sync | async.",
+    )
+    .or("async to a queue, else sync"),
     f(
         "access",
         FieldType::Enum(Access::NAMES),
-        "read | write | read-write (default read-write).",
-    ),
+        "read | write | read-write.",
+    )
+    .or("read-write"),
     f(
         "read_from",
         FieldType::Enum(ReadFrom::NAMES),
-        "primary | replica (default primary).",
-    ),
+        "primary | replica.",
+    )
+    .or("primary"),
     f(
         "timeout",
         FieldType::Qty(Q::Duration),
@@ -429,8 +452,10 @@ pub const CALL: &[FieldDef] = &[
         "circuit_breaker",
         FieldType::Bool,
         "A circuit breaker guards the call.",
-    ),
-    f("idempotent", FieldType::Bool, "Repeating the call is safe."),
+    )
+    .or("false"),
+    f("idempotent", FieldType::Bool, "Repeating the call is safe.")
+    .or("false"),
     f(
         "locking",
         FieldType::Enum(Locking::NAMES),
@@ -440,32 +465,38 @@ pub const CALL: &[FieldDef] = &[
         "realtime",
         FieldType::Bool,
         "The caller needs live updates pushed to it.",
-    ),
+    )
+    .or("false"),
     f(
         "streaming",
         FieldType::Bool,
         "A long-lived stream of messages.",
-    ),
+    )
+    .or("false"),
     f(
         "per_request",
         FieldType::Qty(Q::Count),
-        "Calls per incoming request (fan-out, default 1).",
-    ),
+        "Calls per incoming request (fan-out): 0.1 is one request in ten, 3 is three calls each.",
+    )
+    .or("1 (each request makes the call once); on a router's call, its part of the router's requests"),
     f(
         "share",
         FieldType::Qty(Q::Percent),
         "On a router's call: the part of its requests this call carries (30%); calls without one split the rest evenly.",
-    ),
+    )
+    .or("the rest of the router's requests, split evenly between the calls without one"),
     f(
         "startup",
         FieldType::Bool,
         "Made only at start-up (configuration server, service registry, schema fetch): on no request path, so not in chains, critical paths, load or the timeout, retry and fallback rules.",
-    ),
+    )
+    .or("false"),
     f(
         "optional",
         FieldType::Bool,
         "The request can succeed without this call (it degrades instead of failing).",
-    ),
+    )
+    .or("false"),
     f(
         "fallback",
         FieldType::Str,
@@ -485,7 +516,8 @@ pub const CONSUME: &[FieldDef] = &[
         "idempotent",
         FieldType::Bool,
         "Processing a message twice is safe.",
-    ),
+    )
+    .or("false"),
     f(
         "retry",
         FieldType::RetryPolicy,
@@ -518,12 +550,14 @@ pub const COMPONENT: &[FieldDef] = &[
         "The technology, e.g. postgresql, redis, kafka, nginx.",
     ),
     f("description", FieldType::Str, "What it does."),
-    f("public", FieldType::Bool, "Reachable from the internet."),
+    f("public", FieldType::Bool, "Reachable from the internet.")
+    .or("false"),
     f(
         "replicas",
         FieldType::Int(1, 1_000_000),
         "Number of replicas (a positive integer).",
-    ),
+    )
+    .or("1"),
     f("owner", FieldType::Str, "Owning team."),
     f(
         "tags",
@@ -539,7 +573,8 @@ pub const COMPONENT: &[FieldDef] = &[
         "stateful",
         FieldType::Bool,
         "Keeps session or user state in memory.",
-    ),
+    )
+    .or("false"),
     f(
         "rate_limit",
         FieldType::BoolOrMap(RATE_LIMIT),
@@ -554,7 +589,8 @@ pub const COMPONENT: &[FieldDef] = &[
         "availability",
         FieldType::Qty(Q::Percent),
         "One replica's availability.",
-    ),
+    )
+    .or("99.9%"),
     f(
         "capacity",
         FieldType::Qty(Q::Count),
@@ -563,20 +599,23 @@ pub const COMPONENT: &[FieldDef] = &[
     f(
         "routes",
         FieldType::Bool,
-        "Sends each request to one of its synchronous callees (a router), or makes every call for each request (false). Default: true for clients, CDNs, load balancers and gateways.",
-    ),
+        "Sends each request to one of its synchronous callees (a router), or makes every call for each request (false).",
+    )
+    .or("true for clients, CDNs, load balancers and gateways; else false"),
     k(
         "internal",
         CLIENT,
         FieldType::Bool,
         "A client inside the trust boundary (an operator console, an internal system): what it calls is not public by that call.",
-    ),
+    )
+    .or("false"),
     k(
         "share",
         CLIENT,
         FieldType::Qty(Q::Percent),
         "The part of the system's requests this client makes (60%); clients without one split the rest evenly.",
-    ),
+    )
+    .or("the rest of the requests, split evenly between the clients without one"),
     f(
         "calls",
         FieldType::Calls,
@@ -629,7 +668,8 @@ pub const COMPONENT: &[FieldDef] = &[
         DB,
         FieldType::Bool,
         "Data is partitioned across nodes.",
-    ),
+    )
+    .or("false"),
     k(
         "pattern",
         CACHE,
@@ -677,13 +717,15 @@ pub const COMPONENT: &[FieldDef] = &[
         QUEUE,
         FieldType::BoolOr(&["none", "per-key", "per-partition", "fifo", "global"]),
         "Messages keep their order.",
-    ),
+    )
+    .or("false"),
     k(
         "replay",
         QUEUE,
         FieldType::Bool,
         "Consumers can re-read old messages.",
-    ),
+    )
+    .or("false"),
     k(
         "dead_letter",
         QUEUE,
@@ -702,8 +744,10 @@ pub const COMPONENT: &[FieldDef] = &[
         LB,
         FieldType::Bool,
         "Pins a client to one backend.",
-    ),
-    k("tls_termination", LB, FieldType::Bool, "Terminates TLS."),
+    )
+    .or("false"),
+    k("tls_termination", LB, FieldType::Bool, "Terminates TLS.")
+    .or("false"),
     k(
         "routing",
         LB,

@@ -137,7 +137,23 @@ fn field(d: &FieldDef) -> Value {
             ),
             None => d.doc.to_string(),
         };
+        let doc = match d.default {
+            Some(x) => format!("{doc} Default: {x}."),
+            None => doc,
+        };
         m.insert("description".into(), Value::String(doc));
+        // a plain default (a value, not a sentence) as the schema's `default`
+        if let Some(x) = d.default.filter(|x| !x.contains(' ')) {
+            let value = match x {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => x
+                    .parse::<u64>()
+                    .map(Value::from)
+                    .unwrap_or_else(|_| Value::String(x.to_string())),
+            };
+            m.insert("default".into(), value);
+        }
     }
     v
 }

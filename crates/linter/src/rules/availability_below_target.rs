@@ -69,7 +69,9 @@ fn series_below(
     }
     let weakest = *members
         .iter()
-        .min_by(|&&a, &&b| avail(a).total_cmp(&avail(b)))
+        // equal availabilities (99.9% stated or by default, which differ in the last
+        // bit) leave the first on the path as the weakest
+        .min_by(|&&a, &&b| crate::estimate::cmp_close(avail(a), avail(b)))
         .expect("non-empty");
     let arithmetic = members
         .iter()
