@@ -86,6 +86,8 @@ enum Command {
     Estimate {
         /// The architecture file (`-` for stdin).
         file: PathBuf,
+        /// `human`: the tables with the arithmetic under each component; `json`: the
+        /// same numbers for scripts.
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
         /// Show the numbers at this multiple of today's load and data beside today's (`10x`).
@@ -100,6 +102,7 @@ enum Command {
     Graph {
         /// The architecture file (`-` for stdin).
         file: PathBuf,
+        /// The diagram's language.
         #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
         format: GraphFormat,
         /// Draw the data model's entities beside their stores, with their relationships.
@@ -164,6 +167,12 @@ enum Command {
     },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions { shell: clap_complete::Shell },
+    /// Write the reference pages (docs/) from the program's own declarations.
+    #[command(hide = true)]
+    GenerateDocs {
+        /// The directory to write them to.
+        dir: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -221,6 +230,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut cmd, "archlint", &mut std::io::stdout());
             Exit::Clean
         }
+        Command::GenerateDocs { dir } => commands::docs::run(&dir),
     };
     exit.into()
 }

@@ -31,16 +31,16 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Rules or categories to run (comma-separated), replacing the configured selection; `all` for every rule.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     select: Option<Vec<String>>,
     /// Rules or categories to skip (comma-separated), replacing the configured list.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Option<Vec<String>>,
     /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<FailOn>,
     /// Use this configuration file instead of discovering `.archlint.yaml`.
-    #[arg(long, conflicts_with = "no_config")]
+    #[arg(long, conflicts_with = "no_config", value_name = "FILE")]
     config: Option<PathBuf>,
     /// Do not read any configuration file.
     #[arg(long)]
@@ -49,19 +49,19 @@ pub(crate) struct CheckArgs {
     #[arg(long, short)]
     quiet: bool,
     /// Largest file to read, in bytes (at most 4 GiB).
-    #[arg(long, default_value_t = archlint_linter::DEFAULT_MAX_FILE_BYTES)]
+    #[arg(long, default_value_t = archlint_linter::DEFAULT_MAX_FILE_BYTES, value_name = "BYTES")]
     max_file_size: u64,
     /// Most components one file may define.
-    #[arg(long, default_value_t = yaml::DEFAULT_MAX_COMPONENTS)]
+    #[arg(long, default_value_t = yaml::DEFAULT_MAX_COMPONENTS, value_name = "N")]
     max_components: usize,
     /// Name to show for stdin input.
-    #[arg(long, default_value = "<stdin>")]
+    #[arg(long, default_value = "<stdin>", value_name = "NAME")]
     stdin_filename: String,
     /// Write the report to this file instead of stdout.
-    #[arg(long, short)]
+    #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Colour the human output: `auto` follows the terminal and NO_COLOR, FORCE_COLOR and CLICOLOR_FORCE.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
     /// Print how many findings each rule made instead of the findings (human, concise or json).
     #[arg(long)]

@@ -23,25 +23,25 @@ pub(crate) struct DiffArgs {
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     format: DiffFormat,
     /// Lowest severity of an introduced finding that makes the exit code 1.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<FailOn>,
     /// Rules or categories to run (comma-separated), replacing the configured selection.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     select: Option<Vec<String>>,
     /// Rules or categories to skip (comma-separated), replacing the configured list.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Option<Vec<String>>,
     /// Use this configuration file instead of discovering `.archlint.yaml`.
-    #[arg(long, conflicts_with = "no_config")]
+    #[arg(long, conflicts_with = "no_config", value_name = "FILE")]
     config: Option<PathBuf>,
     /// Do not read any configuration file.
     #[arg(long)]
     no_config: bool,
     /// Name to show for stdin input.
-    #[arg(long, default_value = "<stdin>")]
+    #[arg(long, default_value = "<stdin>", value_name = "NAME")]
     stdin_filename: String,
     /// Colour the human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
 }
 

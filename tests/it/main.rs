@@ -28,6 +28,7 @@ mod playground;
 mod projection;
 mod properties;
 mod recovery;
+mod reference;
 mod report_html;
 mod rules;
 mod scale;

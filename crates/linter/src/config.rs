@@ -16,6 +16,52 @@ use archlint_core::source::{SourceFile, Span};
 
 pub const FILE_NAMES: &[&str] = &[".archlint.yaml", ".archlint.yml"];
 
+/// A key of `.archlint.yaml`: its name, the value it takes and what it does. The
+/// parser's "did you mean" and the configuration reference both read this table.
+pub struct Key {
+    pub name: &'static str,
+    pub value: &'static str,
+    pub doc: &'static str,
+}
+
+pub const KEYS: &[Key] = &[
+    Key {
+        name: "select",
+        value: "list of rule ids and categories (`all` for every rule)",
+        doc: "The rules to run, replacing the default selection (every rule but the trade-offs). `--select` on the command line replaces it.",
+    },
+    Key {
+        name: "ignore",
+        value: "list of rule ids and categories",
+        doc: "Rules not to run, taken out of the selection. `--ignore` on the command line replaces it.",
+    },
+    Key {
+        name: "rules",
+        value: "mapping: rule id -> { severity, options }",
+        doc: "Each rule's severity (`error`, `warning`, `info`) and options (see the rules reference), e.g. `sync-chain-too-long: { severity: error, max_hops: 4 }`.",
+    },
+    Key {
+        name: "fail_on",
+        value: "`error` | `warning` | `info` | `never`",
+        doc: "The lowest severity that makes `check` exit 1 (default `warning`). `--fail-on` overrides it.",
+    },
+    Key {
+        name: "baseline",
+        value: "file path, relative to this file",
+        doc: "The accepted findings (written by `check --write-baseline`): only findings not in it are reported. Must be inside the configuration's repository unless `--allow-path` names its directory.",
+    },
+    Key {
+        name: "custom_rules",
+        value: "list of rule definitions",
+        doc: "Your organisation's own rules (see Custom rules below).",
+    },
+    Key {
+        name: "rule_packs",
+        value: "list of file paths, relative to this file",
+        doc: "Files each holding a `rules:` list of custom rule definitions, inside the configuration's repository unless `--allow-path` names their directory.",
+    },
+];
+
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub path: Option<PathBuf>,
@@ -407,15 +453,15 @@ pub fn parse(src: SourceFile, path: Option<PathBuf>) -> Result<Config, Box<FileR
                                 ),
                             },
                             Some(other) => {
-                                let help = suggest(other, ["select", "ignore", "rules", "fail_on", "baseline", "custom_rules", "rule_packs"])
+                                let help = suggest(other, KEYS.iter().map(|k| k.name))
                                     .map(|s| format!("did you mean `{s}`?"));
+                                let valid: Vec<String> =
+                                    KEYS.iter().map(|k| format!("`{}`", k.name)).collect();
                                 l.err(
                                     other,
                                     k.span,
                                     format!("unknown key `{other}` in the configuration"),
-                                    help.or(Some(
-                                        "valid keys: `select`, `ignore`, `rules`, `fail_on`, `baseline`, `custom_rules`, `rule_packs`".into(),
-                                    )),
+                                    help.or(Some(format!("valid keys: {}", valid.join(", ")))),
                                 );
                             }
                             None => l.err("", k.span, "expected a key name".into(), None),

@@ -60,7 +60,33 @@ string_enum!(Kind {
 });
 
 impl Kind {
-    /// Components whose calls count as hops (SPEC §1.4).
+    /// What a component of this kind is, for the reference.
+    pub fn about(self) -> &'static str {
+        match self {
+            Kind::Client => {
+                "Where requests come from: a browser, a mobile app, another company's system calling in. Outside the system; its calls are not hops."
+            }
+            Kind::External => {
+                "A system you call but do not run (a payment provider, an email API)."
+            }
+            Kind::Cdn => "A content delivery network in front of the system; a router, not a hop.",
+            Kind::LoadBalancer => {
+                "Spreads requests over replicas (`layer: 4` or `7`); a router, not a hop."
+            }
+            Kind::Gateway => {
+                "An API gateway or backend-for-frontend: the system's front door; a router unless `routes: false`."
+            }
+            Kind::Service => "A synchronous service that serves requests.",
+            Kind::Worker => "A process that works off requests or queues in the background.",
+            Kind::Database => "A database; `tech` and `model` say which kind.",
+            Kind::Cache => {
+                "A cache (shared, or `scope: in-process`), with its hit ratio, TTL and pattern."
+            }
+            Kind::Queue => "A queue, log or broker; calls to it are asynchronous.",
+            Kind::ObjectStore => "Blob storage such as S3 or GCS.",
+        }
+    }
+    /// Components whose calls count as hops.
     pub fn counts_as_hop(self) -> bool {
         matches!(self, Kind::Gateway | Kind::Service | Kind::Worker)
     }

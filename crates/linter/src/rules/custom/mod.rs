@@ -31,8 +31,8 @@ use super::Meta;
 /// multi-source search reports each target once, from its nearest source.
 pub const MAX_PATH_SOURCES: usize = 64;
 
-/// Selector keys (SPEC §4.5).
-const SELECTOR_KEYS: &[&str] = &["kind", "tech", "id", "tags", "owner", "domain", "public"];
+/// The keys a selector matches components by.
+pub const SELECTOR_KEYS: &[&str] = &["kind", "tech", "id", "tags", "owner", "domain", "public"];
 
 /// Values a selector key may take: any of them matches.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -414,7 +414,7 @@ fn cmp_limit(p: &mut P, path: &str, v: &Node) -> Option<(Op, f64, String)> {
     }
 }
 
-const RULE_KEYS: &[&str] = &[
+pub const RULE_KEYS: &[&str] = &[
     "id",
     "severity",
     "summary",
@@ -427,7 +427,7 @@ const RULE_KEYS: &[&str] = &[
     "limit",
     "layers",
 ];
-const FORMS: &[&str] = &["match", "forbid_call", "forbid_path", "limit", "layers"];
+pub const FORMS: &[&str] = &["match", "forbid_call", "forbid_path", "limit", "layers"];
 
 /// Parse the `custom_rules:` (or a pack's `rules:`) list at `path` of `src`. Problems
 /// go to `errors`, located in `src`; `builtin` ids cannot be reused, nor `taken` ones.
