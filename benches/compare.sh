@@ -9,22 +9,18 @@
 #
 #   benches/compare.sh [N] [RUNS]     N services for gen_model.py (default 10000)
 #
-# The generator and the ruleset come from the workplace's shared/bench/ (beside this
-# repository); set SHARED_BENCH to point elsewhere.
+# The generator (benches/gen_model.py) and the peers' ruleset
+# (benches/spectral-ruleset.yaml) are in this directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000}
 runs=${2:-7}
-shared=${SHARED_BENCH:-../shared/bench}
+bench=benches
 peers=target/peers
 mkdir -p "$peers"
 
-if [ ! -f "$shared/gen_model.py" ]; then
-  echo "no $shared/gen_model.py: set SHARED_BENCH to the folder with gen_model.py and spectral-ruleset.yaml" >&2
-  exit 2
-fi
 file="$peers/gen-$n.yaml"
-[ -s "$file" ] || python3 "$shared/gen_model.py" "$n" > "$file"
+[ -s "$file" ] || python3 "$bench/gen_model.py" "$n" > "$file"
 cargo build --release --quiet
 bin=target/release/archlint
 
@@ -43,7 +39,7 @@ if [ ! -x "$spectral" ]; then
     echo "Spectral could not be installed (offline?): skipped" >&2
 fi
 
-FILE="$file" BIN="$bin" RYML="$ryml" SPECTRAL="$spectral" RULESET="$shared/spectral-ruleset.yaml" RUNS="$runs" python3 - <<'EOF'
+FILE="$file" BIN="$bin" RYML="$ryml" SPECTRAL="$spectral" RULESET="$bench/spectral-ruleset.yaml" RUNS="$runs" python3 - <<'EOF'
 import os, statistics, subprocess, time
 
 file, runs = os.environ["FILE"], int(os.environ["RUNS"])

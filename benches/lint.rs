@@ -160,7 +160,7 @@ fn file_outputs(c: &mut Criterion) {
 }
 
 /// The language server's work after an edit of a 500-component file: lint the new text
-/// and build the LSP diagnostics (SPEC §4.7 asks for 20 ms).
+/// and build the LSP diagnostics (the editor target is 20 ms).
 fn server_relint(c: &mut Criterion) {
     let s = synth::generate(500, 7);
     let uri = "file:///tmp/synth-500.arch.yaml";

@@ -1,4 +1,4 @@
-//! SPEC §4.2: fingerprints that survive edits elsewhere, baselines, expiring and
+//! Fingerprints that survive edits elsewhere, baselines, expiring and
 //! file-level suppressions.
 
 use crate::common;

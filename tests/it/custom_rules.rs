@@ -1,4 +1,4 @@
-//! SPEC §4.5: custom rules — each form fires and has a near miss, the example pack on
+//! Custom rules — each form fires and has a near miss, the example pack on
 //! the gallery's estate, bad definitions as located input errors, and custom rules
 //! behaving like built-ins (selection, severity, allow, rules, explain, SARIF).
 

@@ -1,4 +1,4 @@
-//! SPEC §4.3: `archlint diff OLD NEW` over files, stdin and git revisions.
+//! `archlint diff OLD NEW` over files, stdin and git revisions.
 
 use crate::common;
 

@@ -206,3 +206,41 @@ fn pages_agree_with_their_declarations() {
     );
     assert!(m.body.contains(&m.summary.replace(".", "")));
 }
+
+/// The README's sample output is what the binary prints for the command above it, at
+/// 80 columns. Set ARCHLINT_BLESS=1 to rewrite it.
+#[test]
+fn readme_sample_output_is_real() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let marker = "<!-- sample-output:";
+    let m = readme.find(marker).expect("README marks its sample output");
+    // the command is the `sh` block just above the marker
+    let cmd_block = &readme[..m];
+    let cmd_start = cmd_block
+        .rfind("```sh\n")
+        .expect("a command above the sample")
+        + 6;
+    let cmd = cmd_block[cmd_start..].lines().next().unwrap();
+    let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+    assert_eq!(cmd.split_whitespace().next(), Some("archlint"));
+    let o = crate::common::bin()
+        .env("COLUMNS", "80")
+        .args(&args)
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(printed.contains("-->"), "{printed}");
+    let start = readme[m..].find("```text\n").unwrap() + m + "```text\n".len();
+    let end = readme[start..].find("```\n").unwrap() + start;
+    if readme[start..end] != printed {
+        if std::env::var_os("ARCHLINT_BLESS").is_some() {
+            let updated = format!("{}{}{}", &readme[..start], printed, &readme[end..]);
+            std::fs::write(&path, updated).unwrap();
+        } else {
+            panic!(
+                "README's sample output is not what `{cmd}` prints; run `ARCHLINT_BLESS=1 cargo test --test it docs::`\n{printed}"
+            );
+        }
+    }
+}

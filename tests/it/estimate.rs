@@ -216,7 +216,7 @@ fn capacity_exceeded_and_estimate_name_the_same_bottleneck_on_a_tie() {
     assert_eq!(named, [format!("components.{bottleneck}.capacity")]);
 }
 
-/// Stated access-pattern rates add up per entity and per store (SPEC §4.6).
+/// Stated access-pattern rates add up per entity and per store.
 #[test]
 fn entity_rates_feed_the_estimate() {
     let o = run(&["estimate", "examples/photo-sharing.arch.yaml"]);

@@ -1,4 +1,4 @@
-//! SPEC §4.7: `check --fix` and `--diff` — safe fixes as text edits that keep comments
+//! `check --fix` and `--diff` — safe fixes as text edits that keep comments
 //! and layout; a second `--fix` changes nothing.
 
 use crate::common;

@@ -154,7 +154,7 @@ fn unreadable_paths_are_reported_and_the_other_files_still_linted() {
     );
     // a directory that merely looks like an architecture file is not one: skipped
     assert!(messages_for(&o, "dir.arch.yaml").is_empty());
-    // named explicitly, a directory is searched (SPEC §3.1); one that yields no file is
+    // named explicitly, a directory is searched; one that yields no file is
     // a usage error, so a CI job given a wrong path fails instead of passing
     let empty = d.0.join("dir.arch.yaml");
     let o = run(&["check", empty.to_str().unwrap()]);

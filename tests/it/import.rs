@@ -1,4 +1,4 @@
-//! SPEC §4.4: `archlint import` on real deployment files (tests/fixtures/import/README.md
+//! `archlint import` on real deployment files (tests/fixtures/import/README.md
 //! names their sources, commits and licences): the components, kinds, replicas, calls the
 //! files prove and the entry points; the generated file loads, lints, and is snapshotted.
 

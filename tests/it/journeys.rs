@@ -1,4 +1,4 @@
-//! SPEC §4.6: user journeys — each checked against its own latency and availability
+//! User journeys — each checked against its own latency and availability
 //! targets; a step that does not call the next is an input error (tests/invalid.rs).
 
 use crate::common;

@@ -1,4 +1,4 @@
-//! SPEC §4.1: output for real terminals and CI — the human layout, the CI formats
+//! Output for real terminals and CI — the human layout, the CI formats
 //! (each read by a real consumer), output files, colour and statistics.
 
 use crate::common;

@@ -1,4 +1,4 @@
-//! SPEC §4.6: what flips at 10× — `check --at` / `--in`, `estimate --at`, and the
+//! What flips at 10× — `check --at` / `--in`, `estimate --at`, and the
 //! review's "What flips at 10×".
 
 use crate::common;

@@ -298,3 +298,56 @@ fn pre_commit_hook_selects_architecture_files() {
     ]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+/// The benchmark generator lives in the repository and writes a design archlint reads
+/// without an input error, with the findings it plants.
+#[test]
+fn the_benchmark_generator_writes_a_valid_design() {
+    let o = std::process::Command::new("python3")
+        .args(["benches/gen_model.py", "40"])
+        .output()
+        .expect("python3 runs the generator");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let r = lint_text(&text);
+    assert!(
+        errors_of(&r).is_empty(),
+        "{:?}",
+        errors_of(&r).iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+    assert!(
+        rules_of(&r).contains(&"sync-chain-too-long"),
+        "{:?}",
+        rules_of(&r)
+    );
+    assert!(Path::new("benches/spectral-ruleset.yaml").exists());
+}
+
+/// The product stands on its own: no file of it refers to a specification the user
+/// does not have.
+#[test]
+fn nothing_refers_to_an_outside_specification() {
+    let o = std::process::Command::new("git")
+        .args(["ls-files"])
+        .output()
+        .expect("git lists the repository's files");
+    let files = String::from_utf8(o.stdout).unwrap();
+    // the word spelt in two parts, so this test does not find itself
+    let spec = ["SP", "EC"].concat();
+    let word = regex::Regex::new(&format!(r"\b{spec}\b")).unwrap();
+    let mut found = Vec::new();
+    let mut read = 0;
+    for f in files.lines() {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue; // binary
+        };
+        read += 1;
+        for (i, line) in text.lines().enumerate() {
+            if word.is_match(line) {
+                found.push(format!("{f}:{}: {line}", i + 1));
+            }
+        }
+    }
+    assert!(read > 200, "only {read} files read");
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -53,7 +53,7 @@ pub struct Diagnostic {
     pub path: String,
     pub span: Span,
     pub related: Vec<Related>,
-    /// Stable identity across edits (SPEC §4.2), set once the file's findings are
+    /// Stable identity across edits, set once the file's findings are
     /// sorted ([`crate::fingerprint::assign`]); empty until then.
     pub fingerprint: String,
     /// Set on a finding that appears only under a projection (`10x`, `3y`).
@@ -129,7 +129,7 @@ impl Diagnostic {
     }
 }
 
-/// Diagnostics sorted by position, then rule (SPEC §3.3).
+/// Diagnostics sorted by position, then rule.
 pub fn sort(ds: &mut [Diagnostic]) {
     ds.sort_by(|a, b| {
         (a.span.start(), &a.rule, a.span.end(), &a.message).cmp(&(

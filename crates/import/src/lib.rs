@@ -1,4 +1,4 @@
-//! `archlint import compose | k8s | threagile` (SPEC §4.4): an architecture file from
+//! `archlint import compose | k8s | threagile`: an architecture file from
 //! the deployment files a team already keeps.
 //!
 //! Each importer reads its inputs into [`Draft`] components (every fact with where it

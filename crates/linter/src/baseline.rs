@@ -1,4 +1,4 @@
-//! Baselines (SPEC §4.2): the findings a team has accepted for now, recorded by
+//! Baselines: the findings a team has accepted for now, recorded by
 //! fingerprint, so CI fails only on new ones.
 //!
 //! The file is JSON, sorted (by file, then path, rule and fingerprint) so that a change

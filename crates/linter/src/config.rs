@@ -1,4 +1,4 @@
-//! `.archlint.yaml` (SPEC §3.4): selection, severities and rule options.
+//! `.archlint.yaml`: selection, severities and rule options.
 //!
 //! Found in the linted file's directory or the nearest parent; `--config FILE` names
 //! one, `--no-config` skips it. CLI `--select`/`--ignore` replace the file's lists.
@@ -92,7 +92,7 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
     None
 }
 
-/// A category by its id or the SPEC's heading for it, spelled loosely:
+/// A category by its id or the design-review heading for it, spelled loosely:
 /// `anti-patterns`, `antipatterns`, `Anti_Patterns`, `failure-modes`, `trade-offs`.
 fn category(s: &str) -> Option<&'static str> {
     let key: String = s

@@ -1,4 +1,4 @@
-//! The back-of-envelope capacity estimate (SPEC §2 Capacity, §3.1 `estimate`).
+//! The back-of-envelope capacity estimate (`estimate`, `capacity-exceeded`, the review).
 //!
 //! Peak rate = daily_active_users × requests_per_user_per_day / 86,400 × peak_to_average.
 //! How it reaches each component is the traffic model's ([`crate::traffic`]).

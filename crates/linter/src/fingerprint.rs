@@ -1,4 +1,4 @@
-//! Fingerprints (SPEC §4.2): a stable hash per finding, for SARIF, GitLab, JSON and
+//! Fingerprints: a stable hash per finding, for SARIF, GitLab, JSON and
 //! baselines.
 //!
 //! The hash covers the rule, the file's path as given, the finding's `path` and its

@@ -1,4 +1,4 @@
-//! Safe automatic fixes (SPEC §4.7), as text edits that keep comments and layout:
+//! Safe automatic fixes, as text edits that keep comments and layout:
 //! `check --fix` / `--diff` and the language server's code actions.
 //!
 //! - `unused-allow`: remove the entry, or the whole `allow:` when it was the only one;

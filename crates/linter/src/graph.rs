@@ -478,7 +478,7 @@ impl SystemGraph {
         Vec::new()
     }
 
-    /// Entry points (SPEC §1.4): clients and externals that call into the system,
+    /// Entry points: clients and externals that call into the system,
     /// components with `public: true`, and components a client calls directly;
     /// sorted by id.
     pub fn entry_points(&self, m: &Architecture) -> Vec<usize> {
@@ -501,7 +501,7 @@ impl SystemGraph {
         v
     }
 
-    /// Public in the sense of SPEC §1.4: `public: true`, or called by a client directly.
+    /// Public: `public: true`, or called by a client directly.
     pub fn is_public(&self, m: &Architecture, c: usize) -> bool {
         m.components[c].is_public()
             || self.incoming(c).any(|e| {

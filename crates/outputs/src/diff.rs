@@ -1,4 +1,4 @@
-//! `archlint diff OLD NEW` (SPEC §4.3): what changed between two versions of a design,
+//! `archlint diff OLD NEW`: what changed between two versions of a design,
 //! and which findings the change introduces and resolves.
 //!
 //! The design is compared on the YAML trees (after merge keys), so every field is

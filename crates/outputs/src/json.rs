@@ -1,4 +1,4 @@
-//! JSON output (SPEC §3.3).
+//! JSON output.
 
 use serde::Serialize;
 
@@ -27,7 +27,7 @@ pub struct JsonDiagnostic<'a> {
     pub end_line: usize,
     pub end_column: usize,
     pub related: Vec<JsonRelated<'a>>,
-    /// Stable across edits elsewhere in the file (SPEC §4.2).
+    /// Stable across edits elsewhere in the file.
     pub fingerprint: &'a str,
     /// `10x` or `3y` for a finding that appears only under `--at` / `--in`.
     #[serde(skip_serializing_if = "Option::is_none")]

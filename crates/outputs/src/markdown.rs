@@ -1,4 +1,4 @@
-//! `archlint report`: a Markdown design review in the seven sections of SPEC §3.1,
+//! `archlint report`: a Markdown design review in the seven sections of a design review,
 //! with every finding in its section together with its help text.
 
 use std::collections::BTreeSet;

@@ -1,4 +1,4 @@
-//! The typed model of an architecture file (SPEC §1), every field with its span.
+//! The typed model of an architecture file, every field with its span.
 
 pub mod fields;
 pub mod load;
@@ -287,7 +287,7 @@ pub struct Requirements {
     pub retention: Option<Sp<Retention>>,
     pub compliance: Option<Sp<Vec<String>>>,
     pub operations: Option<Sp<Operations>>,
-    /// What the system does (SPEC §4.6), one sentence each.
+    /// What the system does, one sentence each.
     pub functional: Option<Sp<Vec<String>>>,
     /// What it deliberately does not do.
     pub out_of_scope: Option<Sp<Vec<String>>>,

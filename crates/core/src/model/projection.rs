@@ -1,4 +1,4 @@
-//! What the design would be at another scale (SPEC §4.6): `--at 10x` multiplies the
+//! What the design would be at another scale: `--at 10x` multiplies the
 //! load, `--in 3y` compounds `growth_per_year`. Users, request rates (through the user
 //! count and the entities' stated rates), `data_volume`, `write_rps` and queue
 //! `throughput` are scaled; what the design provides (capacity, replicas) is not.

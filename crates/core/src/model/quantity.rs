@@ -1,4 +1,4 @@
-//! Quantities with units (SPEC §1.1), parsed strictly.
+//! Quantities with units, parsed strictly.
 //!
 //! Every parser takes the text as written (a YAML string or number) and returns the
 //! value in a base unit (seconds, bytes, a fraction, a plain count) or an error message

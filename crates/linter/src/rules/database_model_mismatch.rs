@@ -58,7 +58,7 @@ fn check(cx: &Ctx) -> Vec<Diagnostic> {
                 );
             }
         }
-        // the access patterns of the entities it stores count as its own (SPEC §4.6);
+        // the access patterns of the entities it stores count as its own;
         // each kind once, at the store, pointing at the entity that asks for it
         for e in
             cx.m.entities

@@ -1,4 +1,4 @@
-//! Loading and validation (SPEC §1.5): spanned YAML tree -> typed [`Architecture`].
+//! Loading and validation: spanned YAML tree -> typed [`Architecture`].
 //!
 //! Every problem becomes an `invalid-input` diagnostic with a precise span; the loader
 //! keeps going after a problem so that one run reports all of them.
@@ -187,7 +187,7 @@ fn check_entities(m: &Architecture, errors: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A journey's steps are components, and each step calls the next (SPEC §4.6): the
+/// A journey's steps are components, and each step calls the next: the
 /// error is at the step its predecessor does not call.
 fn check_journeys(m: &Architecture, errors: &mut Vec<Diagnostic>) {
     for j in &m.journeys {
@@ -257,7 +257,7 @@ fn check_journeys(m: &Architecture, errors: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A consume is an async edge from a queue (SPEC §1.3); consuming from a database or a
+/// A consume is an async edge from a queue; consuming from a database or a
 /// service is a mistake the rules would otherwise read as a queue.
 fn consumes_from_queues(m: &Architecture, errors: &mut Vec<Diagnostic>) {
     for c in &m.components {

@@ -1,4 +1,4 @@
-//! Custom rules (SPEC §4.5): an organisation's own rules, written in `.archlint.yaml`
+//! Custom rules: an organisation's own rules, written in `.archlint.yaml`
 //! (`custom_rules:`) or in rule packs (`rule_packs:`), checked without recompiling.
 //!
 //! A definition is parsed strictly from the YAML tree of its file ([`parse_rules`]:
