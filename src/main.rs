@@ -165,6 +165,9 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The course: graded exercises in the order of a design review. `learn list`,
+    /// `learn N` (write exercise N), `learn check FILE`, `learn hint N`, `learn solution N`.
+    Learn(commands::learn::LearnArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions { shell: clap_complete::Shell },
     /// Write the reference pages (docs/) from the program's own declarations.
@@ -231,6 +234,7 @@ fn main() -> ExitCode {
             Exit::Clean
         }
         Command::GenerateDocs { dir } => commands::docs::run(&dir),
+        Command::Learn(args) => commands::learn::run(args, today),
     };
     exit.into()
 }

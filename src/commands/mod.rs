@@ -9,6 +9,7 @@ pub(crate) mod explain;
 pub(crate) mod graph;
 pub(crate) mod import;
 pub(crate) mod init;
+pub(crate) mod learn;
 pub(crate) mod report;
 pub(crate) mod rules;
 pub(crate) mod schema;

@@ -34,6 +34,7 @@ const CRATE_MAP: &[(&str, &[&str])] = &[
     ("crates/linter", &["archlint-core"]),
     ("crates/outputs", &["archlint-core", "archlint-linter"]),
     ("crates/import", &["archlint-core", "archlint-linter"]),
+    ("crates/course", &["archlint-core", "archlint-linter"]),
     (
         "crates/server",
         &["archlint-core", "archlint-linter", "archlint-outputs"],
@@ -55,6 +56,7 @@ const CRATE_MAP: &[(&str, &[&str])] = &[
             "archlint-outputs",
             "archlint-server",
             "archlint-import",
+            "archlint-course",
         ],
     ),
     (

@@ -23,6 +23,7 @@ mod hardening;
 mod import;
 mod invalid;
 mod journeys;
+mod learn;
 mod output;
 mod playground;
 mod projection;
