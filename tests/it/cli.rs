@@ -297,3 +297,30 @@ fn human_output_snapshot_of_the_problem_example() {
     let o = run(&["check", "examples/shop.arch.yaml"]);
     insta::assert_snapshot!("shop_human", stdout(&o));
 }
+
+/// Every page whose fix has YAML shows it as a before/after pair, the "before" taken
+/// from the example that fires.
+#[test]
+fn explain_shows_the_fix_as_a_before_after_pair() {
+    let mut pairs = 0;
+    for r in archlint_linter::rules::RULES {
+        let src = std::fs::read_to_string(format!("rules/{}.md", r.id)).unwrap();
+        let fix = &src[src.find("## The fix").unwrap()..];
+        let fix = &fix[..fix[3..].find("\n## ").map_or(fix.len(), |i| i + 3)];
+        let page = stdout(&run(&["explain", r.id, "--format", "markdown"]));
+        if fix.contains("```yaml") && src.contains("## Example that fires") {
+            let b = page
+                .find("Before (fires):")
+                .unwrap_or_else(|| panic!("{}", r.id));
+            let a = page.find("After:").unwrap_or_else(|| panic!("{}", r.id));
+            assert!(b < a, "{}", r.id);
+            let before = &page[b..a];
+            let example_start = src.find("## Example that fires").unwrap();
+            for line in before.lines().filter(|l| l.starts_with(' ')) {
+                assert!(src[example_start..].contains(line), "{}: {line}", r.id);
+            }
+            pairs += 1;
+        }
+    }
+    assert!(pairs >= 30, "{pairs}");
+}

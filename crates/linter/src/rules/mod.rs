@@ -368,9 +368,10 @@ pub fn availability_of(m: &Architecture, g: &SystemGraph, v: usize) -> f64 {
     support::component_availability(&m.components[v], support::effective_replicas(m, g, v))
 }
 
-/// A rule's page as `explain` prints it: the body, then its references.
+/// A rule's page as `explain` prints it: the body, with the fix shown as a
+/// before/after pair, then its references.
 pub fn page_text(m: &Meta) -> String {
-    let mut page = m.body.trim_end().to_string();
+    let mut page = with_before_after(m.body.trim_end());
     if !m.references.is_empty() {
         page.push_str("\n\n## References\n\n");
         for x in &m.references {
@@ -378,6 +379,113 @@ pub fn page_text(m: &Meta) -> String {
         }
     }
     page.trim_end().to_string()
+}
+
+/// The YAML of the first code block after `heading` in `page`: its byte range.
+fn yaml_block(page: &str, heading: &str) -> Option<(usize, usize)> {
+    let h = page.find(heading)?;
+    let end_of_section = page[h + heading.len()..]
+        .find("\n## ")
+        .map_or(page.len(), |i| h + heading.len() + i);
+    let open = page[h..end_of_section].find("```yaml\n")? + h + "```yaml\n".len();
+    let close = page[open..].find("```")? + open;
+    Some((open, close))
+}
+
+/// The components a YAML snippet names at the indentation of `components:`
+/// entries (two spaces), as `  id:` lines.
+fn snippet_ids(yaml: &str) -> Vec<&str> {
+    yaml.lines()
+        .filter(|l| {
+            l.starts_with("  ") && !l.starts_with("   ") && !l.trim_start().starts_with('#')
+        })
+        .filter_map(|l| l.trim().split(':').next())
+        .filter(|id| !id.is_empty() && !id.contains(' '))
+        .collect()
+}
+
+/// The lines of `example` that a fix fragment rewrites: the line with the fix's first
+/// key at the same indentation (a call item, a `retry:`), with the lines indented under
+/// it; the whole example when the fix is a whole file or names nothing in it.
+fn matching_fragment(example: &str, fix: &str) -> String {
+    let Some(first) = fix.lines().find(|l| !l.trim().is_empty()) else {
+        return String::new();
+    };
+    let indent = first.len() - first.trim_start().len();
+    let key = first.trim_start().split(':').next().unwrap_or("");
+    let lines: Vec<&str> = example.lines().collect();
+    let hit = lines.iter().position(|l| {
+        let i = l.len() - l.trim_start().len();
+        i == indent
+            && indent > 0
+            && l.trim_start().split(':').next() == Some(key)
+            && (!key.starts_with("- ") || l.trim_start() == first.trim_start())
+    });
+    match hit {
+        Some(h) => {
+            // an item's fields are indented two more than its dash
+            let inner = if key.starts_with("- ") {
+                indent + 2
+            } else {
+                indent + 1
+            };
+            let mut out = format!("{}\n", lines[h]);
+            for l in &lines[h + 1..] {
+                if l.len() - l.trim_start().len() < inner || l.trim().is_empty() {
+                    break;
+                }
+                out.push_str(l);
+                out.push('\n');
+            }
+            out
+        }
+        None if lines.len() <= 16 => format!("{}\n", example.trim_end()),
+        None => String::new(),
+    }
+}
+
+/// The fix of a page as a before/after pair: under `## The fix`, before its YAML, the
+/// lines of the example that fires for the components the fix rewrites (or the
+/// fragment it rewrites, or the whole short example) ("Before"), then the fix
+/// ("After"). A page without both blocks is left as it is.
+fn with_before_after(page: &str) -> String {
+    let (Some((eo, ec)), Some((fo, _))) = (
+        yaml_block(page, "## Example that fires"),
+        yaml_block(page, "## The fix"),
+    ) else {
+        return page.to_string();
+    };
+    let example = &page[eo..ec];
+    let fix_close = page[fo..].find("```").map_or(page.len(), |i| fo + i);
+    let ids = snippet_ids(&page[fo..fix_close]);
+    // each named component's lines in the example: its key line and what is indented under it
+    let mut before = String::new();
+    let mut keep = false;
+    for l in example.lines() {
+        let top = l.starts_with("  ") && !l.starts_with("   ");
+        if top || !l.starts_with(' ') {
+            keep = top
+                && ids
+                    .iter()
+                    .any(|id| l.trim_start().starts_with(&format!("{id}:")));
+        }
+        if keep {
+            before.push_str(l);
+            before.push('\n');
+        }
+    }
+    if before.is_empty() {
+        before = matching_fragment(example, &page[fo..fix_close]);
+    }
+    if before.is_empty() {
+        return page.to_string();
+    }
+    let fence = fo - "```yaml\n".len();
+    format!(
+        "{}Before (fires):\n\n```yaml\n{before}```\n\nAfter:\n\n{}",
+        &page[..fence],
+        &page[fence..]
+    )
 }
 
 /// The page of `invalid-input`: not a rule (it cannot be selected, ignored or
