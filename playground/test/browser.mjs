@@ -15,6 +15,19 @@ const expected = JSON.parse(readFileSync(process.env.EXPECTED, "utf8")).diagnost
 const shots = process.env.SCREENSHOTS;
 mkdirSync(shots, { recursive: true });
 
+// console errors and warnings, page errors and any request off the page's own files
+function watch(page, problems) {
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push("page error: " + e.message));
+  page.on("request", (r) => {
+    if (!r.url().startsWith("file:") && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) {
+      problems.push("network request: " + r.url());
+    }
+  });
+}
+
 function check(cond, what) {
   if (!cond) throw new Error("playground: " + what);
 }
@@ -26,13 +39,7 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const problems = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push("page error: " + e.message));
-  page.on("request", (r) => {
-    if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) problems.push("network request: " + r.url());
-  });
+  watch(page, problems);
 
   await page.goto(pathToFileURL(page_path).href);
   await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
@@ -121,8 +128,155 @@ try {
   for (let i = 0; i < 4; i++) await page.keyboard.press("Backspace");
   await page.waitForFunction((n) => document.querySelectorAll("#findings .finding:not(.stale)").length === n, want.length, { timeout: 10000 });
 
+  // ---- a fresh page: it opens on a design with findings and a first prompt ----
+  const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  watch(fresh, problems);
+  await fresh.goto(pathToFileURL(page_path).href);
+  await fresh.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  const opening = await fresh.$$eval("#findings .finding", (ls) => ls.length);
+  check(opening > 5, "opens on a design with findings: " + opening);
+  const promptText = await fresh.textContent("#prompt");
+  check(/Select one/.test(promptText) && /Take the course/.test(promptText), "a first prompt: " + promptText);
+
+  // related locations: the chain's hops numbered in the editor and on the diagram
+  await fresh.click('#findings .finding[data-rule="sync-chain-too-long"]');
+  const hops = await fresh.$$eval("#gutter .hop", (bs) => bs.map((b) => b.textContent));
+  check(JSON.stringify(hops) === JSON.stringify(["1", "2", "3", "4"]), "the four hops numbered in the gutter: " + hops);
+  const relatedList = await fresh.$$eval(".finding.selected ol.related li", (ls) => ls.map((l) => l.textContent));
+  check(relatedList.length === 4 && /hop 1/.test(relatedList[0]), "the hops listed in order under the finding: " + relatedList);
+  const drawnHops = await fresh.$$eval("#diagram path.call.hop", (ps) => ps.map((p) => p.dataset.from + ">" + p.dataset.to));
+  check(drawnHops.length === 4, "the four calls emphasised on the diagram: " + drawnHops);
+  const badges = await fresh.$$eval("#diagram .badge text", (ts) => ts.map((t) => t.textContent));
+  check(JSON.stringify(badges) === JSON.stringify(["1", "2", "3", "4"]), "numbered in order on the diagram: " + badges);
+  // the writers of a shared store
+  await fresh.click('#findings .finding[data-rule="shared-database"]');
+  const writers = await fresh.$$eval("#diagram g.related", (gs) => gs.map((g) => g.id));
+  const writerCalls = await fresh.$$eval("#diagram path.call.hop", (ps) => ps.length);
+  check(writers.length + writerCalls >= 2, "the writers of the shared store shown: " + writers + " " + writerCalls);
+  await fresh.screenshot({ path: join(shots, "playground-related-1280.png") });
+
+  // labels at least 11 px at the zoom shown, and after Fit
+  const labelPx = () =>
+    fresh.$eval("#diagram svg", (svg) => {
+      const scale = svg.getBoundingClientRect().width / Number(svg.dataset.natural);
+      const sizes = [...svg.querySelectorAll("g[id^='component-'] text")].map((t) => Number(t.getAttribute("font-size")));
+      return Math.min(...sizes) * scale;
+    });
+  check((await labelPx()) >= 10.99, "diagram labels at least 11 px: " + (await labelPx()));
+  await fresh.click("#zoom-out");
+  await fresh.click("#zoom-out");
+  check((await labelPx()) >= 10.99, "zooming out stops at 11 px labels: " + (await labelPx()));
+  await fresh.click("#zoom-in");
+  await fresh.click("#zoom-fit");
+
+  // a quick fix with a click: the same edit as --fix
+  const before = await fresh.$eval("#source", (t) => t.value);
+  const fixButton = await fresh.$('#findings .finding[data-rule="retry-without-backoff"] button.fix');
+  check(fixButton, "retry-without-backoff offers its fix");
+  await fixButton.click();
+  await fresh.waitForFunction(() => !document.querySelector('#findings .finding[data-rule="retry-without-backoff"]'));
+  const after = await fresh.$eval("#source", (t) => t.value);
+  check(after !== before && /backoff: exponential/.test(after) && /jitter: true/.test(after), "the fix edited the design");
+
+  // settings: the trade-off rules, and the design at 10x
+  const count = () => fresh.$$eval("#findings .finding", (ls) => ls.length);
+  const n0 = await count();
+  await fresh.click("#settings summary");
+  await fresh.check("#tradeoffs");
+  await fresh.waitForFunction((n) => document.querySelectorAll("#findings .finding").length > n, n0);
+  check(await fresh.$('#findings .finding[data-rule="undocumented-choice"]'), "the trade-off rules run when asked");
+  await fresh.selectOption("#at", "10x");
+  await fresh.waitForSelector("#findings .finding .projected");
+  await fresh.click("#tab-estimate");
+  const est = await fresh.textContent("#estimate");
+  check(/Capacity estimate/.test(est) && /At 10×/.test(est), "the estimate with the 10× column: " + est.slice(0, 120));
+
+  // "new since your last edit": drop a timeout, and its finding is marked new
+  const src2 = await fresh.$eval("#source", (t) => t.value);
+  const to = src2.indexOf("timeout: 2s");
+  check(to > 0, "shop has a 2s timeout");
+  await fresh.click("#settings summary"); // close the settings
+  await fresh.$eval("#source", (t, [a, b]) => { t.focus(); t.setSelectionRange(a, b); }, [to, to + "timeout: 2s".length]);
+  await fresh.keyboard.type("description: x", { delay: 5 });
+  await fresh.waitForSelector("#findings .finding.new", { timeout: 10000 });
+  const newOnes = await fresh.$$eval("#findings .finding.new", (ls) => ls.map((l) => l.dataset.rule));
+  check(newOnes.includes("sync-call-without-timeout"), "the new finding is marked: " + newOnes);
+
+  // Tab indents in the editor instead of leaving it
+  await fresh.$eval("#source", (t) => t.setSelectionRange(0, 0));
+  await fresh.focus("#source");
+  await fresh.keyboard.press("Tab");
+  const tabbed = await fresh.$eval("#source", (t) => ({ v: t.value.slice(0, 4), focused: document.activeElement === t }));
+  check(tabbed.v.startsWith("  ") && tabbed.focused, "Tab indents and stays: " + JSON.stringify(tabbed));
+  await fresh.keyboard.press("Shift+Tab");
+
+  // share: the link reopened in a new page gives the same design, settings and findings
+  await fresh.click("#share");
+  await fresh.waitForFunction(() => document.querySelector("#share-link").value.includes("#s="));
+  const link = await fresh.$eval("#share-link", (i) => i.value);
+  const mine = await fresh.$$eval("#findings .finding", (ls) => ls.map((l) => `${l.dataset.line}:${l.dataset.column} ${l.dataset.rule}`));
+  const mineText = await fresh.$eval("#source", (t) => t.value);
+  const other = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  watch(other, problems);
+  await other.goto(link);
+  await other.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  const theirs = await other.$$eval("#findings .finding", (ls) => ls.map((l) => `${l.dataset.line}:${l.dataset.column} ${l.dataset.rule}`));
+  const theirText = await other.$eval("#source", (t) => t.value);
+  check(theirText === mineText, "the shared link carries the design");
+  check(JSON.stringify(theirs) === JSON.stringify(mine), `the shared link gives the same findings:\n${theirs}\n${mine}`);
+  check((await other.$eval("#at", (s) => s.value)) === "10x" && (await other.$eval("#tradeoffs", (c) => c.checked)), "and the settings");
+  await other.close();
+
+  // ---- the course: exercise 4 completed by typing its fix ----
+  const learner = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  watch(learner, problems);
+  await learner.goto(pathToFileURL(page_path).href);
+  await learner.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  await learner.selectOption("#exercise", "4");
+  await learner.waitForSelector("#goals li");
+  const goalsBefore = await learner.$$eval("#goals li", (ls) => ls.map((l) => l.className));
+  check(goalsBefore[0] === "unmet" && goalsBefore.slice(1).every((c) => c === "met"), "the chain goal is open: " + goalsBefore);
+  await learner.click("#hint");
+  check(/Hint 1/.test(await learner.textContent("#hints")), "a hint is revealed");
+  const replaceText = async (from, to) => {
+    const v = await learner.$eval("#source", (t) => t.value);
+    const a = v.indexOf(from);
+    check(a >= 0, "the exercise has: " + from);
+    await learner.$eval("#source", (t, [x, y]) => { t.focus(); t.setSelectionRange(x, y); }, [a, a + from.length]);
+    await learner.keyboard.insertText(to);
+  };
+  await replaceText("calls: [{ to: fraud, timeout: 200ms }]", "calls: [fraud-checks]\n  fraud-checks: { kind: queue, tech: sqs }");
+  await replaceText("  fraud:\n    kind: service", "  fraud:\n    kind: worker\n    consumes: [{ from: fraud-checks, idempotent: true }]");
+  await learner.waitForSelector("#course-pane[data-done=true]", { timeout: 10000 });
+  const goalsAfter = await learner.$$eval("#goals li", (ls) => ls.map((l) => l.className));
+  check(goalsAfter.every((c) => c === "met"), "every goal ticked: " + goalsAfter);
+  await learner.screenshot({ path: join(shots, "playground-course-1280.png") });
+  // the progress is kept: a reload shows exercise 4 done
+  await learner.reload();
+  await learner.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  const marked = await learner.$eval('#exercise option[value="4"]', (o) => o.textContent);
+  check(marked.startsWith("✓"), "progress kept in the browser: " + marked);
+  await learner.close();
+
+  // ---- a phone: 390 px wide, one column, nothing wider than the screen ----
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  watch(phone, problems);
+  await phone.goto(pathToFileURL(page_path).href);
+  await phone.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth);
+  check(overflow <= 391, "nothing wider than a 390 px screen: " + overflow);
+  const columns = await phone.evaluate(() => {
+    const e = document.querySelector("#editor-pane").getBoundingClientRect();
+    const s = document.querySelector("#side").getBoundingClientRect();
+    return { editorBottom: e.bottom, sideTop: s.top, editorWidth: e.width };
+  });
+  check(columns.sideTop >= columns.editorBottom - 1 && columns.editorWidth >= 380, "one column on a phone: " + JSON.stringify(columns));
+  await phone.screenshot({ path: join(shots, "playground-390.png"), fullPage: true });
+  await phone.close();
+  await fresh.close();
+
   check(problems.length === 0, "no console errors or network requests:\n" + problems.join("\n"));
-  console.log(JSON.stringify({ ok: true, findings: shown.length, typo: typo.loc }));
+  console.log(JSON.stringify({ ok: true, findings: shown.length, typo: typo.loc, hops, badges, share: link.length }));
 } finally {
   await browser.close();
 }

@@ -61,7 +61,12 @@ const CRATE_MAP: &[(&str, &[&str])] = &[
     ),
     (
         "playground",
-        &["archlint-core", "archlint-linter", "archlint-outputs"],
+        &[
+            "archlint-core",
+            "archlint-linter",
+            "archlint-outputs",
+            "archlint-course",
+        ],
     ),
     (
         "fuzz",

@@ -1,8 +1,14 @@
 //! The browser playground (`playground/`), driven in headless Chromium by
-//! `playground/test/browser.mjs` (Playwright): it loads from `file://`, lists shop's
-//! findings exactly as `archlint check` does, bands their lines, draws the diagram,
-//! shows the selected rule's page, and turns a typed typo into a located input error.
-//! Screenshots are kept under `target/tmp/browser/`.
+//! `playground/test/browser.mjs` (Playwright): it loads from `file://` on a design
+//! with findings and a first prompt, lists shop's findings exactly as `archlint check`
+//! does, bands their lines, numbers a chain's hops in the editor and on the diagram,
+//! shows the writers of a shared store, keeps diagram labels at 11 px or more, applies
+//! a quick fix with a click, runs the trade-off rules and the 10x projection with the
+//! estimate, marks findings new since the last edit, keeps Tab in the editor, reopens
+//! a share link in a fresh page with the same design, settings and findings, completes
+//! a course exercise by typing its fix (progress kept over a reload), lays out in one
+//! column at 390 px, turns a typed typo into a located input error, and makes no
+//! network request and logs no error. Screenshots are kept under `target/tmp/browser/`.
 //!
 //! Needs the built page (`playground/build.sh`), Node.js with `npm ci` run in
 //! `playground/`, and Chromium; `.ci/run` provides all three and runs it with the
@@ -67,7 +73,13 @@ fn playground_lints_in_headless_chromium() {
     );
     let report = common::stdout(&out);
     assert!(report.contains("\"ok\":true"), "{report}");
-    for shot in ["playground-shop.png", "playground-typo.png"] {
+    for shot in [
+        "playground-shop.png",
+        "playground-typo.png",
+        "playground-related-1280.png",
+        "playground-course-1280.png",
+        "playground-390.png",
+    ] {
         let bytes = std::fs::read(tmp.join(shot)).expect("screenshot written");
         assert!(bytes.starts_with(b"\x89PNG"), "{shot} is not a PNG");
     }

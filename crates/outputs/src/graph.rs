@@ -504,7 +504,7 @@ impl Picture<'_> {
             };
             let _ = writeln!(
                 s,
-                "  <g id=\"component-{}\" class=\"component kind-{}\">{shape}<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">{}</text><text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#555\">{}</text></g>",
+                "  <g id=\"component-{}\" class=\"component kind-{}\">{shape}<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">{}</text><text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#444\">{}</text></g>",
                 xml(&c.id),
                 c.kind().as_str(),
                 by + 20.0 + dy,
