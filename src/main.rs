@@ -134,18 +134,35 @@ enum Command {
     )]
     Diff(commands::diff::DiffArgs),
     /// Write an architecture file from the deployment files you already have:
-    /// docker-compose, Kubernetes manifests or a Threagile model.
+    /// docker-compose, Kubernetes manifests, a Threagile model, a FINOS CALM architecture,
+    /// a Backstage catalog or a Structurizr workspace.
     #[command(
-        after_help = "Examples:\n  archlint import compose docker-compose.yml -o architecture.yaml\n  archlint import k8s k8s/ -o architecture.yaml\n  archlint import threagile threagile.yaml\n\nEvery inferred fact carries a comment naming where it came from; review the TODOs and the\nrequirements checklist, run `archlint check`, then commit the file."
+        after_help = "Examples:\n  archlint import compose docker-compose.yml -o architecture.yaml\n  archlint import k8s k8s/ -o architecture.yaml\n  archlint import threagile threagile.yaml\n  archlint import calm architecture.calm.json\n  archlint import backstage catalog/ -o architecture.yaml\n  archlint import structurizr workspace.json\n\nEvery inferred fact carries a comment naming where it came from; review the TODOs and the\nrequirements checklist, run `archlint check`, then commit the file."
     )]
     Import {
         #[arg(value_enum)]
         from: ImportFrom,
-        /// The input files (for k8s, directories are searched for *.yaml and *.yml).
+        /// The input files (for k8s and backstage, directories are searched for *.yaml and *.yml).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Write the architecture file here instead of stdout.
         #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Overwrite the `--output` file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write the design in another model's format: a FINOS CALM 1.2 architecture.
+    #[command(
+        after_help = "Examples:\n  archlint export calm architecture.yaml -o architecture.calm.json\n\nNodes and `connects` relationships in CALM's own types where it has them; what CALM has no\nplace for rides in `metadata.archlint`, so `archlint import calm` gives the same design back."
+    )]
+    Export {
+        #[arg(value_enum)]
+        to: commands::export::ExportTo,
+        /// The architecture file (`-` for stdin).
+        file: PathBuf,
+        /// Write the document here instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
         /// Overwrite the `--output` file if it exists.
         #[arg(long)]
@@ -213,6 +230,15 @@ fn main() -> ExitCode {
             Ok(()) => commands::report::run(&file, format, output.as_deref(), today),
         },
         Command::Diff(args) => commands::diff::run(args, today),
+        Command::Export {
+            to,
+            file,
+            output,
+            force,
+        } => match terminal::may_overwrite(output.as_deref(), force) {
+            Err(e) => e,
+            Ok(()) => commands::export::run(to, &file, output.as_deref()),
+        },
         Command::Import {
             from,
             paths,

@@ -16,6 +16,12 @@ pub(crate) enum ImportFrom {
     K8s,
     /// a Threagile model
     Threagile,
+    /// a FINOS CALM architecture (JSON)
+    Calm,
+    /// Backstage catalog files (files or directories; several documents each)
+    Backstage,
+    /// a Structurizr workspace.json
+    Structurizr,
 }
 
 /// Every `*.yaml`/`*.yml` under `dir`, sorted (links to directories not followed).
@@ -30,7 +36,7 @@ fn manifests_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
 pub(crate) fn run(from: ImportFrom, paths: &[PathBuf], output: Option<&Path>) -> Exit {
     let mut files: Vec<PathBuf> = Vec::new();
     for p in paths {
-        if p.is_dir() && from == ImportFrom::K8s {
+        if p.is_dir() && matches!(from, ImportFrom::K8s | ImportFrom::Backstage) {
             let found = match manifests_under(p) {
                 Ok(f) => f,
                 Err(e) => return usage_error(&e),
@@ -59,11 +65,21 @@ pub(crate) fn run(from: ImportFrom, paths: &[PathBuf], output: Option<&Path>) ->
     let result = match from {
         ImportFrom::Compose => archlint_import::compose::import(&sources),
         ImportFrom::K8s => archlint_import::k8s::import(&sources),
-        ImportFrom::Threagile => {
+        ImportFrom::Backstage => archlint_import::backstage::import(&sources),
+        ImportFrom::Threagile | ImportFrom::Calm | ImportFrom::Structurizr => {
+            let which = match from {
+                ImportFrom::Threagile => "threagile",
+                ImportFrom::Calm => "calm",
+                _ => "structurizr",
+            };
             if sources.len() != 1 {
-                return usage_error("`import threagile` takes one model file");
+                return usage_error(&format!("`import {which}` takes one file"));
             }
-            archlint_import::threagile::import(&sources[0])
+            match from {
+                ImportFrom::Threagile => archlint_import::threagile::import(&sources[0]),
+                ImportFrom::Calm => archlint_import::calm::import(&sources[0]),
+                _ => archlint_import::structurizr::import(&sources[0]),
+            }
         }
     };
     let imported = match result {

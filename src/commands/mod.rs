@@ -6,6 +6,7 @@ pub(crate) mod diff;
 pub(crate) mod docs;
 pub(crate) mod estimate;
 pub(crate) mod explain;
+pub(crate) mod export;
 pub(crate) mod graph;
 pub(crate) mod import;
 pub(crate) mod init;

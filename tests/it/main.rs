@@ -24,6 +24,7 @@ mod import;
 mod invalid;
 mod journeys;
 mod learn;
+mod models;
 mod output;
 mod playground;
 mod projection;

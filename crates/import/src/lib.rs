@@ -8,9 +8,13 @@
 //! and expect (well-known ports, port names, the images' standard environment
 //! variables).
 
+pub mod backstage;
+pub mod calm;
 pub mod compose;
 pub mod image;
 pub mod k8s;
+pub mod models;
+pub mod structurizr;
 pub mod threagile;
 
 use std::collections::BTreeMap;
@@ -58,6 +62,12 @@ pub struct Draft {
     pub consumer_setting: Option<String>,
     /// Lines for the reviewer (`# TODO: ...`).
     pub notes: Vec<String>,
+    /// The owning team, and where it says so (a catalog's `owner`).
+    pub owner: Option<(String, String)>,
+    /// The business domain it belongs to, and where it says so.
+    pub domain: Option<(String, String)>,
+    /// It is a client inside the trust boundary (bank staff), and why.
+    pub internal: Option<String>,
 }
 
 impl Draft {
@@ -77,6 +87,9 @@ impl Draft {
             listens: false,
             consumer_setting: None,
             notes: Vec::new(),
+            owner: None,
+            domain: None,
+            internal: None,
         }
     }
 
@@ -329,6 +342,15 @@ pub fn render(source: &str, origin: &str, name: &str, drafts: &[Draft]) -> Strin
         if let Some(why) = &d.public {
             let _ = writeln!(s, "    public: true  # {why}");
         }
+        if let Some(why) = &d.internal {
+            let _ = writeln!(s, "    internal: true  # {why}");
+        }
+        if let Some((o, why)) = &d.owner {
+            let _ = writeln!(s, "    owner: {}  # {why}", yaml_str(o));
+        }
+        if let Some((o, why)) = &d.domain {
+            let _ = writeln!(s, "    domain: {}  # {why}", yaml_str(o));
+        }
         if let Some((l, why)) = &d.layer {
             let _ = writeln!(s, "    layer: {l}  # {why}");
         }
@@ -425,7 +447,13 @@ pub fn finish(
     }
     roles(&mut merged, source);
     let calls: usize = merged.iter().map(|d| d.calls.len()).sum();
-    let mut summary = format!("{} components, {} calls inferred", merged.len(), calls);
+    let mut summary = format!(
+        "{} component{}, {} call{} inferred",
+        merged.len(),
+        if merged.len() == 1 { "" } else { "s" },
+        calls,
+        if calls == 1 { "" } else { "s" }
+    );
     if !unrecognised.is_empty() {
         // the image's last name and tag, without registry, path or digest: enough to
         // tell which it is (the file names each in full)

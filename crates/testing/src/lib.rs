@@ -525,6 +525,41 @@ impl PackSpec {
 
 /// Raw bytes through each importer, and what an importer writes through the loader:
 /// never a panic, and an import that succeeds must load without an input error.
+/// Export a design that loads as CALM and import it back: the same findings, by rule,
+/// place and message (`export calm` carries the whole design).
+pub fn calm_round_trip(src: &archlint_core::source::SourceFile) {
+    if archlint_linter::analyse(src).is_err() {
+        return;
+    }
+    let Ok(doc) = archlint_import::calm::export(src) else {
+        panic!("a design that loads exports")
+    };
+    let back = archlint_import::calm::import(&archlint_core::source::SourceFile::new(
+        "x.calm.json",
+        doc.as_str(),
+    ))
+    .unwrap_or_else(|_| panic!("an export imports:\n{doc}"));
+    let findings = |s: &archlint_core::source::SourceFile| {
+        let settings = archlint_linter::rules::Settings::all(TODAY);
+        let mut v: Vec<(String, String, String)> =
+            archlint_linter::lint_source(s.clone(), &settings)
+                .diagnostics
+                .iter()
+                .map(|d| (d.rule.clone(), d.path.clone(), d.message.clone()))
+                .collect();
+        v.sort();
+        v
+    };
+    let again = archlint_core::source::SourceFile::new(src.name.as_str(), back.yaml.as_str());
+    assert_eq!(
+        findings(src),
+        findings(&again),
+        "round trip of:\n{}\nto:\n{}",
+        src.text,
+        back.yaml
+    );
+}
+
 pub fn import_bytes(bytes: &[u8]) {
     let Ok(src) = archlint_linter::source_from_bytes("input.yaml", bytes.to_vec(), 1 << 20) else {
         return;
@@ -533,6 +568,9 @@ pub fn import_bytes(bytes: &[u8]) {
         archlint_import::compose::import(std::slice::from_ref(&src)),
         archlint_import::k8s::import(std::slice::from_ref(&src)),
         archlint_import::threagile::import(&src),
+        archlint_import::calm::import(&src),
+        archlint_import::backstage::import(std::slice::from_ref(&src)),
+        archlint_import::structurizr::import(&src),
     ];
     for out in outputs {
         match out {
@@ -552,4 +590,5 @@ pub fn import_bytes(bytes: &[u8]) {
             Err(r) => check_result(&r),
         }
     }
+    calm_round_trip(&src);
 }
