@@ -182,6 +182,13 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run the tests of your custom rules (`tests:` on each rule): one line per test;
+    /// exit 0 when all pass, 1 when one fails, 2 on an invalid definition.
+    TestRules {
+        /// Use this configuration file instead of discovering `.archlint.yaml`.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// The course: graded exercises in the order of a design review. `learn list`,
     /// `learn N` (write exercise N), `learn check FILE`, `learn hint N`, `learn solution N`.
     Learn(commands::learn::LearnArgs),
@@ -261,6 +268,7 @@ fn main() -> ExitCode {
         }
         Command::GenerateDocs { dir } => commands::docs::run(&dir),
         Command::Learn(args) => commands::learn::run(args, today),
+        Command::TestRules { config } => commands::test_rules::run(config.as_deref(), today),
     };
     exit.into()
 }

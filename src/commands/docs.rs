@@ -486,8 +486,24 @@ one of the forms {}:\n",
     let _ = writeln!(
         s,
         "A SELECTOR matches components by {}; a list means any of, and all keys must match. \
+`not:` takes a selector whose matches are left out (`{{ kind: service, not: {{ tags: legacy }} }}`), \
+`any:` a list of selectors of which one must match; they nest. \
 `message` may use `{{id}}`, `{{kind}}`, `{{tech}}`, `{{from}}`, `{{to}}` and `{{path}}`. \
-`examples/rule-packs/acme.yaml` in the repository is a documented pack of realistic rules.",
+`examples/rule-packs/acme.yaml` in the repository is a documented pack of realistic rules.\n\n\
+A rule pack may state `requires: \">= 0.3\"`: the archlint versions it was written for, in \
+Cargo's syntax; a version it does not allow is an input error naming both.\n\n\
+## Testing your rules\n\n\
+Write each rule with its `tests:`: a design it must fire in, with the paths its findings \
+must be at (a path covers the paths under it), and one it must not fire in:\n\n\
+```yaml\n\
+tests:\n  - {{ file: tests/violations.yaml, fires_at: [components.loyalty] }}\n  \
+- {{ file: tests/clean.yaml, fires_at: [] }}\n\
+```\n\n\
+Files are relative to the file that defines the rule, inside its repository. \
+`archlint test-rules` (or `--config FILE`) runs every test of every custom rule and prints \
+one line per test, `ok` or what differed at the test's place; a rule without tests gets a \
+warning. It exits 0 when every test passes, 1 when one fails and 2 when a definition is \
+invalid, so a CI job runs it beside `archlint check`.",
         code_list(archlint_linter::rules::custom::SELECTOR_KEYS)
     );
     s

@@ -14,6 +14,7 @@ pub(crate) mod learn;
 pub(crate) mod report;
 pub(crate) mod rules;
 pub(crate) mod schema;
+pub(crate) mod test_rules;
 
 use std::path::Path;
 

@@ -35,6 +35,7 @@ mod report_html;
 mod rules;
 mod scale;
 mod server;
+mod test_rules;
 mod traffic;
 mod untrusted;
 mod width;

@@ -278,7 +278,7 @@ fn repository_of(config_dir: &Path) -> PathBuf {
 /// links followed. A path that leads out (absolute, `..` above the repository, a link
 /// pointing out) is refused, so that a pull request's configuration cannot make CI
 /// read the runner's files. The error and its help.
-fn confined(config_dir: &Path, named: &str) -> Result<PathBuf, (String, String)> {
+pub fn confined(config_dir: &Path, named: &str) -> Result<PathBuf, (String, String)> {
     let joined = config_dir.join(named);
     let repo = repository_of(config_dir);
     // a file that does not exist yet (a baseline to write) is judged by its directory
@@ -610,6 +610,39 @@ enum PackError {
 }
 
 /// Read a rule pack: a YAML file with a `rules:` list.
+/// A pack's `requires:` (the archlint versions it was written for, in Cargo's syntax:
+/// `">= 0.3"`, `"^1.2"`, `">= 0.3, < 2"`): a requirement this version does not meet,
+/// or one that does not parse, is an error naming both.
+fn requires(req: &Node, errors: &mut Vec<Diagnostic>) {
+    let text = req.as_scalar().unwrap_or("").trim();
+    let this = env!("CARGO_PKG_VERSION");
+    match semver::VersionReq::parse(text) {
+        Err(e) => errors.push(
+            Diagnostic::invalid(
+                "requires",
+                req.span,
+                format!("`requires: {text}` is not a version requirement: {e}"),
+            )
+            .label("not a version requirement")
+            .help("write it as Cargo does, e.g. `requires: \">= 0.3\"` or `\"^1.2\"`"),
+        ),
+        Ok(r) => {
+            let v = semver::Version::parse(this).expect("archlint's version parses");
+            if !r.matches(&v) {
+                errors.push(
+                    Diagnostic::invalid(
+                        "requires",
+                        req.span,
+                        format!("this rule pack requires archlint {text}, and this is archlint {this}"),
+                    )
+                    .label("not met by this version")
+                    .help("run an archlint the pack was written for, or use a version of the pack written for this one"),
+                );
+            }
+        }
+    }
+}
+
 fn load_pack(
     path: &Path,
     builtin: &[&str],
@@ -647,9 +680,9 @@ fn load_pack(
                 Some(map) => {
                     for (k, _) in map {
                         let key = k.as_scalar().unwrap_or("");
-                        if !matches!(key, "rules" | "name" | "description") {
-                            let help = suggest(key, ["rules", "name", "description"]).map_or(
-                                "a rule pack has `rules:` (and optionally `name:`, `description:`)"
+                        if !matches!(key, "rules" | "name" | "description" | "requires") {
+                            let help = suggest(key, ["rules", "name", "description", "requires"]).map_or(
+                                "a rule pack has `rules:` (and optionally `name:`, `description:`, `requires:`)"
                                     .to_string(),
                                 |s| format!("did you mean `{s}`?"),
                             );
@@ -663,6 +696,9 @@ fn load_pack(
                                 .help(help),
                             );
                         }
+                    }
+                    if let Some((_, req)) = parsed.root.entry("requires") {
+                        requires(req, &mut errors);
                     }
                     match parsed.root.get("rules") {
                         Some(v) => {
@@ -696,11 +732,17 @@ fn load_pack(
     }
     // a file that is not a rule pack at all (no `rules:` at its top) may be anything a
     // path can reach, a credentials file included: its lines are never shown
+    // (a pack with a syntax error still has its `rules:` line at the top level)
     let is_pack = {
         let arena = yaml::Arena::new();
         yaml::parse(&src, &arena, Limits::default())
             .ok()
             .is_some_and(|p| p.root.get("rules").is_some())
+            || src.text.lines().any(|l| {
+                l.strip_prefix("rules:").is_some_and(|rest| {
+                    rest.trim().is_empty() || rest.trim_start().starts_with('#')
+                })
+            })
     };
     if !is_pack {
         return Err(PackError::Unreadable(format!(

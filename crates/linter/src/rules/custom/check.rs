@@ -137,6 +137,14 @@ impl Selector {
         {
             return false;
         }
+        if let Some(not) = &self.not
+            && not.matches(m, g, c, caller)
+        {
+            return false;
+        }
+        if !self.any.is_empty() && !self.any.iter().any(|s| s.matches(m, g, c, caller)) {
+            return false;
+        }
         true
     }
 }

@@ -152,6 +152,7 @@ pub(super) fn one_rule(
         );
     }
     let form = parse_form(p, ip, item, present[0]);
+    let tests = tests(p, src, ip, item);
     if p.errors.len() > before {
         return None;
     }
@@ -201,7 +202,88 @@ pub(super) fn one_rule(
         help,
         message,
         form,
+        tests,
     })
+}
+
+/// `tests: [{ file: PATH, fires_at: [PATH-PREFIX, ...] }]`.
+fn tests(p: &mut P, src: &SourceFile, ip: &str, item: &Node) -> Vec<RuleTest> {
+    let mut out = Vec::new();
+    let Some((_, v)) = item.entry("tests") else {
+        return out;
+    };
+    let tp = format!("{ip}.tests");
+    let Some(items) = v.as_seq() else {
+        p.err(
+            &tp,
+            v.span,
+            "`tests` must be a list".into(),
+            Some("e.g. `tests: [{ file: fires.arch.yaml, fires_at: [components.api] }, { file: ok.arch.yaml, fires_at: [] }]`".into()),
+        );
+        return out;
+    };
+    for (i, t) in items.iter().enumerate() {
+        let at = format!("{tp}[{i}]");
+        let Some(map) = t.as_map() else {
+            p.err(
+                &at,
+                t.span,
+                "a test must be a mapping with `file` and `fires_at`".into(),
+                None,
+            );
+            continue;
+        };
+        for (k, _) in map {
+            if !matches!(k.as_scalar(), Some("file" | "fires_at")) {
+                p.unknown_key(&at, k, &["file", "fires_at"], "a rule test");
+            }
+        }
+        let file = t
+            .get("file")
+            .and_then(|f| f.as_scalar())
+            .map(str::trim)
+            .unwrap_or("");
+        if file.is_empty() {
+            p.err(
+                &at,
+                t.span,
+                "a test has no `file`".into(),
+                Some("name a design file, relative to this file".into()),
+            );
+            continue;
+        }
+        let Some(fires) = t.get("fires_at") else {
+            p.err(
+                &at,
+                t.span,
+                "a test has no `fires_at`".into(),
+                Some("list the paths its findings must be at (`[components.api]`), or `[]` for a file it must not fire in".into()),
+            );
+            continue;
+        };
+        let Some(fires_at) = fires.as_seq().map(|xs| {
+            xs.iter()
+                .filter_map(|x| x.as_scalar().map(|s| s.trim().to_string()))
+                .collect::<Vec<_>>()
+        }) else {
+            p.err(
+                &format!("{at}.fires_at"),
+                fires.span,
+                "`fires_at` must be a list of paths".into(),
+                None,
+            );
+            continue;
+        };
+        let lc = src.line_col(t.span.start());
+        out.push(RuleTest {
+            file: file.to_string(),
+            fires_at,
+            defined_in: src.name.clone(),
+            line: lc.line,
+            column: lc.column,
+        });
+    }
+    out
 }
 
 pub(super) fn parse_form(p: &mut P, ip: &str, item: &Node, form: &str) -> Option<Form> {

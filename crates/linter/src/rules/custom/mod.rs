@@ -32,7 +32,13 @@ use super::Meta;
 pub const MAX_PATH_SOURCES: usize = 64;
 
 /// The keys a selector matches components by.
-pub const SELECTOR_KEYS: &[&str] = &["kind", "tech", "id", "tags", "owner", "domain", "public"];
+pub const SELECTOR_KEYS: &[&str] = &[
+    "kind", "tech", "id", "tags", "owner", "domain", "public", "not", "any",
+];
+
+/// How deep `not:` and `any:` may nest: deeper is surely a mistake, and a bound keeps
+/// a hostile configuration from recursing without end.
+const MAX_SELECTOR_DEPTH: usize = 16;
 
 /// Values a selector key may take: any of them matches.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -45,6 +51,10 @@ pub struct Selector {
     /// `other` means "a different domain from the caller's" in a call's `to`.
     pub domain: Vec<String>,
     pub public: Option<bool>,
+    /// `not:`: components this selector matches are left out.
+    pub not: Option<Box<Selector>>,
+    /// `any:`: at least one of these selectors matches too.
+    pub any: Vec<Selector>,
 }
 
 /// A comparison operator of a condition or limit.
@@ -143,6 +153,21 @@ pub struct CustomRule {
     pub help: String,
     pub message: Option<String>,
     pub form: Form,
+    /// `tests:`: designs it must fire in (at these paths) and must not.
+    pub tests: Vec<RuleTest>,
+}
+
+/// One entry of a rule's `tests:`: a design file (relative to the file that defines
+/// the rule) and the path prefixes its findings must be at; none means it must not
+/// fire there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleTest {
+    pub file: String,
+    pub fires_at: Vec<String>,
+    /// The file that defines the rule, and where the entry is in it.
+    pub defined_in: String,
+    pub line: usize,
+    pub column: usize,
 }
 
 // ---- parsing ------------------------------------------------------------------------
@@ -246,7 +271,20 @@ fn field_unit(name: &str) -> Option<Option<Unit>> {
 }
 
 fn selector(p: &mut P, path: &str, n: &Node, in_call_to: bool) -> Selector {
+    nested_selector(p, path, n, in_call_to, 0)
+}
+
+fn nested_selector(p: &mut P, path: &str, n: &Node, in_call_to: bool, depth: usize) -> Selector {
     let mut s = Selector::default();
+    if depth > MAX_SELECTOR_DEPTH {
+        p.err(
+            path,
+            n.span,
+            format!("selectors nest more than {MAX_SELECTOR_DEPTH} deep"),
+            Some("write the condition with fewer `not:` and `any:` levels".into()),
+        );
+        return s;
+    }
     let Some(map) = n.as_map() else {
         p.err(
             path,
@@ -264,6 +302,32 @@ fn selector(p: &mut P, path: &str, n: &Node, in_call_to: bool) -> Selector {
         let kp = format!("{path}.{key}");
         if !SELECTOR_KEYS.contains(&key) {
             p.unknown_key(path, k, SELECTOR_KEYS, "a selector");
+            continue;
+        }
+        if key == "not" {
+            s.not = Some(Box::new(nested_selector(p, &kp, v, in_call_to, depth + 1)));
+            continue;
+        }
+        if key == "any" {
+            match v.as_seq() {
+                Some(items) if !items.is_empty() => {
+                    for (i, it) in items.iter().enumerate() {
+                        s.any.push(nested_selector(
+                            p,
+                            &format!("{kp}[{i}]"),
+                            it,
+                            in_call_to,
+                            depth + 1,
+                        ));
+                    }
+                }
+                _ => p.err(
+                    &kp,
+                    v.span,
+                    "`any` must be a non-empty list of selectors".into(),
+                    Some("e.g. `any: [{ kind: service }, { tags: [edge] }]`".into()),
+                ),
+            }
             continue;
         }
         if key == "public" {
@@ -426,6 +490,7 @@ pub const RULE_KEYS: &[&str] = &[
     "forbid_path",
     "limit",
     "layers",
+    "tests",
 ];
 pub const FORMS: &[&str] = &["match", "forbid_call", "forbid_path", "limit", "layers"];
 
