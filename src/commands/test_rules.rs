@@ -12,7 +12,8 @@ use archlint_linter::rules::custom::RuleTest;
 
 use crate::configs::Configs;
 use crate::exit::Exit;
-use crate::terminal::{out, read_input};
+use crate::terminal::{out, read_input, stdout_width};
+use archlint_outputs::text::fill;
 
 /// What one test found.
 enum Outcome {
@@ -38,6 +39,8 @@ pub(crate) fn run(config: Option<&Path>, today: Date) -> Exit {
         return Exit::Error;
     }
     let (mut passed, mut failed, mut invalid, mut untested) = (0, 0, 0, 0);
+    let width = stdout_width();
+    let wrap = |t: &str| fill(t, width, 8, 8);
     let mut text = String::new();
     for rule in &cfg.custom {
         let id = &rule.meta.id;
@@ -45,7 +48,10 @@ pub(crate) fn run(config: Option<&Path>, today: Date) -> Exit {
         if rule.tests.is_empty() {
             untested += 1;
             text.push_str(&format!(
-                "warning {at}: `{id}` has no tests: add `tests:` with a design it fires in and one it must not\n"
+                "warning {}\n",
+                wrap(&format!(
+                    "{at}: `{id}` has no tests: add `tests:` with a design it fires in and one it must not"
+                ))
             ));
             continue;
         }
@@ -64,15 +70,23 @@ pub(crate) fn run(config: Option<&Path>, today: Date) -> Exit {
             match one(t, id, &settings) {
                 Outcome::Pass => {
                     passed += 1;
-                    text.push_str(&format!("ok      {name}\n"));
+                    text.push_str(&format!("ok      {}\n", wrap(&name)));
                 }
                 Outcome::Fail(why) => {
                     failed += 1;
-                    text.push_str(&format!("FAILED  {name}\n        {place}: {why}\n"));
+                    text.push_str(&format!(
+                        "FAILED  {}\n        {}\n",
+                        wrap(&name),
+                        wrap(&format!("{place}: {why}"))
+                    ));
                 }
                 Outcome::Invalid(why) => {
                     invalid += 1;
-                    text.push_str(&format!("ERROR   {name}\n        {place}: {why}\n"));
+                    text.push_str(&format!(
+                        "ERROR   {}\n        {}\n",
+                        wrap(&name),
+                        wrap(&format!("{place}: {why}"))
+                    ));
                 }
             }
         }

@@ -113,6 +113,25 @@ fn every_command_fits_80_and_60_columns() {
             cols,
             &[],
         );
+        check(
+            format!("learn list at {cols}"),
+            &stdout(&at(cols, &["learn", "list"])),
+            cols,
+            &[],
+        );
+        check(
+            format!("test-rules at {cols}"),
+            &stdout(&at(
+                cols,
+                &[
+                    "test-rules",
+                    "--config",
+                    "examples/rule-packs/acme.archlint.yaml",
+                ],
+            )),
+            cols,
+            &[],
+        );
         let dir = Dir::new(&format!("width-import-{cols}"));
         let target = dir.0.join("out.yaml").display().to_string();
         for args in [
@@ -127,6 +146,21 @@ fn every_command_fits_80_and_60_columns() {
                 "compose",
                 "tests/fixtures/import/eshoponcontainers.docker-compose.yml",
                 "tests/fixtures/import/eshoponcontainers.docker-compose.override.yml",
+            ],
+            vec![
+                "import",
+                "calm",
+                "tests/fixtures/import/calm/payment-gateway.calm.json",
+            ],
+            vec![
+                "import",
+                "backstage",
+                "tests/fixtures/import/backstage/artists",
+            ],
+            vec![
+                "import",
+                "structurizr",
+                "tests/fixtures/import/structurizr/big-bank-plc.workspace.json",
             ],
         ] {
             let mut args = args.clone();
