@@ -317,17 +317,21 @@ mod tests {
         assert!(rule_page("invalid-input").contains("<h2"));
     }
 
+    fn rules_of(v: &serde_json::Value) -> Vec<&str> {
+        v["report"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap())
+            .collect()
+    }
+
     #[test]
     fn settings_projection_fixes_and_the_course() {
         let text = "name: x\nrequirements: { availability: 99.9% }\ncomponents:\n  web: { kind: client, calls: [api] }\n  api:\n    kind: service\n    replicas: 2\n    rate_limit: true\n    calls:\n      - { to: db, timeout: 1s, retry: { attempts: 3, backoff: constant } }\n  db: { kind: database, replicas: 2 }\n";
         let v: serde_json::Value =
             serde_json::from_str(&lint("x", text, "2026-01-01", "{}")).unwrap();
-        let rules: Vec<&str> = v["report"]["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["rule"].as_str().unwrap())
-            .collect();
+        let rules = rules_of(&v);
         assert!(rules.contains(&"retry-without-backoff"), "{rules:?}");
         assert!(
             !rules.contains(&"undocumented-choice"),
@@ -350,12 +354,7 @@ mod tests {
             r#"{"select":["all"],"ignore":["retry-without-backoff"]}"#,
         ))
         .unwrap();
-        let rules: Vec<&str> = v["report"]["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["rule"].as_str().unwrap())
-            .collect();
+        let rules = rules_of(&v);
         assert!(
             rules.contains(&"undocumented-choice") && !rules.contains(&"retry-without-backoff"),
             "{rules:?}"

@@ -305,31 +305,17 @@
       msg.className = "message";
       msg.textContent = d.message;
       li.append(loc, " ", sev, " ", msg);
-      if (d.isNew) {
-        const n = document.createElement("span");
-        n.className = "new-mark";
-        n.textContent = "new";
-        n.title = "new since your last edit";
-        li.appendChild(n);
-      }
-      if (d.projected) {
-        const p = document.createElement("span");
-        p.className = "projected";
-        p.textContent = "at " + d.projected;
-        li.appendChild(p);
-      }
-      if (d.stale) {
-        const note = document.createElement("span");
-        note.className = "stale-note";
-        note.textContent = " (from the last text that parsed)";
-        li.appendChild(note);
-      }
-      if (d.help) {
-        const help = document.createElement("div");
-        help.className = "help";
-        help.textContent = "help: " + d.help;
-        li.appendChild(help);
-      }
+      const mark = (tag, cls, text, title) => {
+        const e = document.createElement(tag);
+        e.className = cls;
+        e.textContent = text;
+        if (title) e.title = title;
+        li.appendChild(e);
+      };
+      if (d.isNew) mark("span", "new-mark", "new", "new since your last edit");
+      if (d.projected) mark("span", "projected", "at " + d.projected);
+      if (d.stale) mark("span", "stale-note", " (from the last text that parsed)");
+      if (d.help) mark("div", "help", "help: " + d.help);
       const fix = !d.stale && fixOf(d);
       if (fix && !fix.skipped) {
         const b = document.createElement("button");
