@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::configs::Configs;
 use crate::exit::{self, Exit, FailOn};
 use crate::terminal::{
-    ColorChoice, input_errors, out, read_input, stdout_style, usage_error, write_file,
+    ColorChoice, input_errors, out, read_input, stderr_width, stdout_style, usage_error, write_file,
 };
 
 #[derive(clap::Args)]
@@ -285,7 +285,10 @@ fn files_to_lint(paths: &[PathBuf], allow_empty: bool) -> Result<Vec<PathBuf>, E
                     "{msg}; name the file itself if it is called otherwise, or pass --allow-empty"
                 )));
             }
-            eprintln!("warning: {msg}");
+            eprintln!(
+                "warning: {}",
+                archlint_outputs::text::fill(&msg, stderr_width(), 9, 2)
+            );
         }
         files.extend(found);
     }
@@ -312,11 +315,15 @@ fn apply_fixes(
                 .into_iter()
                 .partition(|f| f.skipped.is_none());
         for f in &skipped {
-            eprintln!(
+            let line = format!(
                 "{}: `{}`: {}",
                 r.source.name,
                 f.path,
                 f.skipped.as_deref().unwrap_or_default()
+            );
+            eprintln!(
+                "{}",
+                archlint_outputs::text::fill(&line, stderr_width(), 0, 2)
             );
         }
         if fixes.is_empty() {
