@@ -165,7 +165,7 @@ fn backstage_catalog_as_judged() {
         "tests/fixtures/import/backstage/artists",
     ]));
     assert!(
-        yaml.contains("owner: team-a") && yaml.contains("domain: artists"),
+        yaml.contains("owner: team-a") && yaml.contains("domain: artist-engagement-portal"),
         "{yaml}"
     );
 

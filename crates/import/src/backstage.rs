@@ -7,7 +7,7 @@
 //! component that `providesApis` the API (or, when it names a component, to that
 //! component). Entity references in their `kind:namespace/name` forms are resolved
 //! with each field's default kind and the namespace `default`. Systems and domains
-//! give the parts their `domain`; owners stay `owner`. APIs, Groups, Users and the
+//! give the parts their `domain` (a component's `system`); owners stay `owner`. APIs, Groups, Users and the
 //! rest are counted, not invented.
 
 use std::collections::BTreeMap;
@@ -261,11 +261,15 @@ pub fn import(sources: &[SourceFile]) -> Result<Imported, Box<FileResult>> {
         for (to, why) in links {
             d.call(&to, None, why);
         }
-        if let (Some(s), Some(dom)) = (&system, domain) {
-            d.domain = Some((
-                sanitize(&dom),
-                format!("backstage: system `{}` in domain `{dom}`", s.2),
-            ));
+        // the system it belongs to is its domain (the system's own domain in the note)
+        if let Some(s) = &system {
+            let why = match &domain {
+                Some(dom) => {
+                    format!("backstage: spec.system (the system is in the domain `{dom}`)")
+                }
+                None => "backstage: spec.system".to_string(),
+            };
+            d.domain = Some((sanitize(&s.2), why));
         }
         if let Some(parent) = spec(e, "subcomponentOf").and_then(text) {
             d.notes.push(format!(

@@ -417,15 +417,111 @@ fn from_model(json: &Value, origin: &str, name: &str) -> Imported {
             super::first_few(ids, 3)
         ));
     }
-    let flows = json["flows"].as_array().map_or(0, Vec::len);
+    let journeys = flows_as_journeys(json, &rels, &kept, &mut notes);
     let controls = nodes.iter().filter(|n| n.get("controls").is_some()).count()
         + rels.iter().filter(|r| r.get("controls").is_some()).count();
-    if flows + controls > 0 {
+    if controls > 0 {
         notes.push(format!(
-            "kept out: {flows} flows and the controls of {controls} nodes and relationships (archlint does not check them; the CALM file keeps them)"
+            "kept out: the controls of {controls} nodes and relationships (archlint does not check them; the CALM file keeps them)"
         ));
     }
-    finish("calm", origin, name, drafts, notes, Vec::new())
+    let mut imported = finish("calm", origin, name, drafts, notes, Vec::new());
+    if !journeys.is_empty() {
+        imported.yaml.push_str("\njourneys:\n");
+        for (id, steps, why) in journeys {
+            imported.yaml.push_str(&format!(
+                "  {}: {{ steps: [{}] }}  # {why}\n",
+                yaml_str(&id),
+                steps
+                    .iter()
+                    .map(|s| yaml_str(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    imported
+}
+
+/// CALM flows as journeys: a flow whose transitions, in sequence, form a chain of
+/// calls (each starting where the last ended) is a journey through those components;
+/// a flow that branches (one component calling several in turn) is not a path a
+/// request takes, and is noted, not turned into a journey. A leading step that is not
+/// a component (the person behind a client) is left out.
+fn flows_as_journeys(
+    json: &Value,
+    rels: &[Value],
+    kept: &BTreeMap<String, String>,
+    notes: &mut Vec<String>,
+) -> Vec<(String, Vec<String>, String)> {
+    let by_id: BTreeMap<&str, &Value> = rels.iter().map(|r| (str_of(r, "unique-id"), r)).collect();
+    let mut out = Vec::new();
+    for f in json["flows"].as_array().into_iter().flatten() {
+        let fid = str_of(f, "unique-id");
+        let mut ts: Vec<&Value> = f["transitions"]
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
+        ts.sort_by_key(|t| t["sequence-number"].as_i64().unwrap_or(0));
+        let mut steps: Vec<String> = Vec::new();
+        let mut chain = true;
+        for t in ts {
+            if str_of(t, "direction") == "destination-to-source" {
+                continue; // the answer going back
+            }
+            let Some(r) = by_id.get(str_of(t, "relationship-unique-id")) else {
+                chain = false;
+                break;
+            };
+            let ends: Vec<(String, String)> = json_bodies(r)
+                .into_iter()
+                .filter_map(|(kind, body)| match kind {
+                    "connects" => Some((
+                        str_of(&body["source"], "node").to_string(),
+                        str_of(&body["destination"], "node").to_string(),
+                    )),
+                    "interacts" => {
+                        let to = body["nodes"].as_array()?;
+                        (to.len() == 1).then(|| {
+                            (
+                                str_of(body, "actor").to_string(),
+                                to[0].as_str().unwrap_or("").to_string(),
+                            )
+                        })
+                    }
+                    _ => None,
+                })
+                .collect();
+            let Some((from, to)) = ends.into_iter().next() else {
+                chain = false;
+                break;
+            };
+            let (Some(to), from) = (kept.get(&to), kept.get(&from)) else {
+                chain = false;
+                break;
+            };
+            match (steps.last(), from) {
+                (None, None) => steps.push(to.clone()),
+                (None, Some(f)) => {
+                    steps.push(f.clone());
+                    steps.push(to.clone());
+                }
+                (Some(last), Some(f)) if last == f => steps.push(to.clone()),
+                _ => {
+                    chain = false;
+                    break;
+                }
+            }
+        }
+        if chain && steps.len() >= 2 {
+            out.push((sanitize(fid), steps, format!("calm: flow `{fid}`")));
+        } else {
+            notes.push(format!(
+                "flow `{fid}` is not a chain of calls (a component calls several in turn, or a step is not a component): not a journey; name the path a request takes under `journeys:`"
+            ));
+        }
+    }
+    out
 }
 
 /// A document `archlint export calm` wrote: the design as it was, from the metadata.

@@ -9,7 +9,8 @@
 //! relationship to a person (an e-mail sent, a question asked), a container serving
 //! a client (a web application delivering the single-page app), a person using a
 //! client app (the app is the client), and a system-level relationship its containers
-//! already state.
+//! already state. Deployment instances (the live environment's, else the last one)
+//! give the replicas.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -72,6 +73,91 @@ fn container_kind(c: &Value) -> (Kind, String) {
         Some(k) => (k, format!("structurizr: container `{}`", str_of(c, "name"))),
         None => (Kind::Service, "structurizr: a container".into()),
     }
+}
+
+/// The deployment environment replicas are read from: one named live, production or
+/// prod, else the last one the workspace lists.
+fn environment(nodes: &[Value]) -> Option<String> {
+    let mut envs: Vec<String> = Vec::new();
+    for n in nodes {
+        let e = str_of(n, "environment").to_string();
+        if !e.is_empty() && !envs.contains(&e) {
+            envs.push(e);
+        }
+    }
+    envs.iter()
+        .find(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "live" | "production" | "prod"
+            )
+        })
+        .or(envs.last())
+        .cloned()
+}
+
+/// A deployment node's (or container instance's) `instances`: a number, or text.
+fn instances(v: &Value) -> u64 {
+    v["instances"]
+        .as_u64()
+        .or_else(|| v["instances"].as_str().and_then(|s| s.trim().parse().ok()))
+        .unwrap_or(1)
+}
+
+/// A container's instances under a deployment node of the environment, the node's
+/// `instances` multiplied down its parents (8 API servers with one Tomcat each: 8).
+fn count_instances(
+    n: &Value,
+    env: &str,
+    factor: u64,
+    depth: usize,
+    counts: &mut BTreeMap<String, u64>,
+) {
+    if str_of(n, "environment") != env || depth > 32 {
+        return;
+    }
+    let here = factor.saturating_mul(instances(n).max(1));
+    for ci in n["containerInstances"].as_array().into_iter().flatten() {
+        *counts
+            .entry(str_of(ci, "containerId").to_string())
+            .or_default() += here.saturating_mul(instances(ci).max(1));
+    }
+    for c in n["children"].as_array().into_iter().flatten() {
+        count_instances(c, env, here, depth + 1, counts);
+    }
+}
+
+/// Replicas from the deployment instances of one environment.
+fn replicas_from_deployment(
+    m: &Value,
+    what: &BTreeMap<String, Element>,
+    drafts: &mut [Draft],
+    notes: &mut Vec<String>,
+) {
+    let nodes = m["deploymentNodes"].as_array().cloned().unwrap_or_default();
+    let Some(env) = environment(&nodes) else {
+        return;
+    };
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for n in &nodes {
+        count_instances(n, &env, 1, 0, &mut counts);
+    }
+    for (container, n) in counts {
+        let Some(Element::Component(id)) = what.get(&container) else {
+            continue;
+        };
+        if let Some(d) = drafts.iter_mut().find(|d| &d.id == id)
+            && !matches!(d.kind.0, Kind::Client | Kind::External)
+        {
+            d.replicas = Some((
+                n,
+                format!("structurizr: {n} instances in the `{env}` deployment"),
+            ));
+        }
+    }
+    notes.push(format!(
+        "replicas read from the `{env}` deployment environment"
+    ));
 }
 
 /// Import a workspace.
@@ -278,9 +364,7 @@ pub fn import(src: &SourceFile) -> Result<Imported, Box<FileResult>> {
         .iter()
         .map(|(why, n)| format!("not calls: {n} {why}"))
         .collect();
-    if m.get("deploymentNodes").is_some() {
-        notes.push("deployment nodes not read: state `replicas` from your deployment".into());
-    }
+    replicas_from_deployment(m, &what, &mut drafts, &mut notes);
     let name = json
         .get("name")
         .and_then(Value::as_str)
