@@ -96,6 +96,13 @@ enum Command {
         /// Show the numbers after this long, compounding growth_per_year (`3y`).
         #[arg(long = "in", id = "in_", value_name = "DURATION")]
         in_: Option<String>,
+        /// Show the rates a running system recorded (as `archlint drift` reads them)
+        /// beside the modelled ones, with the ratio; needs `--window`.
+        #[arg(long, value_name = "FILE", requires = "window")]
+        observed: Vec<PathBuf>,
+        /// How long the `--observed` recording covers (`1h`).
+        #[arg(long, value_name = "DURATION")]
+        window: Option<String>,
     },
     /// Draw the system: shapes by kind, sync solid and async dashed, critical paths thick,
     /// components coloured by their worst finding.
@@ -152,6 +159,12 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Compare the design with the traffic a running system recorded: Jaeger
+    /// dependencies, Zipkin dependency links or OpenTelemetry service-graph metrics.
+    #[command(
+        after_help = "Examples:\n  archlint drift architecture.yaml dependencies.json --window 24h\n  archlint drift architecture.yaml servicegraph.prom --window 1h --format json\n  archlint drift architecture.yaml dependencies.json --fix\n\nServices map to components by id, by a component's `aliases:`, or by `--map FILE`.\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 input or usage error."
+    )]
+    Drift(commands::drift::DriftArgs),
     /// Write the design in another model's format: a FINOS CALM 1.2 architecture.
     #[command(
         after_help = "Examples:\n  archlint export calm architecture.yaml -o architecture.calm.json\n\nNodes and `connects` relationships in CALM's own types where it has them; what CALM has no\nplace for rides in `metadata.archlint`, so `archlint import calm` gives the same design back."
@@ -221,7 +234,16 @@ fn main() -> ExitCode {
             format,
             at,
             in_,
-        } => commands::estimate::run(&file, format, at.as_deref(), in_.as_deref()),
+            observed,
+            window,
+        } => commands::estimate::run(
+            &file,
+            format,
+            at.as_deref(),
+            in_.as_deref(),
+            &observed,
+            window.as_deref(),
+        ),
         Command::Graph {
             file,
             format,
@@ -237,6 +259,7 @@ fn main() -> ExitCode {
             Ok(()) => commands::report::run(&file, format, output.as_deref(), today),
         },
         Command::Diff(args) => commands::diff::run(args, today),
+        Command::Drift(args) => commands::drift::run(args, today),
         Command::Export {
             to,
             file,

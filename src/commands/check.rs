@@ -91,7 +91,7 @@ pub(crate) struct CheckArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     /// rustc-like snippets with labels and help
     Human,
     /// one line per finding: FILE:LINE:COL: SEVERITY[RULE] MESSAGE

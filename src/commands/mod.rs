@@ -4,6 +4,7 @@
 pub(crate) mod check;
 pub(crate) mod diff;
 pub(crate) mod docs;
+pub(crate) mod drift;
 pub(crate) mod estimate;
 pub(crate) mod explain;
 pub(crate) mod export;

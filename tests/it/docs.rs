@@ -79,6 +79,10 @@ fn page_examples_fire_and_fixes_do_not() {
             .settings(Some(&[r.id.to_string()]), None)
             .unwrap()
             .on(archlint_testing::TODAY);
+        if r.category == archlint_linter::rules::Category::Drift {
+            drift_example_fires(r.id, page, fires[0], &settings);
+            continue;
+        }
         let res =
             archlint_linter::lint_source(SourceFile::new("example.arch.yaml", fires[0]), &settings);
         assert!(
@@ -109,6 +113,45 @@ fn page_examples_fire_and_fixes_do_not() {
             );
         }
     }
+}
+
+/// A drift page's example: the design and the recording after it ("Recorded:", a
+/// JSON or text block) make the rule fire, over a one-hour window.
+fn drift_example_fires(
+    id: &str,
+    page: &str,
+    design: &str,
+    settings: &archlint_linter::rules::Settings,
+) {
+    let at = page
+        .find("Recorded:")
+        .unwrap_or_else(|| panic!("rules/{id}.md shows no recording"));
+    let rest = &page[at..];
+    let open = rest.find("```").unwrap();
+    let body_start = open + rest[open..].find('\n').unwrap() + 1;
+    let body_end = body_start + rest[body_start..].find("```").unwrap();
+    let observed =
+        archlint_linter::observed::read("recorded", &rest.as_bytes()[body_start..body_end])
+            .unwrap_or_else(|e| panic!("rules/{id}.md: the recording does not read: {e:?}"));
+    let src = archlint_core::source::SourceFile::new("example.arch.yaml", design);
+    let a = archlint_linter::analyse(&src).unwrap_or_else(|e| panic!("rules/{id}.md: {e:?}"));
+    let map = std::collections::BTreeMap::new();
+    let cmp = archlint_linter::drift::compare(
+        &a.model,
+        &[archlint_linter::drift::Recorded {
+            name: "recorded",
+            observed: &observed,
+        }],
+        &archlint_linter::drift::Options {
+            map: &map,
+            window: Some(3600.0),
+        },
+    );
+    let ds = archlint_linter::rules::settle(&a.model, "example.arch.yaml", cmp.findings, settings);
+    assert!(
+        ds.iter().any(|d| d.rule == id),
+        "rules/{id}.md: the example does not fire the rule"
+    );
 }
 
 /// Options are documented as YAML, the configuration's language.

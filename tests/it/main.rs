@@ -13,6 +13,7 @@ mod defects;
 mod design_facts;
 mod diff;
 mod docs;
+mod drift;
 mod editor;
 mod estimate;
 mod fix;

@@ -18,6 +18,15 @@ fn fixture(id: &str, which: &str) -> String {
     format!("tests/fixtures/rules/{id}/{which}.arch.yaml")
 }
 
+/// The rule's findings on a fixture: a lint, or for a drift rule the comparison with
+/// the recorded traffic beside its fixtures.
+fn run_on(path: &str, id: &str) -> archlint_linter::FileResult {
+    match observed_fixture(id) {
+        Some(observed) => drift_file(path, &observed, &selection(id)),
+        None => lint_file(path, &selection(id)),
+    }
+}
+
 /// One case per rule (insta's `glob!`): a failing rule does not hide the others, and
 /// `INSTA_GLOB_FILTER=sync-chain-too-long/* cargo test --test it rules::` runs one alone.
 /// Each rule fires on `fires.arch.yaml` (every finding says what to do), stays silent on
@@ -32,7 +41,7 @@ fn each_rule_fires_on_its_fixture_and_not_on_its_near_miss() {
             let dir = path.parent().unwrap();
             let id = dir.file_name().unwrap().to_string_lossy().into_owned();
             let rel = |which: &str| fixture(&id, which);
-            let res = lint_file(&rel("fires"), &selection(&id));
+            let res = run_on(&rel("fires"), &id);
             assert!(
                 !res.input_error,
                 "{id}: fixture is invalid: {:?}",
@@ -54,7 +63,7 @@ fn each_rule_fires_on_its_fixture_and_not_on_its_near_miss() {
                     d.path
                 );
             }
-            let near = lint_file(&rel("ok"), &selection(&id));
+            let near = run_on(&rel("ok"), &id);
             assert!(
                 !near.input_error,
                 "{id}: near-miss fixture is invalid: {:?}",
@@ -69,14 +78,8 @@ fn each_rule_fires_on_its_fixture_and_not_on_its_near_miss() {
             let mut named = insta::Settings::clone_current();
             named.remove_snapshot_suffix();
             named.bind(|| {
-                insta::assert_snapshot!(
-                    format!("{id}.human"),
-                    human(lint_file(&rel("fires"), &selection(&id)))
-                );
-                insta::assert_snapshot!(
-                    format!("{id}.json"),
-                    json_of(lint_file(&rel("fires"), &selection(&id)))
-                );
+                insta::assert_snapshot!(format!("{id}.human"), human(run_on(&rel("fires"), &id)));
+                insta::assert_snapshot!(format!("{id}.json"), json_of(run_on(&rel("fires"), &id)));
             });
         });
     });

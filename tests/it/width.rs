@@ -120,6 +120,21 @@ fn every_command_fits_80_and_60_columns() {
             &[],
         );
         check(
+            format!("drift at {cols}"),
+            &stdout(&at(
+                cols,
+                &[
+                    "drift",
+                    "tests/fixtures/drift/hotrod/design.arch.yaml",
+                    "tests/fixtures/drift/hotrod/jaeger.json",
+                    "--window",
+                    "1h",
+                ],
+            )),
+            cols,
+            &[],
+        );
+        check(
             format!("test-rules at {cols}"),
             &stdout(&at(
                 cols,

@@ -438,6 +438,119 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
     out
 }
 
+/// The end of the line `offset` is on (before its newline).
+fn line_end(text: &str, offset: usize) -> usize {
+    text[offset.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i)
+}
+
+/// The column (in bytes) of `offset` on its line.
+fn column(text: &str, offset: usize) -> usize {
+    offset
+        - text[..offset.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1)
+}
+
+/// The design with calls added (`archlint drift --fix`): each `(from, to, comment)`
+/// becomes an item under `from`'s `calls:` (a new `calls:` when it has none), with the
+/// comment at its end; flow collections get the item inside their brackets and the
+/// comment at the end of the line. Comments and layout elsewhere are kept. `None` when
+/// a component cannot be found or the file does not parse.
+pub fn add_calls(src: &SourceFile, adds: &[(String, String, String)]) -> Option<String> {
+    let text = src.text.as_str();
+    let arena = yaml::Arena::new();
+    let parsed = yaml::parse(src, &arena, Default::default()).ok()?;
+    let root = &parsed.root;
+    let mut by_from: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
+    for (from, to, why) in adds {
+        match by_from.iter_mut().find(|(f, _)| f == from) {
+            Some((_, v)) => v.push((to, why)),
+            None => by_from.push((from, vec![(to, why)])),
+        }
+    }
+    let mut edits = Vec::new();
+    for (from, items) in by_from {
+        let comp = node_at(root, &format!("components.{from}"))?;
+        let names: Vec<&str> = items.iter().map(|(t, _)| *t).collect();
+        let note = items
+            .iter()
+            .map(|(t, w)| format!("{t}: {}", w.trim_start_matches("observed: ")))
+            .collect::<Vec<_>>()
+            .join("; ");
+        match comp.entry("calls") {
+            Some((_, calls)) if is_flow(text, calls) => {
+                let close = end_of(text, calls) - 1; // the `]`
+                let empty = calls.as_seq().is_some_and(<[_]>::is_empty);
+                let sep = if empty { "" } else { ", " };
+                let at = text[..close].trim_end().len();
+                edits.push(Edit {
+                    start: at,
+                    end: at,
+                    text: format!("{sep}{}", names.join(", ")),
+                });
+                let eol = line_end(text, close);
+                edits.push(Edit {
+                    start: eol,
+                    end: eol,
+                    text: format!("  # observed: {note}"),
+                });
+            }
+            Some((key, calls)) => {
+                let items_seq = calls.as_seq()?;
+                let last = items_seq.last()?;
+                let indent = column(text, items_seq[0].span.start()).saturating_sub(2);
+                let at = line_end(text, end_of(text, last));
+                let lines: String = items
+                    .iter()
+                    .map(|(t, w)| format!("\n{}- to: {t}  # {w}", " ".repeat(indent)))
+                    .collect();
+                let _ = key;
+                edits.push(Edit {
+                    start: at,
+                    end: at,
+                    text: lines,
+                });
+            }
+            None if is_flow(text, comp) => {
+                let close = end_of(text, comp) - 1; // the `}`
+                // after the last field's text, before the blanks and the `}`
+                let at = text[..close].trim_end().len();
+                edits.push(Edit {
+                    start: at,
+                    end: at,
+                    text: format!(", calls: [{}]", names.join(", ")),
+                });
+                let eol = line_end(text, close);
+                edits.push(Edit {
+                    start: eol,
+                    end: eol,
+                    text: format!("  # observed: {note}"),
+                });
+            }
+            None => {
+                let fields = comp.as_map()?;
+                let (first_key, _) = fields.first()?;
+                let indent = column(text, first_key.span.start());
+                let (_, last_value) = fields.last()?;
+                let at = line_end(text, end_of(text, last_value));
+                let lines: String = items
+                    .iter()
+                    .map(|(t, w)| format!("\n{}  - to: {t}  # {w}", " ".repeat(indent)))
+                    .collect();
+                edits.push(Edit {
+                    start: at,
+                    end: at,
+                    text: format!("\n{}calls:{lines}", " ".repeat(indent)),
+                });
+            }
+        }
+    }
+    edits.sort_by_key(|e| e.start);
+    Some(apply(text, &edits))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

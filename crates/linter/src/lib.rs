@@ -7,11 +7,13 @@
 
 pub mod baseline;
 pub mod config;
+pub mod drift;
 pub mod estimate;
 pub mod fingerprint;
 pub mod fix;
 pub mod graph;
 pub mod input;
+pub mod observed;
 pub mod rules;
 pub mod traffic;
 

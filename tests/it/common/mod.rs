@@ -83,6 +83,54 @@ pub(crate) fn lint_text(text: &str) -> FileResult {
     lint_source(SourceFile::new("test.arch.yaml", text), &settings)
 }
 
+/// Drift of a design file against an observed file (window 1h), as `archlint drift`
+/// finds it, with only `select` on.
+pub(crate) fn drift_file(path: &str, observed: &str, select: &[&str]) -> FileResult {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let src = SourceFile::new(path, text);
+    let a = archlint_linter::analyse(&src).unwrap_or_else(|e| panic!("{path}: {e:?}"));
+    let file =
+        std::fs::File::open(root.join(observed)).unwrap_or_else(|e| panic!("{observed}: {e}"));
+    let o = archlint_linter::observed::read(observed, std::io::BufReader::new(file))
+        .unwrap_or_else(|e| panic!("{observed}: {e:?}"));
+    let map = std::collections::BTreeMap::new();
+    let recorded = [archlint_linter::drift::Recorded {
+        name: observed,
+        observed: &o,
+    }];
+    let cmp = archlint_linter::drift::compare(
+        &a.model,
+        &recorded,
+        &archlint_linter::drift::Options {
+            map: &map,
+            window: Some(3600.0),
+        },
+    );
+    let select: Vec<String> = select.iter().map(|s| s.to_string()).collect();
+    let settings = Config::default()
+        .settings(Some(&select), None)
+        .expect("valid selection")
+        .on(archlint_testing::TODAY);
+    let ds = archlint_linter::rules::settle(&a.model, path, cmp.findings, &settings);
+    FileResult::linted(src, ds, Vec::new())
+}
+
+/// The observed file of a drift rule's fixtures, when the rule is one.
+pub(crate) fn observed_fixture(id: &str) -> Option<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/rules/{id}"));
+    ["observed.json", "observed.prom"]
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| p.is_file())
+        .map(|p| {
+            format!(
+                "tests/fixtures/rules/{id}/{}",
+                p.file_name().unwrap().to_string_lossy()
+            )
+        })
+}
+
 /// Lint with every rule on, the trade-offs included.
 pub(crate) fn lint_text_all(text: &str) -> FileResult {
     let settings = Config::default()

@@ -627,6 +627,11 @@ pub const COMPONENT: &[FieldDef] = &[
         "Queues it reads from: ids, or { from, idempotent, retry }.",
     ),
     f("rationale", FieldType::Str, "Why this choice."),
+    f(
+        "aliases",
+        FieldType::StrList,
+        "Its other names in the traffic a running system records (the service name its traces carry), for `archlint drift`.",
+    ),
     f("alternatives", FieldType::StrMap, "Rejected option -> why."),
     f(
         "allow",

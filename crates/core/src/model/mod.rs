@@ -676,6 +676,8 @@ pub(crate) fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &str {
 /// The rarely set fields of a [`Component`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComponentMore {
+    /// Other names of the component in recorded traffic (`archlint drift`).
+    pub aliases: Option<Sp<Vec<String>>>,
     pub rationale: Option<Sp<String>>,
     pub alternatives: Option<Sp<Vec<(String, String)>>>,
     // database
@@ -716,6 +718,7 @@ pub struct ComponentMore {
 
 impl ComponentMore {
     const NONE: ComponentMore = ComponentMore {
+        aliases: None,
         rationale: None,
         alternatives: None,
         model: None,

@@ -113,6 +113,9 @@ mod multi_region_strong_consistency;
 mod no_dead_letter;
 mod no_fallback;
 mod non_idempotent_consumer;
+mod observed_error_rate;
+mod observed_latency_over_budget;
+mod observed_load_over_capacity;
 mod optimistic_lock_without_retry;
 mod optional_call_on_critical_path;
 mod polling_for_realtime;
@@ -131,7 +134,10 @@ mod suppress;
 mod sync_call_cycle;
 mod sync_call_without_timeout;
 mod sync_chain_too_long;
+mod undeclared_call;
 mod undocumented_choice;
+mod unknown_service;
+mod unobserved_call;
 mod unused_allow;
 
 /// What every rule file imports: the model, the graph, diagnostics, quantities and the
@@ -189,10 +195,11 @@ pub enum Category {
     DataModel,
     Tradeoffs,
     Suppressions,
+    Drift,
 }
 
 impl Category {
-    pub const ALL: [Category; 8] = [
+    pub const ALL: [Category; 9] = [
         Category::Requirements,
         Category::AntiPatterns,
         Category::Components,
@@ -201,6 +208,7 @@ impl Category {
         Category::DataModel,
         Category::Tradeoffs,
         Category::Suppressions,
+        Category::Drift,
     ];
 
     /// The name `--select`, the configuration and every output use.
@@ -214,6 +222,7 @@ impl Category {
             Category::DataModel => "data-model",
             Category::Tradeoffs => "tradeoffs",
             Category::Suppressions => "suppressions",
+            Category::Drift => "drift",
         }
     }
 }
@@ -228,6 +237,7 @@ pub const CATEGORIES: &[&str] = &[
     Category::DataModel.as_str(),
     Category::Tradeoffs.as_str(),
     Category::Suppressions.as_str(),
+    Category::Drift.as_str(),
 ];
 
 /// A safe fix of one finding, as edits on the file's YAML tree.
@@ -360,6 +370,12 @@ pub static RULES: &[&Rule] = &[
     &undocumented_choice::RULE,
     &unused_allow::RULE,
     &expired_allow::RULE,
+    &undeclared_call::RULE,
+    &unobserved_call::RULE,
+    &unknown_service::RULE,
+    &observed_load_over_capacity::RULE,
+    &observed_latency_over_budget::RULE,
+    &observed_error_rate::RULE,
 ];
 
 /// One component's availability as the availability rules count it (its replicas, an
@@ -697,6 +713,31 @@ pub fn run_until(
     if settings.is_enabled(&expired_allow::RULE) {
         kept.extend(expired_allow::expired_allows(m, settings, today));
     }
+    kept
+}
+
+/// Findings made outside the rule engine (`archlint drift`) settled as the engine
+/// settles its own: only the rules `settings` enables, at their configured severity,
+/// without those an `allow` covers, sorted, with fingerprints.
+pub fn settle(
+    m: &Architecture,
+    file: &str,
+    ds: Vec<Diagnostic>,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let enabled: Vec<Diagnostic> = ds
+        .into_iter()
+        .filter(|d| settings.is_enabled_id(&d.rule))
+        .map(|mut d| {
+            if let Some(&sev) = settings.severity.get(&d.rule) {
+                d.severity = sev;
+            }
+            d
+        })
+        .collect();
+    let (mut kept, _) = suppress::suppress(m, enabled, settings.today);
+    archlint_core::diag::sort(&mut kept);
+    crate::fingerprint::assign(Some(m), file, &mut kept);
     kept
 }
 

@@ -200,6 +200,7 @@ impl Loader<'_> {
                 "calls" => c.calls = self.calls(p, v),
                 "consumes" => c.consumes = self.consumes(p, v),
                 "rationale" => more!(rationale, self.string(p, v)),
+                "aliases" => more!(aliases, self.str_list(p, v)),
                 "alternatives" => more!(alternatives, self.alternatives(p, v)),
                 "allow" => c.allow = self.allow(p, v),
                 "model" => more!(model, self.enumv(p, v, DbModel::NAMES, DbModel::parse)),

@@ -574,6 +574,11 @@ pub(super) fn field_value(c: &Component, name: &str) -> Option<(FVal, Span)> {
         "replicas" => num!(c.replicas),
         "owner" => text!(c.owner),
         "tags" => c.tags.as_ref().map(|t| (FVal::List(t.v.clone()), t.span)),
+        "aliases" => c
+            .more()
+            .aliases
+            .as_ref()
+            .map(|t| (FVal::List(t.v.clone()), t.span)),
         "domain" => text!(c.domain),
         "stateful" => text!(c.stateful),
         "rate_limit" => c

@@ -1,0 +1,22 @@
+//! `undeclared-call`: The running system makes a call the design does not declare.
+
+use super::prelude::*;
+
+declare_rule! {
+    id: "undeclared-call",
+    category: Drift,
+    severity: Warning,
+    section: 3,
+    summary: "The running system makes a call the design does not declare.",
+    references: [
+        "OpenTelemetry Collector contrib, *Service graph connector* <https://github.com/open-telemetry/opentelemetry-collector-contrib/tree/main/connector/servicegraphconnector>",
+        "Jaeger documentation, *Service dependencies* (the `/api/dependencies` endpoint) <https://www.jaegertracing.io/docs/latest/apis/>",
+    ],
+    check: check,
+}
+
+/// Drift rules compare the design with recorded traffic (`archlint drift`); the
+/// design alone has nothing to compare, so a lint finds nothing here.
+fn check(_: &Ctx) -> Vec<Diagnostic> {
+    Vec::new()
+}

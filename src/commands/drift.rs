@@ -1,0 +1,298 @@
+//! `archlint drift DESIGN OBSERVED…`: the design held to the traffic a running system
+//! recorded (Jaeger dependencies, Zipkin dependency links, OpenTelemetry service-graph
+//! metrics). Findings as `check` prints them, in every format; `--fix` adds the
+//! undeclared calls to the design.
+
+use std::collections::BTreeMap;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use archlint_core::diag::Diagnostic;
+use archlint_core::model::Date;
+use archlint_core::model::yaml;
+use archlint_core::source::{SourceFile, Span};
+use archlint_linter::FileResult;
+use archlint_linter::drift::{self, Recorded};
+use archlint_linter::observed::{self, Observed};
+use archlint_outputs as outputs;
+
+use super::check::Format;
+use crate::configs::Configs;
+use crate::exit::Exit;
+use crate::exit::FailOn;
+use crate::terminal::{
+    ColorChoice, input_errors, out, read_input, stderr_width, stdout_style, usage_error,
+    write_atomic_with,
+};
+
+#[derive(clap::Args)]
+pub(crate) struct DriftArgs {
+    /// The architecture file.
+    design: PathBuf,
+    /// What the system recorded: Jaeger dependencies JSON, Zipkin dependency links, or
+    /// OpenTelemetry service-graph metrics (Prometheus text).
+    #[arg(required = true, value_name = "OBSERVED")]
+    observed: Vec<PathBuf>,
+    /// How long the recording covers (`1h`, `24h`): turns counts into rates.
+    #[arg(long, value_name = "DURATION")]
+    window: Option<String>,
+    /// A YAML mapping of recorded service names to component ids.
+    #[arg(long, value_name = "FILE")]
+    map: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on: Option<FailOn>,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Add the undeclared calls to the design (comments and layout kept), each with a
+    /// comment saying how often it was recorded.
+    #[arg(long)]
+    fix: bool,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+}
+
+/// An observed file's problem as a located `invalid-input`, with the file's text
+/// read again for the snippet (the reading itself streamed it).
+fn located(path: &Path, name: &str, p: &observed::Problem) -> FileResult {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let src = SourceFile::new(name, text);
+    let start = src.offset_of(p.line.max(1), p.column.saturating_sub(1));
+    let end = src.text[start.min(src.text.len())..]
+        .find('\n')
+        .map_or(src.text.len(), |e| start + e);
+    FileResult::failed(
+        src.clone(),
+        vec![
+            Diagnostic::invalid(
+                "",
+                Span::new(start.min(src.text.len()), end),
+                p.message.clone(),
+            )
+            .label("cannot read this")
+            .help(p.help.clone()),
+        ],
+    )
+}
+
+pub(crate) fn run(args: DriftArgs, today: Date) -> Exit {
+    let src = match read_input(
+        &args.design,
+        archlint_linter::DEFAULT_MAX_FILE_BYTES,
+        "<stdin>",
+    ) {
+        Ok(s) => s,
+        Err(r) => {
+            input_errors(&[r]);
+            return Exit::Error;
+        }
+    };
+    let cfg = match Configs::discovered().for_file_or_exit(&args.design) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let a = match archlint_linter::analyse(&src) {
+        Ok(a) => a,
+        Err(errors) => {
+            input_errors(&[FileResult::failed(src, errors)]);
+            eprintln!("fix the design's input errors first: drift compares the whole design");
+            return Exit::Error;
+        }
+    };
+    let window = match args
+        .window
+        .as_deref()
+        .map(archlint_core::model::quantity::parse_duration)
+    {
+        None => None,
+        Some(Ok(w)) if w > 0.0 => Some(w),
+        Some(_) => {
+            return usage_error(&format!(
+                "`--window {}` is not a duration (e.g. `1h`, `24h`, `7d`)",
+                args.window.as_deref().unwrap_or("")
+            ));
+        }
+    };
+    let map = match &args.map {
+        None => BTreeMap::new(),
+        Some(p) => match read_map(p, &a.model) {
+            Ok(m) => m,
+            Err(r) => {
+                input_errors(&[*r]);
+                return Exit::Error;
+            }
+        },
+    };
+    let mut recordings: Vec<(String, Observed)> = Vec::new();
+    for p in &args.observed {
+        let name = p.display().to_string();
+        let file = match std::fs::File::open(p) {
+            Ok(f) => f,
+            Err(e) => return usage_error(&format!("cannot read `{name}`: {e}")),
+        };
+        match observed::read(&name, BufReader::new(file)) {
+            Ok(o) => recordings.push((name, o)),
+            Err(problem) => {
+                input_errors(&[located(p, &name, &problem)]);
+                return Exit::Error;
+            }
+        }
+    }
+    let recorded: Vec<Recorded> = recordings
+        .iter()
+        .map(|(name, o)| Recorded { name, observed: o })
+        .collect();
+    let opts = drift::Options { map: &map, window };
+    let drift::Comparison {
+        findings: found,
+        notes,
+        undeclared,
+    } = drift::compare(&a.model, &recorded, &opts);
+    let mut settings = match cfg.settings(None, None) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    settings.today = Some(today);
+    if args.fix {
+        return fix(&args, &src, &undeclared, window);
+    }
+    let diagnostics = archlint_linter::rules::settle(&a.model, &src.name, found, &settings);
+    let mut results = vec![FileResult::linted(src, diagnostics, Vec::new())];
+    if let Some(b) = &args.baseline {
+        match archlint_linter::baseline::Baseline::load(b) {
+            Ok(base) => {
+                base.apply(&mut results);
+            }
+            Err(e) => return usage_error(&e),
+        }
+    }
+    for n in notes {
+        eprintln!("note: {}", outputs::text::fill(&n, stderr_width(), 6, 2));
+    }
+    let text = match args.format {
+        Format::Human => outputs::human::render(&results, stdout_style(args.color, false), false),
+        Format::Concise => outputs::concise::render(&results, false, false),
+        Format::Json => outputs::json::render_with(&results, None),
+        Format::Sarif => outputs::sarif::render_with(&results, &[]),
+        Format::Github => outputs::github::render(&results),
+        Format::Junit => outputs::junit::render(&results),
+        Format::Gitlab => outputs::gitlab::render(&results),
+    };
+    out(&text);
+    let fail_on = args
+        .fail_on
+        .or_else(|| cfg.fail_on.as_deref().and_then(FailOn::parse))
+        .unwrap_or(FailOn::Warning);
+    if results[0]
+        .diagnostics
+        .iter()
+        .any(|d| fail_on.fails(d.severity))
+    {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    }
+}
+
+/// `--map FILE`: `service: component` pairs; a component that does not exist is an
+/// error at its value.
+fn read_map(
+    path: &Path,
+    m: &archlint_core::model::Architecture,
+) -> Result<BTreeMap<String, String>, Box<FileResult>> {
+    let src = read_input(path, 1 << 20, "<stdin>").map_err(Box::new)?;
+    let arena = yaml::Arena::new();
+    let fail = |span: Span, msg: String| {
+        Box::new(FileResult::failed(
+            src.clone(),
+            vec![
+                Diagnostic::invalid("", span, msg)
+                    .label("cannot map this")
+                    .help("write `service-name: component-id`, one per line"),
+            ],
+        ))
+    };
+    let p = yaml::parse(&src, &arena, Default::default())
+        .map_err(|e| fail(e.span, e.message.clone()))?;
+    let Some(entries) = p.root.as_map() else {
+        return Err(fail(
+            p.root.span,
+            "a map file is a mapping of service names to component ids".into(),
+        ));
+    };
+    let mut out = BTreeMap::new();
+    for (k, v) in entries {
+        let (Some(service), Some(id)) = (k.as_scalar(), v.as_scalar()) else {
+            return Err(fail(v.span, "each entry is `service: component`".into()));
+        };
+        if !m.components.iter().any(|c| c.id == id) {
+            let hint = archlint_core::diag::suggest(id, m.components.iter().map(|c| c.id.as_str()))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            return Err(fail(
+                v.span,
+                format!("`{id}` is not a component of the design{hint}"),
+            ));
+        }
+        out.insert(service.to_string(), id.to_string());
+    }
+    Ok(out)
+}
+
+/// `drift --fix`: each undeclared call added under its caller's `calls:`, with how
+/// often it was recorded; written whole or not at all, and only if the design did not
+/// change since it was read.
+fn fix(
+    args: &DriftArgs,
+    src: &SourceFile,
+    undeclared: &[drift::Undeclared],
+    window: Option<f64>,
+) -> Exit {
+    let over = window
+        .map(|w| format!(" in {}", archlint_core::model::quantity::fmt_duration(w)))
+        .unwrap_or_default();
+    let added: Vec<(String, String, String)> = undeclared
+        .iter()
+        .map(|u| {
+            (
+                u.from.clone(),
+                u.to.clone(),
+                format!(
+                    "observed: {} calls{over}",
+                    archlint_core::model::quantity::fmt_count(u.calls)
+                ),
+            )
+        })
+        .collect();
+    if added.is_empty() {
+        eprintln!("nothing to add: every recorded call is declared");
+        return Exit::Clean;
+    }
+    let Some(text) = archlint_linter::fix::add_calls(src, &added) else {
+        eprintln!(
+            "could not place the calls in `{}`: add them by hand",
+            src.name
+        );
+        return Exit::Error;
+    };
+    let path = &args.design;
+    let unchanged = std::fs::read_to_string(path).is_ok_and(|t| t == src.text);
+    if !unchanged {
+        eprintln!(
+            "`{}` changed since it was read: not fixed; run again",
+            src.name
+        );
+        return Exit::Error;
+    }
+    if let Err(e) = write_atomic_with(path, |w| std::io::Write::write_all(w, text.as_bytes())) {
+        eprintln!("cannot write `{}`: {e}", path.display());
+        return Exit::Error;
+    }
+    for (from, to, why) in &added {
+        eprintln!("added `{from} -> {to}` ({why})");
+    }
+    Exit::Clean
+}
