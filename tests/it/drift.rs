@@ -108,14 +108,21 @@ fn load_latency_and_errors_against_the_design() {
             )
         })
         .collect();
-    for (rule, path) in [
-        ("observed-load-over-capacity", "components.route.capacity"),
+    let mut found = found;
+    found.sort();
+    let want: Vec<(String, String)> = [
         ("observed-error-rate", "components.redis.availability"),
-        ("observed-latency-over-budget", "components.mysql"),
-    ] {
-        let _ = path;
-        assert!(found.iter().any(|(r, _)| r == rule), "{rule}: {found:?}");
-    }
+        (
+            "observed-latency-over-budget",
+            "components.customer.latency",
+        ),
+        ("observed-latency-over-budget", "journeys.lookup.p99"),
+        ("observed-load-over-capacity", "components.route.capacity"),
+    ]
+    .iter()
+    .map(|(r, p)| (r.to_string(), p.to_string()))
+    .collect();
+    assert_eq!(found, want);
     // route: 1000 calls over an hour is 0.278 rps, above 2 x 0.1
     let text = stdout(&run(&[
         "drift",
@@ -125,12 +132,22 @@ fn load_latency_and_errors_against_the_design() {
         "1h",
     ]));
     assert!(
-        text.contains("above its capacity of 2 × 0.1 = 0.2 rps"),
+        text.contains("above its capacity of 2 replicas × 0.1 rps = 0.2 rps"),
         "{text}"
     );
     assert!(text.contains("5% of the calls to `redis` failed"), "{text}");
-    // the journey: frontend->customer p99 + customer->mysql p99, over 500ms
-    assert!(text.contains("journey `lookup` took"), "{text}");
+    // the journey: frontend->customer p99 + customer->mysql p99, over 500ms, each
+    // hop shown in order at its call
+    assert!(
+        text.contains("journey `lookup` took 1.93s at the recorded p99 (frontend →")
+            && text.contains("customer 925ms + customer → mysql 1s), over its budget of 500ms"),
+        "{text}"
+    );
+    let first = text
+        .find("1. `frontend` → `customer`: p99 925ms")
+        .expect("hop 1");
+    let second = text.find("2. `customer` → `mysql`: p99 1s").expect("hop 2");
+    assert!(first < second, "{text}");
     // every finding has a fingerprint, and SARIF describes the drift rules
     assert!(
         j["diagnostics"]
@@ -157,6 +174,87 @@ fn load_latency_and_errors_against_the_design() {
     let o = run(&["drift", &design, &format!("{HOTROD}/servicegraph.prom")]);
     assert!(stderr(&o).contains("no `--window`"), "{}", stderr(&o));
     assert!(!stdout(&o).contains("observed-load-over-capacity"));
+}
+
+#[test]
+fn unobserved_calls_are_judged_where_the_caller_was_recorded() {
+    let d = Dir::new("drift-unobserved");
+    // `orders` is recorded; its call to `audit` (which no recording names) never is;
+    // `batch` never appears at all, so its call is a note, not a finding; the
+    // asynchronous and start-up calls are never expected in traces
+    let design = d.write(
+        "d.arch.yaml",
+        "name: shop
+components:
+  orders: { kind: service, capacity: 1, calls: [{ to: payments, timeout: 1s }, { to: audit, timeout: 1s }, { to: events, mode: async }, { to: config, startup: true }] }
+  payments: { kind: service }
+  audit: { kind: service }
+  events: { kind: queue }
+  config: { kind: service }
+  batch: { kind: service, calls: [{ to: payments, timeout: 1s }] }
+",
+    );
+    let rec = d.write(
+        "deps.json",
+        r#"[{"parent": "loadgen", "child": "orders", "callCount": 7200},
+ {"parent": "orders", "child": "payments", "callCount": 3600}]"#,
+    );
+    let o = run(&["drift", &design, &rec, "--window", "1h", "--format", "json"]);
+    let j = json(&o);
+    let mut found: Vec<String> = j["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            format!(
+                "{} {}",
+                x["rule"].as_str().unwrap(),
+                x["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            // 7,200 calls from a caller the design lacks still load `orders`: 2 rps
+            "observed-load-over-capacity components.orders.capacity",
+            "unknown-service components",
+            "unobserved-call components.orders.calls[1]",
+        ],
+        "{}",
+        stdout(&o)
+    );
+    let msg = j["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "unobserved-call")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("and neither does `audit`"), "{msg}");
+    let notes = stderr(&o).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        notes.contains("never in the recorded traffic, so its calls were not compared: `batch`"),
+        "{}",
+        stderr(&o)
+    );
+    // estimate --observed counts the unknown caller's calls too
+    let e = stdout(&run(&[
+        "estimate",
+        &design,
+        "--observed",
+        &rec,
+        "--window",
+        "1h",
+    ]));
+    assert!(
+        e.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["orders", "-", "2", "-"]),
+        "{e}"
+    );
 }
 
 #[test]

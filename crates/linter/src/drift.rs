@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use archlint_core::diag::Diagnostic;
-use archlint_core::model::quantity::{fmt_count, fmt_duration, fmt_percent, trim_num};
+use archlint_core::model::quantity::{fmt_count, fmt_duration, fmt_percent};
 use archlint_core::model::{Architecture, Kind, Mode};
 use archlint_core::source::Span;
 
@@ -69,8 +69,6 @@ struct Pair {
     seen_at: String,
 }
 
-/// Compare the design with the recordings. The findings (unsorted, without
-/// fingerprints), and notes on what could not be compared.
 /// A recorded call the design does not declare: caller, callee, calls recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Undeclared {
@@ -89,6 +87,8 @@ pub struct Comparison {
     pub undeclared: Vec<Undeclared>,
 }
 
+/// Compare the design with the recordings: the findings (unsorted, without
+/// fingerprints), notes on what could not be compared, and the calls `--fix` adds.
 pub fn compare(m: &Architecture, recorded: &[Recorded], opts: &Options) -> Comparison {
     let by = resolver(m, opts.map);
     let comp = |name: &str| by.get(&name.to_ascii_lowercase()).copied();
@@ -100,6 +100,9 @@ pub fn compare(m: &Architecture, recorded: &[Recorded], opts: &Options) -> Compa
     let mut pairs: BTreeMap<(usize, usize), Pair> = BTreeMap::new();
     let mut unknown: BTreeMap<String, (f64, String)> = BTreeMap::new();
     let mut seen: BTreeSet<usize> = BTreeSet::new();
+    // what each component received, from every caller (a load generator or a
+    // service the design lacks loads it as much as a declared caller)
+    let mut into: BTreeMap<usize, Pair> = BTreeMap::new();
     for r in recorded {
         for e in &r.observed.edges {
             let at = format!("{}:{}", r.name, e.line);
@@ -114,6 +117,9 @@ pub fn compare(m: &Architecture, recorded: &[Recorded], opts: &Options) -> Compa
                         u.0 += e.calls;
                     }
                 }
+            }
+            if let Some(b) = ends.1 {
+                merge(into.entry(b).or_default(), e, &at);
             }
             if let (Some(a), Some(b)) = ends
                 && a != b
@@ -207,7 +213,10 @@ pub fn compare(m: &Architecture, recorded: &[Recorded], opts: &Options) -> Compa
             )),
         );
     }
-    // declared synchronous calls both of whose ends the recording saw, never recorded
+    // declared synchronous calls of a component the recording saw, never recorded (a
+    // traced caller records its calls, traced callee or not); a component the
+    // recording never saw is a note, not one finding per call
+    let mut untraced: Vec<&str> = Vec::new();
     for (i, c) in m.components.iter().enumerate() {
         for (k, call) in c.calls.iter().enumerate() {
             let Some(j) = m.components.iter().position(|x| x.id == call.to.v) else {
@@ -220,42 +229,46 @@ pub fn compare(m: &Architecture, recorded: &[Recorded], opts: &Options) -> Compa
                     md.v == Mode::Sync
                 });
             let startup = call.more().startup.as_ref().is_some_and(|s| s.v);
-            if !sync || startup || !seen.contains(&i) || !seen.contains(&j) {
+            if !sync || startup || pairs.contains_key(&(i, j)) {
                 continue;
             }
-            if pairs.contains_key(&(i, j)) {
+            if !seen.contains(&i) {
+                if untraced.last() != Some(&c.id.as_str()) {
+                    untraced.push(&c.id);
+                }
                 continue;
             }
+            let callee = if seen.contains(&j) {
+                "though both do".to_string()
+            } else {
+                format!("and neither does `{}`", call.to.v)
+            };
             out.push(
                 diag(
                     "unobserved-call",
                     format!("{}.calls[{k}]", c.path()),
                     call.span,
                     format!(
-                        "the design's synchronous call from `{}` to `{}` never appears in the recorded traffic, though both do",
+                        "the design's synchronous call from `{}` to `{}` never appears in the recorded traffic, {callee}",
                         c.id, call.to.v
                     ),
                 )
                 .label("never recorded")
-                .help("remove the call if the system no longer makes it, make it optional or asynchronous if it happens elsewhere, or record a longer window"),
+                .help("remove the call if the system no longer makes it, mark it `mode: async` or `startup: true` if that is how it is made, or record a longer window"),
             );
         }
     }
-    // what each component received
-    let mut into: BTreeMap<usize, Pair> = BTreeMap::new();
-    for (&(_, b), p) in &pairs {
-        let t = into.entry(b).or_default();
-        t.calls += p.calls;
-        if let Some(e) = p.errors {
-            *t.errors.get_or_insert(0.0) += e;
-        }
-        t.p99 = match (t.p99, p.p99) {
-            (Some(x), Some(y)) => Some(x.max(y)),
-            (x, y) => x.or(y),
-        };
-        if t.seen_at.is_empty() {
-            t.seen_at = p.seen_at.clone();
-        }
+    if !untraced.is_empty() {
+        notes.push(format!(
+            "{} never in the recorded traffic, so {} calls were not compared: {}",
+            if untraced.len() == 1 {
+                "1 component that makes calls is"
+            } else {
+                "components that make calls are"
+            },
+            if untraced.len() == 1 { "its" } else { "their" },
+            list_some(&untraced)
+        ));
     }
     if window.is_none() && pairs.values().any(|p| p.calls > 0.0) {
         notes.push("no `--window`: the recorded counts are not rates, so loads are not compared with capacities".into());
@@ -271,12 +284,13 @@ pub fn compare(m: &Architecture, recorded: &[Recorded], opts: &Options) -> Compa
                         c.field_path("capacity"),
                         cap.span,
                         format!(
-                            "`{}` received {} rps in the recorded traffic ({} calls over {}), above its capacity of {} × {} = {} rps",
+                            "`{}` received {} rps in the recorded traffic ({} calls over {}), above its capacity of {} replica{} × {} rps = {} rps",
                             c.id,
                             fmt_count(rate),
                             fmt_count(t.calls),
                             fmt_duration(window.unwrap_or(0.0)),
                             c.replicas(),
+                            if c.replicas() == 1 { "" } else { "s" },
                             fmt_count(cap.v),
                             fmt_count(total)
                         ),
@@ -341,40 +355,81 @@ pub fn compare(m: &Architecture, recorded: &[Recorded], opts: &Options) -> Compa
             .map(|s| m.components.iter().position(|c| c.id == s.v))
             .collect();
         let mut sum = 0.0;
+        let mut terms = Vec::new();
+        let mut hops = Vec::new();
         let mut all = true;
         for w in steps.windows(2) {
             match (w[0], w[1]) {
                 (Some(a), Some(b)) => match pairs.get(&(a, b)).and_then(|p| p.p99) {
-                    Some(x) => sum += x,
+                    Some(x) => {
+                        sum += x;
+                        let (ca, cb) = (&m.components[a], &m.components[b]);
+                        terms.push(format!("{} → {} {}", ca.id, cb.id, fmt_duration(x)));
+                        // the hop where the design declares it, else the caller
+                        let at = ca
+                            .calls
+                            .iter()
+                            .position(|k| k.to.v == cb.id)
+                            .map_or((ca.path(), ca.span), |k| {
+                                (format!("{}.calls[{k}]", ca.path()), ca.calls[k].span)
+                            });
+                        hops.push((
+                            at,
+                            format!(
+                                "{}. `{}` → `{}`: p99 {}",
+                                hops.len() + 1,
+                                ca.id,
+                                cb.id,
+                                fmt_duration(x)
+                            ),
+                        ));
+                    }
                     None => all = false,
                 },
                 _ => all = false,
             }
         }
         if all && steps.len() > 1 && sum > budget.v * (1.0 + 1e-9) {
-            out.push(
-                diag(
+            let mut d = diag(
                     "observed-latency-over-budget",
                     format!("{}.p99", j.path()),
                     budget.span,
                     format!(
-                        "journey `{}` took {} at the recorded p99 (its calls' p99s summed), over its budget of {}",
+                        "journey `{}` took {} at the recorded p99 ({}), over its budget of {}",
                         j.name,
                         fmt_duration(sum),
+                        terms.join(" + "),
                         fmt_duration(budget.v)
                     ),
                 )
                 .label("over budget in production")
-                .help("find the slow step (each call's recorded p99), make a step asynchronous or cached, or state the budget the journey has"),
-            );
+                .help("find the slow step (each call's recorded p99), make a step asynchronous or cached, or state the budget the journey has");
+            for ((path, span), what) in hops {
+                d = d.related(path, span, what);
+            }
+            out.push(d);
         }
     }
-    let _ = trim_num;
     Comparison {
         findings: out,
         notes,
         undeclared,
     }
+}
+
+/// The first few names, then how many more.
+fn list_some(names: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    let mut s = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        s.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    s
 }
 
 fn merge(p: &mut Pair, e: &Edge, at: &str) {
@@ -403,11 +458,8 @@ pub fn observed_rates(
     let Some(w) = opts.window else { return out };
     for r in recorded {
         for e in &r.observed.edges {
-            let (a, b) = (
-                by.get(&e.parent.to_ascii_lowercase()),
-                by.get(&e.child.to_ascii_lowercase()),
-            );
-            if let (Some(_), Some(&b)) = (a, b) {
+            // every recorded call into a component, whoever made it
+            if let Some(&b) = by.get(&e.child.to_ascii_lowercase()) {
                 *out.entry(m.components[b].id.clone()).or_default() += e.calls / w.max(1e-9);
             }
         }
