@@ -55,12 +55,33 @@ pub(crate) struct DriftArgs {
     color: ColorChoice,
 }
 
-/// An observed file's problem as a located `invalid-input`, with the file's text
-/// read again for the snippet (the reading itself streamed it).
+/// An observed file's problem as a located `invalid-input`. The snippet's line is
+/// read again, streaming up to it (the lines before it kept as empty lines, so the
+/// location stays right), so a problem deep in a large file costs no more memory
+/// than the reading did.
 fn located(path: &Path, name: &str, p: &observed::Problem) -> FileResult {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    use std::io::{BufRead as _, Read as _};
+    let line = p.line.max(1);
+    let mut text = "\n".repeat(line - 1);
+    if let Ok((file, _)) = archlint_linter::input::open_regular(path, name) {
+        let mut r = BufReader::new(file);
+        let mut buf = Vec::new();
+        for n in 1..=line {
+            buf.clear();
+            // a line is at most the JSON limit (a one-line document) long
+            let read = (&mut r)
+                .take(observed::MAX_JSON_BYTES + 1)
+                .read_until(b'\n', &mut buf);
+            if !matches!(read, Ok(k) if k > 0) {
+                break;
+            }
+            if n == line {
+                text.push_str(String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']));
+            }
+        }
+    }
     let src = SourceFile::new(name, text);
-    let start = src.offset_of(p.line.max(1), p.column.saturating_sub(1));
+    let start = src.offset_of(line, p.column.saturating_sub(1));
     let end = src.text[start.min(src.text.len())..]
         .find('\n')
         .map_or(src.text.len(), |e| start + e);
@@ -76,6 +97,28 @@ fn located(path: &Path, name: &str, p: &observed::Problem) -> FileResult {
             .help(p.help.clone()),
         ],
     )
+}
+
+/// Every recording that reads, and a located input error for each that does not
+/// (a missing file, a pipe or device, a document in none of the shapes, ...).
+pub(crate) fn read_recordings(files: &[PathBuf]) -> (Vec<(String, Observed)>, Vec<FileResult>) {
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for p in files {
+        let name = p.display().to_string();
+        let file = match archlint_linter::input::open_regular(p, &name) {
+            Ok((f, _)) => f,
+            Err((msg, help)) => {
+                bad.push(archlint_linter::input::read_failure(&name, msg, help));
+                continue;
+            }
+        };
+        match observed::read(&name, BufReader::new(file)) {
+            Ok(o) => good.push((name, o)),
+            Err(problem) => bad.push(located(p, &name, &problem)),
+        }
+    }
+    (good, bad)
 }
 
 pub(crate) fn run(args: DriftArgs, today: Date) -> Exit {
@@ -126,19 +169,13 @@ pub(crate) fn run(args: DriftArgs, today: Date) -> Exit {
             }
         },
     };
-    let mut recordings: Vec<(String, Observed)> = Vec::new();
-    for p in &args.observed {
-        let name = p.display().to_string();
-        let file = match std::fs::File::open(p) {
-            Ok(f) => f,
-            Err(e) => return usage_error(&format!("cannot read `{name}`: {e}")),
-        };
-        match observed::read(&name, BufReader::new(file)) {
-            Ok(o) => recordings.push((name, o)),
-            Err(problem) => {
-                input_errors(&[located(p, &name, &problem)]);
-                return Exit::Error;
-            }
+    // every bad recording is reported; the rest are still compared (below, what a
+    // missing recording could change is held back)
+    let (recordings, bad) = read_recordings(&args.observed);
+    if !bad.is_empty() {
+        input_errors(&bad);
+        if recordings.is_empty() || args.fix {
+            return Exit::Error;
         }
     }
     let recorded: Vec<Recorded> = recordings
@@ -159,8 +196,34 @@ pub(crate) fn run(args: DriftArgs, today: Date) -> Exit {
     if args.fix {
         return fix(&args, &src, &undeclared, window);
     }
-    let diagnostics = archlint_linter::rules::settle(&a.model, &src.name, found, &settings);
+    let mut diagnostics = archlint_linter::rules::settle(&a.model, &src.name, found, &settings);
+    // with a recording missing, an unobserved call may be in it and the error rates
+    // are of part of the traffic: held back. The rest stands (a missing file only
+    // adds calls, load and slow hops).
+    let before = diagnostics.len();
+    if !bad.is_empty() {
+        diagnostics
+            .retain(|d| !matches!(d.rule.as_ref(), "unobserved-call" | "observed-error-rate"));
+    }
+    let held = before - diagnostics.len();
     let mut results = vec![FileResult::linted(src, diagnostics, Vec::new())];
+    results[0].held_back = held as u32;
+    if held > 0 {
+        eprintln!(
+            "note: {}",
+            outputs::text::fill(
+                &format!(
+                    "{held} finding{} (unobserved calls, error rates) held back until every recording reads",
+                    if held == 1 { "" } else { "s" }
+                ),
+                stderr_width(),
+                6,
+                2
+            )
+        );
+    }
+    let unread = !bad.is_empty();
+    results.extend(bad);
     if let Some(b) = &args.baseline {
         match archlint_linter::baseline::Baseline::load(b) {
             Ok(base) => {
@@ -186,7 +249,9 @@ pub(crate) fn run(args: DriftArgs, today: Date) -> Exit {
         .fail_on
         .or_else(|| cfg.fail_on.as_deref().and_then(FailOn::parse))
         .unwrap_or(FailOn::Warning);
-    if results[0]
+    if unread {
+        Exit::Error
+    } else if results[0]
         .diagnostics
         .iter()
         .any(|d| fail_on.fails(d.severity))

@@ -37,18 +37,20 @@ pub(crate) fn run(
             Some((p, later))
         }
     };
-    let beside = match observed_beside(&a.model, &e, observed, window) {
+    let (beside, unread) = match observed_beside(&a.model, &e, observed, window) {
         Ok(b) => b,
         Err(x) => return x,
     };
+    let exit = if unread { Exit::Error } else { exit };
     out(&match (format, projected) {
         (ListFormat::Json, None) if !beside.is_empty() => format!(
             "{}\n",
             serde_json::to_string_pretty(&serde_json::json!({
                 "estimate": e,
-                "observed": beside.iter().map(|(id, modelled, seen)| serde_json::json!({
-                    "component": id, "modelled_rps": modelled, "observed_rps": seen,
-                    "ratio": modelled.filter(|m| *m > 0.0).map(|m| seen / m),
+                "observed": beside.iter().map(|r| serde_json::json!({
+                    "component": r.component, "modelled_peak_rps": r.peak,
+                    "modelled_mean_rps": r.mean, "observed_rps": r.seen,
+                    "ratio": r.mean.filter(|m| *m > 0.0).map(|m| r.seen / m),
                 })).collect::<Vec<_>>(),
             }))
             .expect("serializes")
@@ -67,7 +69,7 @@ pub(crate) fn run(
         (ListFormat::Human, None) => {
             let mut t = archlint_outputs::estimate::render(&a.model, &e, stdout_width());
             if !beside.is_empty() {
-                t.push_str(&observed_text(&beside, window.unwrap_or("")));
+                t.push_str(&observed_text(&beside, window.unwrap_or(""), stdout_width()));
             }
             t
         }
@@ -82,40 +84,40 @@ pub(crate) fn run(
     exit
 }
 
-/// `--observed`: each component's recorded rate beside the modelled peak, busiest
-/// recorded first: (component, modelled rps, observed rps).
+/// A component's recorded rate beside the model's.
+struct Beside {
+    component: String,
+    /// The modelled peak, and the mean it comes from (the peak over the design's
+    /// `peak_to_average`; none for a queue whose stated throughput replaced it).
+    peak: Option<f64>,
+    mean: Option<f64>,
+    /// The recorded mean rate: calls over the window.
+    seen: f64,
+}
+
+/// `--observed`: each component's recorded rate beside the modelled one, busiest
+/// recorded first, and whether a recording could not be read (its error printed).
 fn observed_beside(
     m: &archlint_core::model::Architecture,
     e: &estimate::Estimate,
     files: &[std::path::PathBuf],
     window: Option<&str>,
-) -> Result<Vec<(String, Option<f64>, f64)>, Exit> {
+) -> Result<(Vec<Beside>, bool), Exit> {
     if files.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), false));
     }
     let w = match window.map(archlint_core::model::quantity::parse_duration) {
         Some(Ok(w)) if w > 0.0 => w,
         _ => {
             return Err(usage_error(&format!(
-                "`--window {}` is not a duration (e.g. `1h`)",
-                window.unwrap_or("")
+                "`--observed` needs `--window DURATION` (how long the recording covers, e.g. `1h`){}",
+                window.map_or(String::new(), |w| format!("; `{w}` is not a duration"))
             )));
         }
     };
-    let mut recordings = Vec::new();
-    for p in files {
-        let name = p.display().to_string();
-        let file = std::fs::File::open(p)
-            .map_err(|err| usage_error(&format!("cannot read `{name}`: {err}")))?;
-        match archlint_linter::observed::read(&name, std::io::BufReader::new(file)) {
-            Ok(o) => recordings.push((name, o)),
-            Err(problem) => {
-                return Err(usage_error(&format!(
-                    "{name}:{}:{}: {}",
-                    problem.line, problem.column, problem.message
-                )));
-            }
-        }
+    let (recordings, bad) = super::drift::read_recordings(files);
+    if !bad.is_empty() {
+        crate::terminal::input_errors(&bad);
     }
     let recorded: Vec<archlint_linter::drift::Recorded> = recordings
         .iter()
@@ -130,38 +132,72 @@ fn observed_beside(
             window: Some(w),
         },
     );
-    let mut rows: Vec<(String, Option<f64>, f64)> = rates
+    // every modelled load is the entry rate carried along the calls, so a
+    // component's mean is its peak in the system's mean-to-peak proportion
+    let mean_of_peak = e
+        .traffic
+        .as_ref()
+        .filter(|t| t.peak_rps > 0.0)
+        .map(|t| t.mean_rps / t.peak_rps);
+    let mut rows: Vec<Beside> = rates
         .into_iter()
         .map(|(id, seen)| {
-            let modelled = e
-                .components
-                .iter()
-                .find(|c| c.component == id)
-                .map(|c| c.peak_rps);
-            (id, modelled, seen)
+            let c = e.components.iter().find(|c| c.component == id);
+            let peak = c.map(|c| c.peak_rps);
+            let mean = c
+                .filter(|c| !c.throughput_stated)
+                .and_then(|c| mean_of_peak.map(|f| c.peak_rps * f));
+            Beside {
+                component: id,
+                peak,
+                mean,
+                seen,
+            }
         })
         .collect();
-    rows.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-    Ok(rows)
+    rows.sort_by(|a, b| {
+        b.seen
+            .total_cmp(&a.seen)
+            .then_with(|| a.component.cmp(&b.component))
+    });
+    Ok((rows, !bad.is_empty()))
 }
 
-/// The recorded rates beside the model's, as text: the ratio shows a wrong `share`.
-fn observed_text(rows: &[(String, Option<f64>, f64)], window: &str) -> String {
+/// The recorded rates beside the model's, as text: the ratio of the means shows a
+/// wrong `share` or `per_request`.
+fn observed_text(rows: &[Beside], window: &str, width: usize) -> String {
     use archlint_core::model::quantity::{fmt_count, trim_num};
-    let w = rows.iter().map(|r| r.0.len()).max().unwrap_or(9).max(9);
+    let w = rows
+        .iter()
+        .map(|r| r.component.len())
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    let dash = || "-".to_string();
     let mut t = format!(
-        "\nRecorded over {window} (mean rate) beside the model's peak\n  {:w$}  {:>12}  {:>12}  {:>9}\n",
-        "component", "modelled rps", "recorded rps", "ratio"
+        "\nRecorded over {window} beside the model (rps)\n  {:w$}  {:>10}  {:>10}  {:>13}  {:>9}\n",
+        "component", "model peak", "model mean", "recorded mean", "rec/model"
     );
-    for (id, modelled, seen) in rows {
-        let m = modelled.map_or("-".to_string(), fmt_count);
-        let ratio = modelled
+    for r in rows {
+        let ratio = r
+            .mean
             .filter(|m| *m > 0.0)
-            .map_or("-".to_string(), |m| format!("{}×", trim_num(seen / m)));
+            .map_or_else(dash, |m| format!("{}×", trim_num(r.seen / m)));
         t.push_str(&format!(
-            "  {id:w$}  {m:>12}  {:>12}  {ratio:>9}\n",
-            fmt_count(*seen)
+            "  {:w$}  {:>10}  {:>10}  {:>13}  {ratio:>9}\n",
+            r.component,
+            r.peak.map_or_else(dash, fmt_count),
+            r.mean.map_or_else(dash, fmt_count),
+            fmt_count(r.seen)
         ));
     }
+    t.push_str("  ");
+    t.push_str(&archlint_outputs::text::fill(
+        "the model's mean is its peak over the design's peak_to_average; rec/model far from 1× points at a share, per_request or fan-out the system does not have",
+        width,
+        2,
+        2,
+    ));
+    t.push('\n');
     t
 }

@@ -252,7 +252,7 @@ components:
     ]));
     assert!(
         e.lines()
-            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["orders", "-", "2", "-"]),
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["orders", "-", "-", "2", "-"]),
         "{e}"
     );
 }
@@ -355,9 +355,12 @@ fn estimate_shows_the_recorded_rates_beside_the_model() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("Recorded over 1h"), "{text}");
-    // route: modelled 10k x 10 / 86400 x 2 x 2 = 4.63 rps; recorded 1000 / 3600 = 0.278
+    // route: modelled mean 10k x 10 / 86400 x 2 calls = 2.31 rps, its peak x 2 = 4.63;
+    // recorded 1000 / 3600 = 0.278 rps, 0.12 of the model's mean
     assert!(
-        text.contains("route") && text.contains("4.63") && text.contains("0.278"),
+        text.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["route", "4.63", "2.31", "0.278", "0.12×"]),
         "{text}"
     );
     let j = json(&run(&[
@@ -378,7 +381,9 @@ fn estimate_shows_the_recorded_rates_beside_the_model() {
         .unwrap()
         .clone();
     assert!(
-        (route["ratio"].as_f64().unwrap() - 0.0600).abs() < 0.001,
+        (route["ratio"].as_f64().unwrap() - 0.12).abs() < 0.001
+            && (route["modelled_mean_rps"].as_f64().unwrap() - 2.3148).abs() < 0.001
+            && (route["modelled_peak_rps"].as_f64().unwrap() - 4.6296).abs() < 0.001,
         "{route}"
     );
 }
@@ -423,6 +428,103 @@ fn bad_recordings_are_located_errors() {
             err.contains(&format!("{file}:{line}:")),
             "{file} located: {err}"
         );
+    }
+}
+
+#[test]
+fn a_bad_recording_is_reported_and_the_rest_compared() {
+    let d = Dir::new("drift-bad-rest");
+    let design = d.write(
+        "d.arch.yaml",
+        "name: shop\ncomponents:\n  orders: { kind: service, calls: [{ to: payments, timeout: 1s }, { to: audit, timeout: 1s }] }\n  payments: { kind: service }\n  audit: { kind: service, availability: 99.9% }\n",
+    );
+    let good = d.write(
+        "good.json",
+        r#"[{"parent": "orders", "child": "payments", "callCount": 10},
+ {"parent": "payments", "child": "fraud", "callCount": 4}]"#,
+    );
+    // the second line of this one is cut off
+    let cut = d.write(
+        "cut.json",
+        "[{\"parent\": \"orders\", \"child\": \"audit\", \"callCount\": 10, \"errorCount\": 5},\n {\"parent\": \"orders\"",
+    );
+    let o = run(&["drift", &design, &good, &cut, "--format", "concise"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("cut.json:2:"), "{err}");
+    // the good recording is still compared: its undeclared call and unknown service
+    let found = stdout(&o);
+    assert!(
+        found.contains("[undeclared-call]") || found.contains("unknown-service"),
+        "{found}"
+    );
+    assert!(found.contains("fraud"), "{found}");
+    // orders -> audit may be in the unreadable file: not reported as unobserved
+    assert!(!found.contains("unobserved-call"), "{found}");
+    let notes = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        notes.contains(
+            "1 finding (unobserved calls, error rates) held back until every recording reads"
+        ),
+        "{notes}"
+    );
+    // with the file fixed, the call is recorded and its errors judged
+    let fixed = d.write(
+        "fixed.json",
+        r#"[{"parent": "orders", "child": "audit", "callCount": 10, "errorCount": 5}]"#,
+    );
+    let o = run(&["drift", &design, &good, &fixed, "--format", "concise"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("observed-error-rate"), "{}", stdout(&o));
+    // estimate --observed: the error located, the rest shown, exit 2
+    let o = run(&[
+        "estimate",
+        &design,
+        "--observed",
+        &good,
+        "--observed",
+        &cut,
+        "--window",
+        "1h",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cut.json:2:"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("payments"), "{}", stdout(&o));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_recording_must_be_a_regular_file() {
+    let d = Dir::new("drift-fifo");
+    let fifo = d.0.join("traffic.prom");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let zero = d.0.join("zero.json");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    // refused by name before opening: a pipe nobody writes would block for ever
+    for (f, what) in [(&fifo, "a named pipe"), (&zero, "a device")] {
+        let f = f.to_str().unwrap();
+        for args in [
+            vec!["drift", &format!("{HOTROD}/design.arch.yaml"), f],
+            vec![
+                "estimate",
+                &format!("{HOTROD}/design.arch.yaml"),
+                "--observed",
+                f,
+                "--window",
+                "1h",
+            ],
+        ] {
+            let args: Vec<&str> = args.iter().map(|s| s.as_ref()).collect();
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            let err = stderr(&o).split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                err.contains(&format!("is not a regular file (it is {what})")),
+                "{}",
+                stderr(&o)
+            );
+        }
     }
 }
 

@@ -93,6 +93,40 @@ pub fn read_bounded(
             "check the path and its permissions",
         )
     };
+    let (file, meta) = open_regular(path, display)?;
+    let too_large = |n: u64| {
+        (
+            format!("`{display}` is {n} bytes, more than the {max_bytes} byte limit"),
+            "an architecture file is a few hundred kilobytes at most; split it, or raise the limit with --max-file-size",
+        )
+    };
+    if meta.len() > max_bytes {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(&e))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// A regular file opened for reading, with its metadata: a directory, a FIFO, a
+/// socket, a device or a link to one is refused by name before it is opened (so the
+/// open never blocks), and asked again once open (a swap in between). For readers
+/// that stream a file of any size ([`read_bounded`] bounds the others).
+pub fn open_regular(
+    path: &std::path::Path,
+    display: &str,
+) -> Result<(std::fs::File, std::fs::Metadata), (String, &'static str)> {
+    let unreadable = |e: &std::io::Error| {
+        (
+            format!("cannot read `{display}`: {}", io_reason(e)),
+            "check the path and its permissions",
+        )
+    };
     // `metadata` follows links: a link to a device is the device
     let meta = std::fs::metadata(path).map_err(|e| unreadable(&e))?;
     if meta.is_dir() {
@@ -110,15 +144,6 @@ pub fn read_bounded(
             "pass the file itself; archlint reads only regular files, never a pipe or a device",
         ));
     }
-    let too_large = |n: u64| {
-        (
-            format!("`{display}` is {n} bytes, more than the {max_bytes} byte limit"),
-            "an architecture file is a few hundred kilobytes at most; split it, or raise the limit with --max-file-size",
-        )
-    };
-    if meta.len() > max_bytes {
-        return Err(too_large(meta.len()));
-    }
     let file = std::fs::File::open(path).map_err(|e| unreadable(&e))?;
     // the file opened may not be the one looked at (a swap in between): ask it again
     if !file.metadata().is_ok_and(|m| m.is_file()) {
@@ -127,14 +152,7 @@ pub fn read_bounded(
             "pass the file itself; archlint reads only regular files, never a pipe or a device",
         ));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| unreadable(&e))?;
-    if bytes.len() as u64 > max_bytes {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok(bytes)
+    Ok((file, meta))
 }
 
 /// What a file that is not a regular one is, for an error message.

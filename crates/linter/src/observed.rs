@@ -12,7 +12,7 @@
 //! error at its line.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{BufRead, Read as _};
 
 use archlint_core::model::yaml::{self, Node};
 use archlint_core::source::SourceFile;
@@ -59,6 +59,9 @@ fn problem(line: usize, column: usize, message: String, help: &str) -> Problem {
 
 const SHAPES: &str = "a Jaeger dependencies document ({\"data\": [{\"parent\", \"child\", \"callCount\"}]}), a Zipkin dependency-links list ([{\"parent\", \"child\", \"callCount\", \"errorCount\"}]), or OpenTelemetry service-graph metrics (Prometheus text, traces_service_graph_request_total{client, server})";
 
+/// The largest JSON recording read (it is parsed whole; the metrics are streamed).
+pub const MAX_JSON_BYTES: u64 = crate::input::DEFAULT_MAX_FILE_BYTES;
+
 /// Read an observed file: JSON when it starts with `{` or `[`, else Prometheus text.
 pub fn read(name: &str, mut input: impl BufRead) -> Result<Observed, Problem> {
     let first = loop {
@@ -78,9 +81,21 @@ pub fn read(name: &str, mut input: impl BufRead) -> Result<Observed, Problem> {
         None => Err(problem(1, 1, format!("`{name}` is empty"), SHAPES)),
         Some(b'{' | b'[') => {
             let mut text = String::new();
-            input
+            (&mut input)
+                .take(MAX_JSON_BYTES + 1)
                 .read_to_string(&mut text)
                 .map_err(|e| problem(1, 1, format!("`{name}` is not UTF-8 text: {e}"), SHAPES))?;
+            if text.len() as u64 > MAX_JSON_BYTES {
+                return Err(problem(
+                    1,
+                    1,
+                    format!(
+                        "`{name}` is a JSON document of more than {} MB",
+                        MAX_JSON_BYTES >> 20
+                    ),
+                    "a dependencies document of that size holds millions of pairs: export a shorter window, or the service-graph metrics (read line by line, of any size)",
+                ));
+            }
             json(&SourceFile::new(name, text))
         }
         Some(_) => prometheus(input),
@@ -133,7 +148,14 @@ fn json(src: &SourceFile) -> Result<Observed, Problem> {
         problem(
             lc.line,
             lc.column,
-            format!("not JSON: {}", e.message),
+            // the parser reads JSON as the YAML it is a subset of: say it as JSON
+            format!(
+                "not valid JSON: {}",
+                e.message
+                    .trim_start_matches("invalid YAML: ")
+                    .trim_start_matches("while parsing a flow mapping, ")
+                    .trim_start_matches("while parsing a flow sequence, ")
+            ),
             SHAPES,
         )
     })?;
