@@ -492,6 +492,51 @@ fn a_bad_recording_is_reported_and_the_rest_compared() {
     assert!(stdout(&o).contains("payments"), "{}", stdout(&o));
 }
 
+#[test]
+fn a_design_with_a_typo_is_compared_without_the_part_at_fault() {
+    let d = Dir::new("drift-typo");
+    let text = std::fs::read_to_string(format!("{HOTROD}/design.arch.yaml")).unwrap();
+    let typo = text.replace("route: { kind: service", "route: { kind: servce");
+    assert_ne!(typo, text);
+    let design = d.write("d.arch.yaml", &typo);
+    let o = run(&[
+        "drift",
+        &design,
+        &format!("{HOTROD}/jaeger.json"),
+        "--format",
+        "concise",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `service`?"),
+        "{}",
+        stderr(&o)
+    );
+    // the rest is compared; `route` (left out) is neither unknown nor undeclared
+    let mut got = concise_rules(&o);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "undeclared-call frontend customer",
+            "undeclared-call frontend driver",
+            "unknown-service mysql",
+            "unknown-service redis",
+        ],
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("1 finding held back until fixed"),
+        "{}",
+        stdout(&o)
+    );
+    // --fix edits only a design without input errors
+    let o = run(&["drift", &design, &format!("{HOTROD}/jaeger.json"), "--fix"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&design).unwrap(), typo);
+}
+
 #[cfg(unix)]
 #[test]
 fn a_recording_must_be_a_regular_file() {
