@@ -96,12 +96,13 @@ enum Command {
         /// Show the numbers after this long, compounding growth_per_year (`3y`).
         #[arg(long = "in", id = "in_", value_name = "DURATION")]
         in_: Option<String>,
-        /// Show the rates a running system recorded (as `archlint drift` reads them)
-        /// beside the modelled ones, with the ratio; needs `--window`.
-        #[arg(long, value_name = "FILE", requires = "window")]
+        /// Show the traffic a running system recorded (as `archlint drift` reads it)
+        /// beside the modelled rates: with `--window`, its mean rates and their ratio
+        /// to the model's; without, its call counts. Repeat for several files.
+        #[arg(long, value_name = "FILE")]
         observed: Vec<PathBuf>,
-        /// How long the `--observed` recording covers (`1h`).
-        #[arg(long, value_name = "DURATION")]
+        /// How long the `--observed` recording covers (`1h`): turns counts into rates.
+        #[arg(long, value_name = "DURATION", requires = "observed")]
         window: Option<String>,
     },
     /// Draw the system: shapes by kind, sync solid and async dashed, critical paths thick,

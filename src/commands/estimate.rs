@@ -47,11 +47,20 @@ pub(crate) fn run(
             "{}\n",
             serde_json::to_string_pretty(&serde_json::json!({
                 "estimate": e,
-                "observed": beside.iter().map(|r| serde_json::json!({
-                    "component": r.component, "modelled_peak_rps": r.peak,
-                    "modelled_mean_rps": r.mean, "observed_rps": r.seen,
-                    "ratio": r.mean.filter(|m| *m > 0.0).map(|m| r.seen / m),
-                })).collect::<Vec<_>>(),
+                "observed": beside.iter().map(|r| {
+                    let mut o = serde_json::json!({
+                        "component": r.component, "modelled_peak_rps": r.peak,
+                        "modelled_mean_rps": r.mean,
+                    });
+                    // without a window the recording gives counts, not rates
+                    if window.is_some() {
+                        o["observed_rps"] = r.seen.into();
+                        o["ratio"] = r.mean.filter(|m| *m > 0.0).map(|m| r.seen / m).into();
+                    } else {
+                        o["observed_calls"] = r.seen.into();
+                    }
+                    o
+                }).collect::<Vec<_>>(),
             }))
             .expect("serializes")
         ),
@@ -69,17 +78,24 @@ pub(crate) fn run(
         (ListFormat::Human, None) => {
             let mut t = archlint_outputs::estimate::render(&a.model, &e, stdout_width());
             if !beside.is_empty() {
-                t.push_str(&observed_text(&beside, window.unwrap_or(""), stdout_width()));
+                t.push_str(&observed_text(&beside, window, stdout_width()));
             }
             t
         }
-        (ListFormat::Human, Some((p, later))) => archlint_outputs::estimate::render_projected(
-            &a.model,
-            &e,
-            &later,
-            &p.phrase,
-            stdout_width(),
-        ),
+        (ListFormat::Human, Some((p, later))) => {
+            let mut t = archlint_outputs::estimate::render_projected(
+                &a.model,
+                &e,
+                &later,
+                &p.phrase,
+                stdout_width(),
+            );
+            // the recording is of today: beside today's model
+            if !beside.is_empty() {
+                t.push_str(&observed_text(&beside, window, stdout_width()));
+            }
+            t
+        }
     });
     exit
 }
@@ -91,7 +107,7 @@ struct Beside {
     /// `peak_to_average`; none for a queue whose stated throughput replaced it).
     peak: Option<f64>,
     mean: Option<f64>,
-    /// The recorded mean rate: calls over the window.
+    /// The recorded mean rate (calls over the window), or the calls without one.
     seen: f64,
 }
 
@@ -106,12 +122,14 @@ fn observed_beside(
     if files.is_empty() {
         return Ok((Vec::new(), false));
     }
+    // without a window the counts are shown as counts, beside the model's rates
     let w = match window.map(archlint_core::model::quantity::parse_duration) {
-        Some(Ok(w)) if w > 0.0 => w,
-        _ => {
+        None => None,
+        Some(Ok(w)) if w > 0.0 => Some(w),
+        Some(_) => {
             return Err(usage_error(&format!(
-                "`--observed` needs `--window DURATION` (how long the recording covers, e.g. `1h`){}",
-                window.map_or(String::new(), |w| format!("; `{w}` is not a duration"))
+                "`--window {}` is not a duration (e.g. `1h`, `24h`, `7d`)",
+                window.unwrap_or("")
             )));
         }
     };
@@ -123,15 +141,8 @@ fn observed_beside(
         .iter()
         .map(|(name, o)| archlint_linter::drift::Recorded { name, observed: o })
         .collect();
-    let map = std::collections::BTreeMap::new();
-    let rates = archlint_linter::drift::observed_rates(
-        m,
-        &recorded,
-        &archlint_linter::drift::Options {
-            map: &map,
-            window: Some(w),
-        },
-    );
+    let calls =
+        archlint_linter::drift::observed_calls(m, &recorded, &std::collections::BTreeMap::new());
     // every modelled load is the entry rate carried along the calls, so a
     // component's mean is its peak in the system's mean-to-peak proportion
     let mean_of_peak = e
@@ -139,9 +150,10 @@ fn observed_beside(
         .as_ref()
         .filter(|t| t.peak_rps > 0.0)
         .map(|t| t.mean_rps / t.peak_rps);
-    let mut rows: Vec<Beside> = rates
+    let mut rows: Vec<Beside> = calls
         .into_iter()
-        .map(|(id, seen)| {
+        .map(|(id, n)| {
+            let seen = w.map_or(n, |w| n / w);
             let c = e.components.iter().find(|c| c.component == id);
             let peak = c.map(|c| c.peak_rps);
             let mean = c
@@ -164,8 +176,8 @@ fn observed_beside(
 }
 
 /// The recorded rates beside the model's, as text: the ratio of the means shows a
-/// wrong `share` or `per_request`.
-fn observed_text(rows: &[Beside], window: &str, width: usize) -> String {
+/// wrong `share` or `per_request`. Without a window (`None`), the recorded calls.
+fn observed_text(rows: &[Beside], window: Option<&str>, width: usize) -> String {
     use archlint_core::model::quantity::{fmt_count, trim_num};
     let w = rows
         .iter()
@@ -174,30 +186,53 @@ fn observed_text(rows: &[Beside], window: &str, width: usize) -> String {
         .unwrap_or(9)
         .max(9);
     let dash = || "-".to_string();
+    let (title, seen, last) = match window {
+        Some(win) => (
+            format!("Recorded over {win} beside today's model (rps)"),
+            "recorded mean",
+            "rec/model",
+        ),
+        None => (
+            "Recorded calls beside today's model (rps)".to_string(),
+            "recorded calls",
+            "",
+        ),
+    };
     let mut t = format!(
-        "\nRecorded over {window} beside the model (rps)\n  {:w$}  {:>10}  {:>10}  {:>13}  {:>9}\n",
-        "component", "model peak", "model mean", "recorded mean", "rec/model"
+        "\n{title}\n  {:w$}  {:>10}  {:>10}  {seen:>14}  {last:>9}",
+        "component", "model peak", "model mean"
     );
+    t.truncate(t.trim_end().len());
+    t.push('\n');
     for r in rows {
-        let ratio = r
-            .mean
-            .filter(|m| *m > 0.0)
-            .map_or_else(dash, |m| format!("{}×", trim_num(r.seen / m)));
-        t.push_str(&format!(
-            "  {:w$}  {:>10}  {:>10}  {:>13}  {ratio:>9}\n",
+        let ratio = match window {
+            Some(_) => r
+                .mean
+                .filter(|m| *m > 0.0)
+                .map_or_else(dash, |m| format!("{}×", trim_num(r.seen / m))),
+            None => String::new(),
+        };
+        let mut line = format!(
+            "  {:w$}  {:>10}  {:>10}  {:>14}  {ratio:>9}",
             r.component,
             r.peak.map_or_else(dash, fmt_count),
             r.mean.map_or_else(dash, fmt_count),
             fmt_count(r.seen)
-        ));
+        );
+        line.truncate(line.trim_end().len());
+        t.push_str(&line);
+        t.push('\n');
     }
+    let note = match window {
+        Some(_) => {
+            "the model's mean is its peak over the design's peak_to_average; rec/model far from 1× points at a share, per_request or fan-out the system does not have"
+        }
+        None => {
+            "give `--window` (how long the recording covers, e.g. `--window 1h`) to compare the recorded rates with the model's"
+        }
+    };
     t.push_str("  ");
-    t.push_str(&archlint_outputs::text::fill(
-        "the model's mean is its peak over the design's peak_to_average; rec/model far from 1× points at a share, per_request or fan-out the system does not have",
-        width,
-        2,
-        2,
-    ));
+    t.push_str(&archlint_outputs::text::fill(note, width, 2, 2));
     t.push('\n');
     t
 }

@@ -354,7 +354,10 @@ fn estimate_shows_the_recorded_rates_beside_the_model() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(text.contains("Recorded over 1h"), "{text}");
+    assert!(
+        text.contains("Recorded over 1h beside today's model"),
+        "{text}"
+    );
     // route: modelled mean 10k x 10 / 86400 x 2 calls = 2.31 rps, its peak x 2 = 4.63;
     // recorded 1000 / 3600 = 0.278 rps, 0.12 of the model's mean
     assert!(
@@ -386,6 +389,34 @@ fn estimate_shows_the_recorded_rates_beside_the_model() {
             && (route["modelled_peak_rps"].as_f64().unwrap() - 4.6296).abs() < 0.001,
         "{route}"
     );
+    // without a window: the counts beside the model, no ratio, and what to add
+    let o = run(&[
+        "estimate",
+        &design,
+        "--observed",
+        &format!("{HOTROD}/jaeger.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["route", "4.63", "2.31", "1k"]),
+        "{text}"
+    );
+    assert!(text.contains("give `--window`"), "{text}");
+    let j = json(&run(&[
+        "estimate",
+        &design,
+        "--observed",
+        &format!("{HOTROD}/jaeger.json"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(j["observed"][0]["observed_calls"], 1000.0);
+    assert!(j["observed"][0].get("ratio").is_none());
+    // a window without a recording is a usage error
+    let o = run(&["estimate", &design, "--window", "1h"]);
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]

@@ -446,21 +446,19 @@ fn merge(p: &mut Pair, e: &Edge, at: &str) {
     }
 }
 
-/// The recorded rate into each component (calls over the window), for `estimate
-/// --observed`: component id -> rps.
-pub fn observed_rates(
+/// The recorded calls into each component, whoever made them, for `estimate
+/// --observed`: component id -> calls (divide by the window for a rate).
+pub fn observed_calls(
     m: &Architecture,
     recorded: &[Recorded],
-    opts: &Options,
+    map: &BTreeMap<String, String>,
 ) -> BTreeMap<String, f64> {
-    let by = resolver(m, opts.map);
+    let by = resolver(m, map);
     let mut out: BTreeMap<String, f64> = BTreeMap::new();
-    let Some(w) = opts.window else { return out };
     for r in recorded {
         for e in &r.observed.edges {
-            // every recorded call into a component, whoever made it
             if let Some(&b) = by.get(&e.child.to_ascii_lowercase()) {
-                *out.entry(m.components[b].id.clone()).or_default() += e.calls / w.max(1e-9);
+                *out.entry(m.components[b].id.clone()).or_default() += e.calls;
             }
         }
     }
