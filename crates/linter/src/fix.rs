@@ -484,20 +484,10 @@ pub fn add_calls(src: &SourceFile, adds: &[(String, String, String)]) -> Option<
                 let close = end_of(text, calls) - 1; // the `]`
                 let empty = calls.as_seq().is_some_and(<[_]>::is_empty);
                 let sep = if empty { "" } else { ", " };
-                let at = text[..close].trim_end().len();
-                edits.push(Edit {
-                    start: at,
-                    end: at,
-                    text: format!("{sep}{}", names.join(", ")),
-                });
-                let eol = line_end(text, close);
-                edits.push(Edit {
-                    start: eol,
-                    end: eol,
-                    text: format!("  # observed: {note}"),
-                });
+                let added = format!("{sep}{}", names.join(", "));
+                edits.extend(before_flow_close(text, close, added, &note));
             }
-            Some((key, calls)) => {
+            Some((_, calls)) => {
                 let items_seq = calls.as_seq()?;
                 let last = items_seq.last()?;
                 let indent = column(text, items_seq[0].span.start()).saturating_sub(2);
@@ -506,7 +496,6 @@ pub fn add_calls(src: &SourceFile, adds: &[(String, String, String)]) -> Option<
                     .iter()
                     .map(|(t, w)| format!("\n{}- to: {t}  # {w}", " ".repeat(indent)))
                     .collect();
-                let _ = key;
                 edits.push(Edit {
                     start: at,
                     end: at,
@@ -515,19 +504,8 @@ pub fn add_calls(src: &SourceFile, adds: &[(String, String, String)]) -> Option<
             }
             None if is_flow(text, comp) => {
                 let close = end_of(text, comp) - 1; // the `}`
-                // after the last field's text, before the blanks and the `}`
-                let at = text[..close].trim_end().len();
-                edits.push(Edit {
-                    start: at,
-                    end: at,
-                    text: format!(", calls: [{}]", names.join(", ")),
-                });
-                let eol = line_end(text, close);
-                edits.push(Edit {
-                    start: eol,
-                    end: eol,
-                    text: format!("  # observed: {note}"),
-                });
+                let added = format!(", calls: [{}]", names.join(", "));
+                edits.extend(before_flow_close(text, close, added, &note));
             }
             None => {
                 let fields = comp.as_map()?;
@@ -549,6 +527,26 @@ pub fn add_calls(src: &SourceFile, adds: &[(String, String, String)]) -> Option<
     }
     edits.sort_by_key(|e| e.start);
     Some(apply(text, &edits))
+}
+
+/// Text added inside a flow collection, after its last item and before the blanks
+/// and the closing bracket at `close`, with the `# observed:` comment at the end of
+/// the bracket's line.
+fn before_flow_close(text: &str, close: usize, added: String, note: &str) -> [Edit; 2] {
+    let at = text[..close].trim_end().len();
+    let eol = line_end(text, close);
+    [
+        Edit {
+            start: at,
+            end: at,
+            text: added,
+        },
+        Edit {
+            start: eol,
+            end: eol,
+            text: format!("  # observed: {note}"),
+        },
+    ]
 }
 
 #[cfg(test)]
