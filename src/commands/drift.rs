@@ -349,8 +349,11 @@ fn fix(
     undeclared: &[drift::Undeclared],
     window: Option<f64>,
 ) -> Exit {
+    // the window as the user wrote it (`24h` stays `24h`), the count whole: a
+    // comment a reader and a script can take as it is
     let over = window
-        .map(|w| format!(" in {}", archlint_core::model::quantity::fmt_duration(w)))
+        .and(args.window.as_deref())
+        .map(|w| format!(" in {}", w.trim()))
         .unwrap_or_default();
     let added: Vec<(String, String, String)> = undeclared
         .iter()
@@ -358,10 +361,7 @@ fn fix(
             (
                 u.from.clone(),
                 u.to.clone(),
-                format!(
-                    "observed: {} calls{over}",
-                    archlint_core::model::quantity::fmt_count(u.calls)
-                ),
+                format!("observed: {} calls{over}", u.calls.round() as u64),
             )
         })
         .collect();

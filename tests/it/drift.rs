@@ -329,7 +329,7 @@ fn fix_adds_the_undeclared_calls_with_their_counts() {
         );
     }
     assert!(
-        text.contains("- to: route  # observed: 1k calls in 1h"),
+        text.contains("- to: route  # observed: 1000 calls in 1h"),
         "{text}"
     );
     // the fixed design loads, and drift finds no undeclared call any more
