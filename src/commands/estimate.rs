@@ -150,11 +150,16 @@ fn observed_beside(
         .as_ref()
         .filter(|t| t.peak_rps > 0.0)
         .map(|t| t.mean_rps / t.peak_rps);
+    let by_id: std::collections::HashMap<&str, &estimate::ComponentLoad> = e
+        .components
+        .iter()
+        .map(|c| (c.component.as_str(), c))
+        .collect();
     let mut rows: Vec<Beside> = calls
         .into_iter()
         .map(|(id, n)| {
             let seen = w.map_or(n, |w| n / w);
-            let c = e.components.iter().find(|c| c.component == id);
+            let c = by_id.get(id.as_str()).copied();
             let peak = c.map(|c| c.peak_rps);
             let mean = c
                 .filter(|c| !c.throughput_stated)

@@ -47,7 +47,7 @@ fn resolver(m: &Architecture, map: &BTreeMap<String, String>) -> BTreeMap<String
         }
     }
     for (service, id) in map {
-        if let Some(i) = m.components.iter().position(|c| c.id == *id) {
+        if let Some(&i) = m.index.get(id) {
             by.insert(service.to_ascii_lowercase(), i);
         }
     }
@@ -145,36 +145,32 @@ pub fn compare(m: &Architecture, recorded: &[Recorded], opts: &Options) -> Compa
             )),
         );
     }
-    // declared calls, and the producer -> consumer pairs a queue stands between
+    // declared calls, and the producer -> consumer pairs a queue stands between: one
+    // hash lookup per call and consume, one scan of a caller's calls per recorded pair
+    let idx = |id: &str| m.index.get(id).copied();
     let declared: BTreeSet<(usize, usize)> = m
         .components
         .iter()
         .enumerate()
         .flat_map(|(i, c)| {
-            c.calls.iter().filter_map(move |k| {
-                m.components
-                    .iter()
-                    .position(|x| x.id == k.to.v)
-                    .map(|j| (i, j))
-            })
+            c.calls
+                .iter()
+                .filter_map(move |k| idx(&k.to.v).map(|j| (i, j)))
         })
         .collect();
-    let consumers: BTreeMap<usize, Vec<usize>> = {
-        let mut map: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (i, c) in m.components.iter().enumerate() {
-            for q in &c.consumes {
-                if let Some(j) = m.components.iter().position(|x| x.id == q.from.v) {
-                    map.entry(j).or_default().push(i);
-                }
+    let mut consumers: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for (i, c) in m.components.iter().enumerate() {
+        for q in &c.consumes {
+            if let Some(j) = idx(&q.from.v) {
+                consumers.insert((j, i));
             }
         }
-        map
-    };
+    }
     let through_queue = |a: usize, b: usize| {
-        declared.iter().any(|&(x, q)| {
-            x == a
-                && m.components[q].kind() == Kind::Queue
-                && consumers.get(&q).is_some_and(|cs| cs.contains(&b))
+        m.components[a].calls.iter().any(|k| {
+            idx(&k.to.v).is_some_and(|q| {
+                m.components[q].kind() == Kind::Queue && consumers.contains(&(q, b))
+            })
         })
     };
     let window = opts.window;
@@ -219,7 +215,7 @@ pub fn compare(m: &Architecture, recorded: &[Recorded], opts: &Options) -> Compa
     let mut untraced: Vec<&str> = Vec::new();
     for (i, c) in m.components.iter().enumerate() {
         for (k, call) in c.calls.iter().enumerate() {
-            let Some(j) = m.components.iter().position(|x| x.id == call.to.v) else {
+            let Some(j) = idx(&call.to.v) else {
                 continue;
             };
             let sync = call
@@ -349,11 +345,7 @@ pub fn compare(m: &Architecture, recorded: &[Recorded], opts: &Options) -> Compa
     // journeys: the recorded p99s of their steps' calls, summed
     for j in &m.journeys {
         let Some(budget) = &j.p99 else { continue };
-        let steps: Vec<Option<usize>> = j
-            .steps
-            .iter()
-            .map(|s| m.components.iter().position(|c| c.id == s.v))
-            .collect();
+        let steps: Vec<Option<usize>> = j.steps.iter().map(|s| idx(&s.v)).collect();
         let mut sum = 0.0;
         let mut terms = Vec::new();
         let mut hops = Vec::new();

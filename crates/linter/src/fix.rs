@@ -9,7 +9,7 @@
 //! the nodes; block and flow style are each edited in their own style. Applying the
 //! fixes and linting again finds nothing more to fix: fixing is idempotent.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use archlint_core::diag::Diagnostic;
 use archlint_core::model::yaml::{self, Node};
@@ -463,16 +463,21 @@ pub fn add_calls(src: &SourceFile, adds: &[(String, String, String)]) -> Option<
     let arena = yaml::Arena::new();
     let parsed = yaml::parse(src, &arena, Default::default()).ok()?;
     let root = &parsed.root;
-    let mut by_from: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
+    // each caller's calls together, and each caller's node by its key: hash lookups,
+    // so ten thousand added calls cost no more than ten thousand times one
+    let mut by_from: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
     for (from, to, why) in adds {
-        match by_from.iter_mut().find(|(f, _)| f == from) {
-            Some((_, v)) => v.push((to, why)),
-            None => by_from.push((from, vec![(to, why)])),
-        }
+        by_from.entry(from).or_default().push((to, why));
     }
+    let nodes: HashMap<&str, &Node> = root
+        .get("components")
+        .and_then(Node::as_map)?
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_scalar()?, v)))
+        .collect();
     let mut edits = Vec::new();
     for (from, items) in by_from {
-        let comp = node_at(root, &format!("components.{from}"))?;
+        let comp = *nodes.get(from)?;
         let names: Vec<&str> = items.iter().map(|(t, _)| *t).collect();
         let note = items
             .iter()
