@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
+use super::models::str_of;
 use super::{Draft, Imported, error, finish, models, sanitize, text, yaml_str};
 use archlint_core::model::Kind;
 use archlint_core::model::yaml::{self, Node};
@@ -215,48 +216,51 @@ fn ends<'n, 'a>(r: &'n Node<'a>) -> Vec<(&'static str, &'n Node<'a>)> {
     out
 }
 
+/// A tree a CALM document is read as: the YAML nodes (for the errors' places) or
+/// the JSON values (for the model).
+trait Tree {
+    fn at(&self, key: &str) -> Option<&Self>;
+    fn text(&self) -> Option<&str>;
+}
+
+impl<'a> Tree for Node<'a> {
+    fn at(&self, key: &str) -> Option<&Self> {
+        self.get(key)
+    }
+    fn text(&self) -> Option<&str> {
+        self.as_scalar()
+    }
+}
+
+impl Tree for Value {
+    fn at(&self, key: &str) -> Option<&Self> {
+        self.get(key)
+    }
+    fn text(&self) -> Option<&str> {
+        self.as_str()
+    }
+}
+
 /// The kinds of a relationship and their bodies: `relationship-type` is an object
 /// keyed by kind (CALM 1.0 and later), or, in earlier drafts still found in the wild,
 /// the kind's name with the body beside it.
-fn bodies<'n, 'a>(r: &'n Node<'a>) -> Vec<(&'static str, &'n Node<'a>)> {
+fn bodies<T: Tree>(r: &T) -> Vec<(&'static str, &T)> {
     const KINDS: [&str; 4] = ["connects", "interacts", "deployed-in", "composed-of"];
-    let Some(t) = r.get("relationship-type") else {
+    let Some(t) = r.at("relationship-type") else {
         return Vec::new();
     };
-    if let Some(name) = t.as_scalar() {
+    if let Some(name) = t.text() {
         return KINDS
             .iter()
             .find(|k| **k == name)
-            .and_then(|k| r.get(k).map(|b| (*k, b)))
+            .and_then(|k| r.at(k).map(|b| (*k, b)))
             .into_iter()
             .collect();
     }
     KINDS
         .iter()
-        .filter_map(|k| t.get(k).map(|b| (*k, b)))
+        .filter_map(|k| t.at(k).map(|b| (*k, b)))
         .collect()
-}
-
-/// [`bodies`] on JSON.
-fn json_bodies(r: &Value) -> Vec<(&'static str, &Value)> {
-    const KINDS: [&str; 4] = ["connects", "interacts", "deployed-in", "composed-of"];
-    let t = &r["relationship-type"];
-    if let Some(name) = t.as_str() {
-        return KINDS
-            .iter()
-            .find(|k| **k == name)
-            .and_then(|k| r.get(*k).map(|b| (*k, b)))
-            .into_iter()
-            .collect();
-    }
-    KINDS
-        .iter()
-        .filter_map(|k| t.get(*k).map(|b| (*k, b)))
-        .collect()
-}
-
-fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
 /// A model written by hand or by CALM's tools: kinds and calls inferred, each said
@@ -279,7 +283,7 @@ fn from_model(json: &Value, origin: &str, name: &str) -> Imported {
     // the pieces of a relationship: (kind, from, [to...])
     let mut links: Vec<(&str, String, Vec<String>, &Value)> = Vec::new();
     for r in &rels {
-        for (kind, body) in json_bodies(r) {
+        for (kind, body) in bodies(r) {
             if kind == "connects" {
                 links.push((
                     kind,
@@ -473,7 +477,7 @@ fn flows_as_journeys(
                 chain = false;
                 break;
             };
-            let ends: Vec<(String, String)> = json_bodies(r)
+            let ends: Vec<(String, String)> = bodies(*r)
                 .into_iter()
                 .filter_map(|(kind, body)| match kind {
                     "connects" => Some((

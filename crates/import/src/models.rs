@@ -126,6 +126,11 @@ pub fn protocol(text: &str) -> Option<&'static str> {
     })
 }
 
+/// A string field of a JSON object, `""` when absent or not a string.
+pub fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
 /// A JSON value written as YAML flow text that reads back the same: `3`, `true`,
 /// `99.9%`, `[a, b]`, `{ p99: 300ms }` (strings quoted where YAML would read them as
 /// something else).

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::models::str_of;
 use super::{Draft, Imported, error, finish, models, sanitize};
 use archlint_core::model::Kind;
 use archlint_core::model::yaml;
@@ -31,10 +32,6 @@ enum Element {
     Detailed,
     /// A C4 component inside a container: calls go to the container.
     Inside(String),
-}
-
-fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
 fn tags(v: &Value) -> Vec<String> {
