@@ -162,6 +162,16 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, c)| c)
 }
 
+/// `a, b, c`, or `a, b, c and 5 more`: the first `n` items of a list, for a message
+/// or a summary (all of them when only one more would be left out).
+pub fn first_few(items: &[String], n: usize) -> String {
+    if items.len() <= n + 1 {
+        items.join(", ")
+    } else {
+        format!("{} and {} more", items[..n].join(", "), items.len() - n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -163,14 +163,7 @@ pub fn sanitize(name: &str) -> String {
     if s.is_empty() { "component".into() } else { s }
 }
 
-/// `a, b, c`, or `a, b, c and 5 more`: the first `n` items of a list for a summary.
-pub fn first_few(items: &[String], n: usize) -> String {
-    if items.len() <= n + 1 {
-        items.join(", ")
-    } else {
-        format!("{} and {} more", items[..n].join(", "), items.len() - n)
-    }
-}
+pub use archlint_core::diag::first_few;
 
 /// What an import produced.
 pub struct Imported {

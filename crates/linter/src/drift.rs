@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use archlint_core::diag::Diagnostic;
+use archlint_core::diag::{Diagnostic, first_few};
 use archlint_core::model::quantity::{fmt_count, fmt_duration, fmt_percent};
 use archlint_core::model::{Architecture, Kind, Mode};
 use archlint_core::source::Span;
@@ -263,7 +263,13 @@ pub fn compare(m: &Architecture, recorded: &[Recorded], opts: &Options) -> Compa
                 "components that make calls are"
             },
             if untraced.len() == 1 { "its" } else { "their" },
-            list_some(&untraced)
+            first_few(
+                &untraced
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>(),
+                5
+            )
         ));
     }
     if window.is_none() && pairs.values().any(|p| p.calls > 0.0) {
@@ -407,21 +413,6 @@ pub fn compare(m: &Architecture, recorded: &[Recorded], opts: &Options) -> Compa
         notes,
         undeclared,
     }
-}
-
-/// The first few names, then how many more.
-fn list_some(names: &[&str]) -> String {
-    const SHOWN: usize = 5;
-    let mut s = names
-        .iter()
-        .take(SHOWN)
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if names.len() > SHOWN {
-        s.push_str(&format!(" and {} more", names.len() - SHOWN));
-    }
-    s
 }
 
 fn merge(p: &mut Pair, e: &Edge, at: &str) {
