@@ -4,6 +4,7 @@ use std::path::Path;
 
 use archlint_core::model::projection::Projection;
 use archlint_linter::estimate;
+use archlint_outputs::estimate::Beside;
 
 use super::ListFormat;
 use crate::exit::Exit;
@@ -78,7 +79,7 @@ pub(crate) fn run(
         (ListFormat::Human, None) => {
             let mut t = archlint_outputs::estimate::render(&a.model, &e, stdout_width());
             if !beside.is_empty() {
-                t.push_str(&observed_text(&beside, window, stdout_width()));
+                t.push_str(&archlint_outputs::estimate::render_observed(&beside, window, stdout_width()));
             }
             t
         }
@@ -92,23 +93,12 @@ pub(crate) fn run(
             );
             // the recording is of today: beside today's model
             if !beside.is_empty() {
-                t.push_str(&observed_text(&beside, window, stdout_width()));
+                t.push_str(&archlint_outputs::estimate::render_observed(&beside, window, stdout_width()));
             }
             t
         }
     });
     exit
-}
-
-/// A component's recorded rate beside the model's.
-struct Beside {
-    component: String,
-    /// The modelled peak, and the mean it comes from (the peak over the design's
-    /// `peak_to_average`; none for a queue whose stated throughput replaced it).
-    peak: Option<f64>,
-    mean: Option<f64>,
-    /// The recorded mean rate (calls over the window), or the calls without one.
-    seen: f64,
 }
 
 /// `--observed`: each component's recorded rate beside the modelled one, busiest
@@ -178,66 +168,4 @@ fn observed_beside(
             .then_with(|| a.component.cmp(&b.component))
     });
     Ok((rows, !bad.is_empty()))
-}
-
-/// The recorded rates beside the model's, as text: the ratio of the means shows a
-/// wrong `share` or `per_request`. Without a window (`None`), the recorded calls.
-fn observed_text(rows: &[Beside], window: Option<&str>, width: usize) -> String {
-    use archlint_core::model::quantity::{fmt_count, trim_num};
-    let w = rows
-        .iter()
-        .map(|r| r.component.len())
-        .max()
-        .unwrap_or(9)
-        .max(9);
-    let dash = || "-".to_string();
-    let (title, seen, last) = match window {
-        Some(win) => (
-            format!("Recorded over {win} beside today's model (rps)"),
-            "recorded mean",
-            "rec/model",
-        ),
-        None => (
-            "Recorded calls beside today's model (rps)".to_string(),
-            "recorded calls",
-            "",
-        ),
-    };
-    let mut t = format!(
-        "\n{title}\n  {:w$}  {:>10}  {:>10}  {seen:>14}  {last:>9}",
-        "component", "model peak", "model mean"
-    );
-    t.truncate(t.trim_end().len());
-    t.push('\n');
-    for r in rows {
-        let ratio = match window {
-            Some(_) => r
-                .mean
-                .filter(|m| *m > 0.0)
-                .map_or_else(dash, |m| format!("{}×", trim_num(r.seen / m))),
-            None => String::new(),
-        };
-        let mut line = format!(
-            "  {:w$}  {:>10}  {:>10}  {:>14}  {ratio:>9}",
-            r.component,
-            r.peak.map_or_else(dash, fmt_count),
-            r.mean.map_or_else(dash, fmt_count),
-            fmt_count(r.seen)
-        );
-        line.truncate(line.trim_end().len());
-        t.push_str(&line);
-        t.push('\n');
-    }
-    let note = match window {
-        Some(_) => {
-            "the model's mean is its peak over the design's peak_to_average; rec/model far from 1× points at a share, per_request or fan-out the system does not have"
-        }
-        None => {
-            "give `--window` (how long the recording covers, e.g. `--window 1h`) to compare the recorded rates with the model's"
-        }
-    };
-    t.push_str("  ");
-    t.push_str(&archlint_outputs::text::fill(note, width, 2, 2));
-    t.push('\n');
-    t
 }

@@ -375,6 +375,96 @@ pub fn render_projected(
     s
 }
 
+/// A component's recorded rate beside the model's (`estimate --observed`).
+pub struct Beside {
+    pub component: String,
+    /// The modelled peak, and the mean it comes from (the peak over the design's
+    /// `peak_to_average`; none for a queue whose stated throughput replaced it).
+    pub peak: Option<f64>,
+    pub mean: Option<f64>,
+    /// The recorded mean rate (calls over the window), or the calls without one.
+    pub seen: f64,
+}
+
+/// The recorded rates beside the model's (`window` as the user wrote it): the ratio of
+/// the means shows a wrong `share` or `per_request`. Without a window, the recorded
+/// calls.
+pub fn render_observed(rows: &[Beside], window: Option<&str>, width: usize) -> String {
+    let dash = || "-".to_string();
+    let ratio = |r: &Beside| {
+        r.mean
+            .filter(|m| *m > 0.0)
+            .map_or_else(dash, |m| format!("{}×", trim_num(r.seen / m)))
+    };
+    let model = |r: &Beside| {
+        [
+            r.component.clone(),
+            r.peak.map_or_else(dash, fmt_count),
+            r.mean.map_or_else(dash, fmt_count),
+            fmt_count(r.seen),
+        ]
+    };
+    let (title, lines) = match window {
+        Some(w) => (
+            format!("Recorded over {w} beside today's model (rps)"),
+            columns(
+                &[
+                    "component",
+                    "model peak",
+                    "model mean",
+                    "recorded mean",
+                    "rec/model",
+                ]
+                .map(String::from),
+                &rows
+                    .iter()
+                    .map(|r| {
+                        let [a, b, c, d] = model(r);
+                        [a, b, c, d, ratio(r)]
+                    })
+                    .collect::<Vec<_>>(),
+                width,
+            ),
+        ),
+        None => (
+            "Recorded calls beside today's model (rps)".to_string(),
+            columns(
+                &["component", "model peak", "model mean", "recorded calls"].map(String::from),
+                &rows.iter().map(model).collect::<Vec<_>>(),
+                width,
+            ),
+        ),
+    };
+    let mut t = format!("\n{title}\n");
+    match lines {
+        Some(lines) => t.extend(lines),
+        None => {
+            // too narrow for columns: the component, then its numbers in words
+            for r in rows {
+                let [name, peak, mean, seen] = model(r);
+                let line = match window {
+                    Some(_) => format!(
+                        "model {peak} at peak, {mean} mean; recorded {seen} mean ({} the model's)",
+                        ratio(r)
+                    ),
+                    None => format!("model {peak} at peak, {mean} mean; recorded {seen} calls"),
+                };
+                t.push_str(&format!("  {name}\n    {}\n", fill(&line, width, 4, 6)));
+            }
+        }
+    }
+    let note = match window {
+        Some(_) => {
+            "the model's mean is its peak over the design's peak_to_average; rec/model far from 1× points at a share, per_request or fan-out the system does not have"
+        }
+        None => {
+            "give `--window` (how long the recording covers, e.g. `--window 1h`) to compare the recorded rates with the model's"
+        }
+    };
+    t.push_str(&format!("  {}\n", fill(note, width, 2, 2)));
+    t
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
