@@ -17,7 +17,6 @@ use archlint_linter::observed::{self, Observed};
 use archlint_outputs as outputs;
 
 use super::check::Format;
-use crate::configs::Configs;
 use crate::exit::Exit;
 use crate::exit::FailOn;
 use crate::terminal::{
@@ -99,6 +98,19 @@ fn located(path: &Path, name: &str, p: &observed::Problem) -> FileResult {
     )
 }
 
+/// `--window`: how long a recording covers, in seconds; a malformed one is a usage
+/// error.
+pub(crate) fn parse_window(window: Option<&str>) -> Result<Option<f64>, Exit> {
+    match window.map(archlint_core::model::quantity::parse_duration) {
+        None => Ok(None),
+        Some(Ok(w)) if w > 0.0 => Ok(Some(w)),
+        Some(_) => Err(usage_error(&format!(
+            "`--window {}` is not a duration (e.g. `1h`, `24h`, `7d`)",
+            window.unwrap_or("")
+        ))),
+    }
+}
+
 /// Every recording that reads, and a located input error for each that does not
 /// (a missing file, a pipe or device, a document in none of the shapes, ...).
 pub(crate) fn read_recordings(files: &[PathBuf]) -> (Vec<(String, Observed)>, Vec<FileResult>) {
@@ -122,52 +134,25 @@ pub(crate) fn read_recordings(files: &[PathBuf]) -> (Vec<(String, Observed)>, Ve
 }
 
 pub(crate) fn run(args: DriftArgs, today: Date) -> Exit {
-    let src = match read_input(
-        &args.design,
-        archlint_linter::DEFAULT_MAX_FILE_BYTES,
-        "<stdin>",
-    ) {
-        Ok(s) => s,
-        Err(r) => {
-            input_errors(&[r]);
-            return Exit::Error;
-        }
-    };
-    let cfg = match Configs::discovered().for_file_or_exit(&args.design) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
     // a design with input errors is compared without the parts at fault (what those
     // could have caused is held back below), as `check` lints the rest
-    let mut ids = archlint_linter::rules::ids();
-    ids.extend(cfg.custom.iter().map(|c| c.meta.id.as_str()));
-    let partial = archlint_linter::analyse_partial(&src, Default::default(), &ids);
-    let design_errors = partial.errors;
-    let a = match partial.analysis {
-        Some(a) if design_errors.is_empty() || !args.fix => a,
-        _ => {
-            input_errors(&[FileResult::failed(src, design_errors)]);
-            if args.fix {
-                eprintln!(
-                    "note: `drift --fix` edits only a design without input errors: fix them first"
-                );
-            }
-            return Exit::Error;
-        }
+    let super::Analysed {
+        a,
+        src,
+        cfg,
+        errors: design_errors,
+        exit: _,
+    } = match super::analyse_file(&args.design, "comparison") {
+        Ok(x) => x,
+        Err(e) => return e,
     };
-    let window = match args
-        .window
-        .as_deref()
-        .map(archlint_core::model::quantity::parse_duration)
-    {
-        None => None,
-        Some(Ok(w)) if w > 0.0 => Some(w),
-        Some(_) => {
-            return usage_error(&format!(
-                "`--window {}` is not a duration (e.g. `1h`, `24h`, `7d`)",
-                args.window.as_deref().unwrap_or("")
-            ));
-        }
+    if args.fix && !design_errors.is_empty() {
+        eprintln!("note: `drift --fix` edits only a design without input errors: fix them first");
+        return Exit::Error;
+    }
+    let window = match parse_window(args.window.as_deref()) {
+        Ok(w) => w,
+        Err(e) => return e,
     };
     let map = match &args.map {
         None => BTreeMap::new(),
@@ -235,9 +220,6 @@ pub(crate) fn run(args: DriftArgs, today: Date) -> Exit {
     let design_faulty = !design_errors.is_empty();
     let mut results = vec![FileResult::linted(src, diagnostics, design_errors)];
     results[0].held_back = (held + held_for_design) as u32;
-    if design_faulty {
-        input_errors(&results);
-    }
     if held > 0 {
         eprintln!(
             "note: {}",

@@ -113,16 +113,7 @@ fn observed_beside(
         return Ok((Vec::new(), false));
     }
     // without a window the counts are shown as counts, beside the model's rates
-    let w = match window.map(archlint_core::model::quantity::parse_duration) {
-        None => None,
-        Some(Ok(w)) if w > 0.0 => Some(w),
-        Some(_) => {
-            return Err(usage_error(&format!(
-                "`--window {}` is not a duration (e.g. `1h`, `24h`, `7d`)",
-                window.unwrap_or("")
-            )));
-        }
-    };
+    let w = super::drift::parse_window(window)?;
     let (recordings, bad) = super::drift::read_recordings(files);
     if !bad.is_empty() {
         crate::terminal::input_errors(&bad);

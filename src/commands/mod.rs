@@ -35,12 +35,14 @@ pub(crate) enum ListFormat {
     Json,
 }
 
-/// A file analysed for `graph`, `estimate` and `report`: what is valid of it, and the
-/// exit code its input errors call for (2 when parts of it were left out).
+/// A file analysed for `graph`, `estimate`, `report` and `drift`: what is valid of it,
+/// its input errors (already drawn on stderr), and the exit code they call for (2 when
+/// parts of it were left out).
 pub(crate) struct Analysed {
     pub(crate) a: Analysis,
     pub(crate) src: SourceFile,
     pub(crate) cfg: Config,
+    pub(crate) errors: Vec<archlint_core::diag::Diagnostic>,
     pub(crate) exit: Exit,
 }
 
@@ -67,13 +69,19 @@ pub(crate) fn analyse_file(file: &Path, what: &str) -> Result<Analysed, Exit> {
     match partial.analysis {
         Some(a) => {
             if !errors.is_empty() {
-                input_errors(&[FileResult::failed(src.clone(), errors)]);
+                input_errors(&[FileResult::failed(src.clone(), errors.clone())]);
                 eprintln!(
                     "note: the {what} leaves out the parts of `{}` with input errors (above); fix them to see the whole design",
                     src.name
                 );
             }
-            Ok(Analysed { a, src, cfg, exit })
+            Ok(Analysed {
+                a,
+                src,
+                cfg,
+                errors,
+                exit,
+            })
         }
         None => {
             input_errors(&[FileResult::failed(src, errors)]);

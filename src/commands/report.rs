@@ -36,7 +36,9 @@ pub(crate) fn run(
 ) -> Exit {
     let format = format
         .unwrap_or_else(|| default_format(output.is_none() && std::io::stdout().is_terminal()));
-    let super::Analysed { a, src, cfg, exit } = match super::analyse_file(file, "review") {
+    let super::Analysed {
+        a, src, cfg, exit, ..
+    } = match super::analyse_file(file, "review") {
         Ok(x) => x,
         Err(e) => return e,
     };
