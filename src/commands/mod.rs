@@ -70,9 +70,13 @@ pub(crate) fn analyse_file(file: &Path, what: &str) -> Result<Analysed, Exit> {
         Some(a) => {
             if !errors.is_empty() {
                 input_errors(&[FileResult::failed(src.clone(), errors.clone())]);
-                eprintln!(
-                    "note: the {what} leaves out the parts of `{}` with input errors (above); fix them to see the whole design",
+                let note = format!(
+                    "the {what} leaves out the parts of `{}` with input errors (above); fix them to see the whole design",
                     src.name
+                );
+                eprintln!(
+                    "note: {}",
+                    archlint_outputs::text::fill(&note, crate::terminal::stderr_width(), 6, 2)
                 );
             }
             Ok(Analysed {

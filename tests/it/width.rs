@@ -134,6 +134,26 @@ fn every_command_fits_80_and_60_columns() {
             cols,
             &[],
         );
+        // the notes on stderr too: a design with a typo, a recording without a window
+        let typo_dir = Dir::new(&format!("width-typo-{cols}"));
+        let typo = typo_dir.write(
+            "d.arch.yaml",
+            &std::fs::read_to_string("tests/fixtures/drift/hotrod/design.arch.yaml")
+                .unwrap()
+                .replace("route: { kind: service", "route: { kind: servce"),
+        );
+        for args in [
+            vec!["drift", &typo, "tests/fixtures/drift/hotrod/jaeger.json"],
+            vec!["estimate", &typo],
+            vec!["graph", &typo],
+        ] {
+            check(
+                format!("{} stderr at {cols}", args[0]),
+                &String::from_utf8_lossy(&at(cols, &args).stderr),
+                cols,
+                &[],
+            );
+        }
         check(
             format!("test-rules at {cols}"),
             &stdout(&at(
