@@ -282,7 +282,8 @@ fn sample(line: &str) -> Option<Sample<'_>> {
 struct Pair {
     calls: f64,
     errors: Option<f64>,
-    /// le -> cumulative count, summed over the pair's series.
+    /// The bound's bits -> (bound, cumulative count), summed over the pair's series;
+    /// keyed by bits because the bits of non-negative floats sort as the floats do.
     buckets: BTreeMap<u64, (f64, f64)>,
     line: usize,
 }
@@ -437,17 +438,13 @@ fn prometheus(input: impl BufRead) -> Result<Observed, Problem> {
         format: "otel-servicegraph",
         edges: pairs
             .into_iter()
-            .map(|((parent, child), p)| {
-                // bounds sorted by value (bits of positive floats sort as the floats)
-                let sorted: BTreeMap<u64, (f64, f64)> = p.buckets;
-                Edge {
-                    parent,
-                    child,
-                    calls: p.calls,
-                    errors: p.errors,
-                    p99: p99(&sorted),
-                    line: p.line,
-                }
+            .map(|((parent, child), p)| Edge {
+                parent,
+                child,
+                calls: p.calls,
+                errors: p.errors,
+                p99: p99(&p.buckets),
+                line: p.line,
             })
             .collect(),
     })
