@@ -449,6 +449,12 @@ fn bad_recordings_are_located_errors() {
             1,
             "not a number",
         ),
+        (
+            "f.prom",
+            "traces_service_graph_request_total{client=\"a\",server=\"b\"} 3\ntraces_service_graph_request_server_seconds_bucket{client=\"a\",server=\"b\",le=\"-1\"} 0\n",
+            2,
+            "not a number of seconds",
+        ),
     ] {
         let f = d.write(file, text);
         let o = run(&["drift", &design, &f]);

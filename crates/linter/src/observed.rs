@@ -393,12 +393,14 @@ fn prometheus(input: impl BufRead) -> Result<Observed, Problem> {
                 let bound: f64 = if le == "+Inf" {
                     f64::INFINITY
                 } else {
-                    le.parse().map_err(|_| {
+                    // a latency bound is a number of seconds, 0 or more (the
+                    // buckets are ordered by the bits of their bounds)
+                    le.parse().ok().filter(|b: &f64| *b >= 0.0).ok_or_else(|| {
                         problem(
                             n,
                             1,
-                            format!("the bucket bound `{le}` is not a number"),
-                            "`le` is a number of seconds or `+Inf`",
+                            format!("the bucket bound `{le}` is not a number of seconds"),
+                            "`le` is a number of seconds (0 or more) or `+Inf`",
                         )
                     })?
                 };
