@@ -351,7 +351,7 @@ fn apply_fixes(
             .find(|(n, _)| n == &r.source.name)
             .map_or(Path::new(&r.source.name), |(_, p)| p.as_path());
         // the file as it is now: an edit saved since it was read is never overwritten
-        let (unchanged, bom) = unchanged_since_read(path, &r.source, args.max_file_size);
+        let (unchanged, bom) = super::unchanged_since_read(path, &r.source, args.max_file_size);
         let bytes = if bom {
             format!("\u{feff}{fixed}")
         } else {
@@ -395,19 +395,6 @@ fn apply_fixes(
         return Ok(Some(if any { Exit::Findings } else { Exit::Clean }));
     }
     Ok(None)
-}
-
-/// Whether the file at `path` still holds the text `read` was made from (an edit saved
-/// while archlint ran must not be overwritten by the fixes), and whether it starts with
-/// a byte-order mark (kept in the fixed file).
-fn unchanged_since_read(path: &Path, read: &SourceFile, max: u64) -> (bool, bool) {
-    let Ok(now) = archlint_linter::input::read_bounded(path, &read.name, max) else {
-        return (false, false);
-    };
-    let bom = now.starts_with(&[0xef, 0xbb, 0xbf]);
-    let same =
-        archlint_linter::source_from_bytes(&read.name, now, max).is_ok_and(|s| s.text == read.text);
-    (same, bom)
 }
 
 /// Baselines: an old one hides what it records; a new one records what is left.
@@ -555,28 +542,4 @@ fn stale_text(b: &BaselineReport) -> String {
         ));
     }
     t
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_edited_since_it_was_read_is_not_overwritten() {
-        let dir = std::env::temp_dir().join(format!("archlint-changed-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("d.arch.yaml");
-        std::fs::write(&path, "\u{feff}name: x\n").unwrap();
-        let Ok(read) = archlint_linter::read_source(&path, "d.arch.yaml", 1 << 20) else {
-            panic!("the file reads")
-        };
-        assert_eq!(unchanged_since_read(&path, &read, 1 << 20), (true, true));
-        // saved in an editor meanwhile
-        std::fs::write(&path, "name: y\n").unwrap();
-        assert!(!unchanged_since_read(&path, &read, 1 << 20).0);
-        // deleted meanwhile
-        std::fs::remove_file(&path).unwrap();
-        assert!(!unchanged_since_read(&path, &read, 1 << 20).0);
-        let _ = std::fs::remove_dir_all(&dir);
-    }
 }

@@ -359,7 +359,10 @@ fn fix(
         return Exit::Error;
     };
     let path = &args.design;
-    let unchanged = std::fs::read_to_string(path).is_ok_and(|t| t == src.text);
+    // as `check --fix`: never over an edit saved meanwhile, a byte-order mark kept
+    let (unchanged, bom) =
+        super::unchanged_since_read(path, src, archlint_linter::DEFAULT_MAX_FILE_BYTES);
+    let text = if bom { format!("\u{feff}{text}") } else { text };
     if !unchanged {
         eprintln!(
             "`{}` changed since it was read: not fixed; run again",

@@ -335,6 +335,19 @@ fn fix_adds_the_undeclared_calls_with_their_counts() {
     // the fixed design loads, and drift finds no undeclared call any more
     let o = run(&["drift", &design, &format!("{HOTROD}/jaeger.json")]);
     assert!(!stdout(&o).contains("undeclared-call"), "{}", stdout(&o));
+    // a byte-order mark is kept, and does not read as an edit made meanwhile
+    let bom = d.write(
+        "bom.arch.yaml",
+        "\u{feff}name: hotrod\ncomponents:\n  frontend: { kind: service }\n  route: { kind: service }\n",
+    );
+    let o = run(&["drift", &bom, &format!("{HOTROD}/jaeger.json"), "--fix"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&bom).unwrap();
+    assert!(
+        text.starts_with("\u{feff}name: hotrod")
+            && text.contains("frontend: { kind: service, calls: [route] }"),
+        "{text}"
+    );
 }
 
 #[test]
