@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use archlint_core::model::Date;
-use archlint_core::source::SourceFile;
 use archlint_course::{EXERCISES, Exercise};
 use archlint_outputs::text::fill;
 use clap::{Args, Subcommand};
@@ -96,10 +95,14 @@ fn file_of(n: u32) -> PathBuf {
 
 /// Whether the exercise's file in the current directory is done, started or absent.
 fn status(e: &Exercise, today: Date) -> &'static str {
-    let Ok(text) = std::fs::read_to_string(file_of(e.n)) else {
+    // read as every design is: bounded, and never a pipe or a device
+    let path = file_of(e.n);
+    let name = path.display().to_string();
+    let Ok(src) =
+        archlint_linter::read_source(&path, &name, archlint_linter::DEFAULT_MAX_FILE_BYTES)
+    else {
         return "not started";
     };
-    let src = SourceFile::new(file_of(e.n).display().to_string(), text);
     match archlint_course::grade(e, &src, today) {
         Ok(goals) if goals.iter().all(|g| g.met) => "done",
         _ => "started",

@@ -125,3 +125,32 @@ fn cheating_and_bad_input_never_pass() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("servce"));
 }
+
+/// `learn list` reads each exercise's file as every design is read: a named pipe in
+/// its place is never opened (it would block the listing for ever).
+#[cfg(unix)]
+#[test]
+fn a_pipe_in_an_exercises_place_does_not_block_the_list() {
+    let d = Dir::new("learn-fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(d.0.join("exercise-3.arch.yaml"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let mut child = bin()
+        .current_dir(&d.0)
+        .args(["learn", "list"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("`learn list` blocked on the pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains(" 3  "));
+}
